@@ -1,0 +1,133 @@
+"""Command-line interface: `flask db ...` and `flask content ...`.
+
+Command bodies stay thin; the work is in plain functions that tests call too.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from ballard import ROOT
+from ballard.content import shipped_packs
+from ballard.content.lint import ERROR, lint_pack
+from ballard.content.pack import PackError, dump_show, load_pack, read_pack
+from ballard.db import get_engine, get_session
+from ballard.models import Show
+
+db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+content_cli = AppGroup("content", help="Content packs: load, dump, lint.")
+
+
+def alembic_config() -> Config:
+    return Config(toml_file=str(ROOT / "pyproject.toml"))
+
+
+def upgrade_database(revision: str = "head") -> None:
+    """Run the migrations on the app's database."""
+    cfg = alembic_config()
+    with get_engine().begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, revision)
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade_command(revision: str) -> None:
+    """Migrate the database to REVISION (default: head)."""
+    upgrade_database(revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_cli.command("check")
+def check_command() -> None:
+    """Fail if the models and the migrations disagree."""
+    cfg = alembic_config()
+    with get_engine().connect() as connection:
+        cfg.attributes["connection"] = connection
+        command.check(cfg)
+    click.echo("Models and migrations agree.")
+
+
+def load_packs(paths: list[Path]) -> list[str]:
+    """Read and check every pack first, then load them all in one transaction."""
+    packs = [read_pack(p) for p in paths]
+    session = get_session()
+    try:
+        results = [load_pack(session, pack) for pack in packs]
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return [
+        f"{r.show_slug}: {'loaded' if r.changed else 'unchanged'} (content version {r.version})"
+        for r in results
+    ]
+
+
+@content_cli.command("load")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def load_command(paths: tuple[Path, ...]) -> None:
+    """Load content packs (default: the shipped packs). A bad pack writes nothing."""
+    try:
+        for line in load_packs(list(paths) or shipped_packs()):
+            click.echo(line)
+    except PackError as exc:
+        click.echo(f"Pack rejected, nothing was written:\n{exc}", err=True)
+        sys.exit(1)
+
+
+@content_cli.command("dump")
+@click.argument("show", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+def dump_command(show: str | None, output: Path | None) -> None:
+    """Write SHOW (default: the only show) back as a content pack."""
+    session = get_session()
+    if show is None:
+        slugs = session.scalars(select(Show.slug).order_by(Show.slug)).all()
+        if len(slugs) != 1:
+            click.echo(f"Name the show to dump: {', '.join(slugs) or 'none loaded'}.", err=True)
+            sys.exit(2)
+        show = slugs[0]
+    try:
+        text = dump_show(session, show)
+    except PackError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@content_cli.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def lint_command(paths: tuple[Path, ...]) -> None:
+    """Check packs for spoilers (default: the shipped packs). Exits 1 on any error."""
+    failed = False
+    for path in list(paths) or shipped_packs():
+        try:
+            findings = lint_pack(read_pack(path))
+        except PackError as exc:
+            click.echo(str(exc), err=True)
+            failed = True
+            continue
+        errors = sum(f.level == ERROR for f in findings)
+        for finding in findings:
+            click.echo(f"{path}: {finding}", err=True)
+        click.echo(f"{path}: {errors} errors, {len(findings) - errors} warnings")
+        failed = failed or errors > 0
+    sys.exit(1 if failed else 0)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(db_cli)
+    app.cli.add_command(content_cli)

@@ -1,0 +1,300 @@
+"""Typed SQLAlchemy models.
+
+Story state is never a plain column: every fact is a row carrying the episode position
+in which a viewer learns it (`revealed_in`, `introduced_in`, `raised_in`, `answered_in`).
+Only ballard.horizon reads these tables for viewers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ballard.db import Base, intpk, stamp
+
+
+class SpoilerLevel(enum.StrEnum):
+    MINOR = "minor"
+    MAJOR = "major"
+    TWIST = "twist"
+
+
+class Confidence(enum.StrEnum):
+    SURE = "sure"
+    LIKELY = "likely"
+    UNPLACED = "unplaced"
+
+
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    SOLVED = "solved"
+    CLOSED = "closed"
+
+
+def _values(enum_cls: type[enum.StrEnum]) -> str:
+    return ", ".join(f"'{member.value}'" for member in enum_cls)
+
+
+class Show(Base):
+    __tablename__ = "shows"
+
+    id: Mapped[intpk]
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    network: Mapped[str | None] = mapped_column(String(200))
+    # Visible at h = 0: what someone who has seen nothing may read.
+    premise: Mapped[str] = mapped_column(Text)
+
+    seasons: Mapped[list[Season]] = relationship(
+        back_populates="show", cascade="all, delete-orphan", order_by="Season.number"
+    )
+    episodes: Mapped[list[Episode]] = relationship(
+        back_populates="show", cascade="all, delete-orphan", order_by="Episode.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Show {self.slug}>"
+
+
+class Season(Base):
+    __tablename__ = "seasons"
+    __table_args__ = (UniqueConstraint("show_id", "number"),)
+
+    id: Mapped[intpk]
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    first_position: Mapped[int]
+
+    show: Mapped[Show] = relationship(back_populates="seasons")
+
+    def __repr__(self) -> str:
+        return f"<Season {self.number} of show {self.show_id}>"
+
+
+class Episode(Base):
+    __tablename__ = "episodes"
+    __table_args__ = (
+        UniqueConstraint("show_id", "position"),
+        CheckConstraint("position >= 1", name="position_positive"),
+    )
+
+    id: Mapped[intpk]
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"))
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
+    # The episode's own stamp: its position in the show's order (S1E1 = 1).
+    position: Mapped[int]
+    number: Mapped[int]
+    title: Mapped[str | None] = mapped_column(String(200))
+    release_date: Mapped[dt.date | None]
+    runtime_minutes: Mapped[int | None]
+    writer: Mapped[str | None] = mapped_column(String(300))
+    director: Mapped[str | None] = mapped_column(String(300))
+
+    show: Mapped[Show] = relationship(back_populates="episodes")
+    season: Mapped[Season] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Episode {self.position} of show {self.show_id}>"
+
+
+class Storyline(Base):
+    __tablename__ = "storylines"
+    __table_args__ = (UniqueConstraint("show_id", "slug"),)
+
+    id: Mapped[intpk]
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(80))
+    # Title and summary are shown from introduced_in on, so they must be safe then.
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    introduced_in: Mapped[stamp]
+    sort_order: Mapped[int]
+
+    statuses: Mapped[list[StorylineStatus]] = relationship(
+        cascade="all, delete-orphan", order_by="StorylineStatus.revealed_in"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Storyline {self.slug}>"
+
+
+class StorylineStatus(Base):
+    __tablename__ = "storyline_statuses"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_values(CaseStatus)})", name="status_known"),
+    )
+
+    id: Mapped[intpk]
+    storyline_id: Mapped[int] = mapped_column(
+        ForeignKey("storylines.id", ondelete="CASCADE"), index=True
+    )
+    revealed_in: Mapped[stamp]
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<StorylineStatus {self.status} @{self.revealed_in}>"
+
+
+class Character(Base):
+    __tablename__ = "characters"
+    __table_args__ = (UniqueConstraint("show_id", "slug"),)
+
+    id: Mapped[intpk]
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(200))
+    # Spellings the spoiler lint looks for in text; never shown to viewers.
+    short_names: Mapped[list[str]]
+    introduced_in: Mapped[stamp]
+    role: Mapped[str] = mapped_column(String(300))
+    actor: Mapped[str | None] = mapped_column(String(200))
+    sort_order: Mapped[int]
+
+    bios: Mapped[list[CharacterBio]] = relationship(
+        cascade="all, delete-orphan", order_by="(CharacterBio.revealed_in, CharacterBio.id)"
+    )
+    statuses: Mapped[list[CharacterStatus]] = relationship(
+        cascade="all, delete-orphan",
+        order_by="(CharacterStatus.revealed_in, CharacterStatus.id)",
+    )
+    aliases: Mapped[list[CharacterAlias]] = relationship(
+        cascade="all, delete-orphan", order_by="(CharacterAlias.revealed_in, CharacterAlias.id)"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Character {self.slug}>"
+
+
+class CharacterBio(Base):
+    __tablename__ = "character_bios"
+
+    id: Mapped[intpk]
+    character_id: Mapped[int] = mapped_column(
+        ForeignKey("characters.id", ondelete="CASCADE"), index=True
+    )
+    revealed_in: Mapped[stamp]
+    text: Mapped[str] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<CharacterBio {self.character_id} @{self.revealed_in}>"
+
+
+class CharacterStatus(Base):
+    __tablename__ = "character_statuses"
+
+    id: Mapped[intpk]
+    character_id: Mapped[int] = mapped_column(
+        ForeignKey("characters.id", ondelete="CASCADE"), index=True
+    )
+    revealed_in: Mapped[stamp]
+    status: Mapped[str] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<CharacterStatus {self.status} @{self.revealed_in}>"
+
+
+class CharacterAlias(Base):
+    __tablename__ = "character_aliases"
+
+    id: Mapped[intpk]
+    character_id: Mapped[int] = mapped_column(
+        ForeignKey("characters.id", ondelete="CASCADE"), index=True
+    )
+    revealed_in: Mapped[stamp]
+    alias: Mapped[str] = mapped_column(String(200))
+
+    def __repr__(self) -> str:
+        return f"<CharacterAlias {self.alias} @{self.revealed_in}>"
+
+
+plot_point_characters = Table(
+    "plot_point_characters",
+    Base.metadata,
+    Column("plot_point_id", ForeignKey("plot_points.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "character_id", ForeignKey("characters.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
+)
+
+
+class PlotPoint(Base):
+    __tablename__ = "plot_points"
+    __table_args__ = (
+        UniqueConstraint("show_id", "episode_position", "sort_order"),
+        CheckConstraint(f"spoiler_level IN ({_values(SpoilerLevel)})", name="level_known"),
+        CheckConstraint(f"confidence IN ({_values(Confidence)})", name="confidence_known"),
+        CheckConstraint("revealed_in >= episode_position", name="not_revealed_before_shown"),
+        Index("ix_plot_points_show_revealed", "show_id", "revealed_in"),
+    )
+
+    id: Mapped[intpk]
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"))
+    # The episode whose recap tells it, and the episode by which a viewer knows it.
+    episode_position: Mapped[stamp]
+    revealed_in: Mapped[stamp]
+    storyline_id: Mapped[int] = mapped_column(
+        ForeignKey("storylines.id", ondelete="CASCADE"), index=True
+    )
+    spoiler_level: Mapped[str] = mapped_column(String(10))
+    sort_order: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[str] = mapped_column(String(10))
+    sources: Mapped[list[str]]
+
+    storyline: Mapped[Storyline] = relationship()
+    characters: Mapped[list[Character]] = relationship(
+        secondary=plot_point_characters, order_by="Character.sort_order"
+    )
+
+    def __repr__(self) -> str:
+        return f"<PlotPoint E{self.episode_position}#{self.sort_order}>"
+
+
+class Question(Base):
+    __tablename__ = "questions"
+    __table_args__ = (
+        UniqueConstraint("show_id", "slug"),
+        CheckConstraint(f"confidence IN ({_values(Confidence)})", name="confidence_known"),
+        CheckConstraint(
+            "answered_in IS NULL OR answered_in >= raised_in", name="answered_after_raised"
+        ),
+    )
+
+    id: Mapped[intpk]
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    raised_in: Mapped[stamp]
+    answered_in: Mapped[int | None]
+    answer: Mapped[str | None] = mapped_column(Text)
+    confidence: Mapped[str] = mapped_column(String(10))
+    sources: Mapped[list[str]]
+    sort_order: Mapped[int]
+
+    def __repr__(self) -> str:
+        return f"<Question {self.slug}>"
+
+
+class ContentVersion(Base):
+    """One row; bumped by every content change so caches keyed on it go stale together."""
+
+    __tablename__ = "content_version"
+
+    id: Mapped[intpk]
+    version: Mapped[int]
+    updated_at: Mapped[dt.datetime]
+
+    def __repr__(self) -> str:
+        return f"<ContentVersion {self.version}>"
+
+
+# Tables that hold story facts; the architecture test keeps viewer code away from them.
+STORY_MODELS = (
+    Show, Season, Episode, Storyline, StorylineStatus, Character, CharacterBio,
+    CharacterStatus, CharacterAlias, PlotPoint, Question,
+)

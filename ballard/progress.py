@@ -1,0 +1,57 @@
+"""The viewer's saved horizon: a long-lived signed cookie per show.
+
+The cookie only says where `/<show>/` sends the reader; every content URL carries its own
+horizon, so pages stay pure functions of the URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Request, Response, current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+_SALT = "ballard.horizon"
+MAX_COOKIE_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class SavedProgress:
+    h: int | None  # None: nothing saved yet, or unreadable
+    unreadable: bool = False
+
+
+def cookie_name(show_slug: str) -> str:
+    return f"horizon-{show_slug}"
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def read_progress(request: Request, show_slug: str, episode_count: int) -> SavedProgress:
+    """Fail closed: a missing, tampered, oversized or out-of-range cookie means no progress."""
+    raw = request.cookies.get(cookie_name(show_slug))
+    if raw is None:
+        return SavedProgress(None)
+    if len(raw) > MAX_COOKIE_LENGTH:
+        return SavedProgress(None, unreadable=True)
+    try:
+        value = _serializer().loads(raw)
+    except BadSignature:
+        return SavedProgress(None, unreadable=True)
+    if type(value) is not int or not 0 <= value <= episode_count:
+        return SavedProgress(None, unreadable=True)
+    return SavedProgress(value)
+
+
+def save_progress(response: Response, show_slug: str, h: int) -> None:
+    config = current_app.config
+    response.set_cookie(
+        cookie_name(show_slug),
+        _serializer().dumps(h),
+        max_age=config["HORIZON_COOKIE_MAX_AGE"],
+        httponly=True,
+        samesite="Lax",
+        secure=config["SESSION_COOKIE_SECURE"],
+    )

@@ -1,0 +1,53 @@
+"""Only the horizon gate reads story tables for viewers."""
+
+import ast
+from pathlib import Path
+
+import ballard
+from ballard.models import STORY_MODELS
+
+PACKAGE = Path(ballard.__file__).parent
+# Modules that may touch story models: the gate itself, the models, and the offline
+# content tools (pack loader/dumper, lint, CLI) that never answer a viewer.
+ALLOWED = {"horizon.py", "models.py", "cli.py", "content/pack.py", "content/lint.py",
+           "content/schema.py"}
+STORY_NAMES = {m.__name__ for m in STORY_MODELS} | {"plot_point_characters"}
+
+
+def _viewer_modules():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if rel not in ALLOWED:
+            yield rel, ast.parse(path.read_text(), filename=rel)
+
+
+def _story_imports(tree: ast.AST) -> set[str]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.endswith("models"):
+            found |= {a.name for a in node.names if a.name in STORY_NAMES or a.name == "*"}
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.endswith("models")}
+        if isinstance(node, ast.Attribute) and node.attr in STORY_NAMES:
+            found.add(node.attr)
+    return found
+
+
+def test_no_viewer_module_touches_story_models():
+    offenders = {rel: sorted(names) for rel, tree in _viewer_modules()
+                 if (names := _story_imports(tree))}
+    assert offenders == {}, f"story models used outside the gate: {offenders}"
+
+
+def test_the_check_would_catch_an_offender():
+    tree = ast.parse("from ballard.models import PlotPoint\nselect(PlotPoint)")
+    assert _story_imports(tree) == {"PlotPoint"}
+    tree = ast.parse("import ballard.models as m\nm.Character")
+    assert _story_imports(tree) == {"ballard.models", "Character"}
+
+
+def test_templates_never_query():
+    templates = Path(ballard.ROOT, "templates")
+    for path in templates.rglob("*.html"):
+        text = path.read_text()
+        assert "session" not in text and "query" not in text, path
