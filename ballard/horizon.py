@@ -10,14 +10,30 @@ from the data layer. tests/test_architecture.py keeps it that way.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ballard.models import Character, Episode, PlotPoint, Season, Show, SpoilerLevel, Storyline
+from ballard.models import (
+    Character,
+    CharacterAlias,
+    CharacterBio,
+    CharacterStatus,
+    Episode,
+    PlotPoint,
+    Question,
+    Season,
+    Show,
+    SpoilerLevel,
+    Storyline,
+    StorylineStatus,
+    plot_point_characters,
+)
 
 _HORIZON_TEXT = re.compile(r"0|[1-9][0-9]{0,3}")
 _EPISODE_CODE = re.compile(r"s([1-9][0-9]{0,2})e([1-9][0-9]{0,3})")
@@ -109,6 +125,110 @@ class Recap:
 class SliderStop:
     value: int
     label: str  # "Watched through E4 · Landmines"; no title past what is watched
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """A stamped status row: what changed, and in which episode."""
+
+    status: str
+    note: str | None
+    episode: EpisodeCard
+
+
+@dataclass(frozen=True)
+class StorylineView:
+    slug: str
+    title: str
+    summary: str
+    status: StatusView | None  # the latest row <= h
+    history: tuple[StatusView, ...]
+    points: tuple[tuple[EpisodeCard, tuple[PlotPointView, ...]], ...]  # by episode
+
+
+@dataclass(frozen=True)
+class CharacterSummary:
+    slug: str
+    name: str
+    role: str
+    actor: str | None
+    status: StatusView | None
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BioView:
+    text: str
+    episode: EpisodeCard
+
+
+@dataclass(frozen=True)
+class CharacterDetail:
+    summary: CharacterSummary
+    introduced: EpisodeCard | None  # None: known from the premise
+    bios: tuple[BioView, ...]
+    history: tuple[StatusView, ...]
+    appearances: tuple[EpisodeCard, ...]
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    slug: str
+    text: str
+    raised: EpisodeCard
+    answer: str | None = None
+    answered: EpisodeCard | None = None
+
+
+@dataclass(frozen=True)
+class QuestionBoard:
+    open: tuple[QuestionView, ...]
+    answered: tuple[QuestionView, ...]
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    subject: str  # a character's or storyline's name
+    url_kind: str  # "character" or "storyline"
+    slug: str
+    change: StatusView
+
+
+@dataclass(frozen=True)
+class EpisodeNews:
+    """What a watched episode added: questions, fates, new faces."""
+
+    questions_raised: tuple[QuestionView, ...]
+    questions_answered: tuple[QuestionView, ...]
+    status_changes: tuple[StatusChange, ...]
+    characters_introduced: tuple[CharacterRef, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.questions_raised or self.questions_answered or self.status_changes
+                    or self.characters_introduced)
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    storyline: StorylineRef
+    counts: tuple[int, ...]  # plot points per watched episode, 1..h
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # "episode", "character", "storyline", "question", "plot point"
+    title: str
+    snippet: str
+    endpoint: str
+    args: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    hits: tuple[SearchHit, ...]
+    suggestions: tuple[str, ...]
 
 
 # --- parsing the horizon -----------------------------------------------------------------
@@ -251,3 +371,276 @@ class Gate:
             CharacterRef(c.slug, c.name) for c in p.characters if c.introduced_in <= self.h
         )
         return PlotPointView(p.text, p.spoiler_level, characters)
+
+    # Story so far ---------------------------------------------------------------------
+
+    def storylines(self, levels: tuple[str, ...] | None = None) -> list[StorylineView]:
+        """Every storyline introduced by h with its status and its plot points up to h.
+
+        `levels` narrows the points (the condensed view shows major and twist); it never
+        widens what is visible, which the stamps alone decide.
+        """
+        rows = self.session.scalars(
+            select(Storyline)
+            .where(Storyline.show_id == self.show.id, Storyline.introduced_in <= self.h)
+            .order_by(Storyline.sort_order)
+        ).all()
+        statuses = self._storyline_statuses([s.id for s in rows])
+        query = (
+            select(PlotPoint)
+            .where(PlotPoint.show_id == self.show.id, PlotPoint.revealed_in <= self.h)
+            .order_by(PlotPoint.episode_position, PlotPoint.sort_order)
+            .options(selectinload(PlotPoint.characters))
+        )
+        if levels is not None:
+            query = query.where(PlotPoint.spoiler_level.in_(levels))
+        by_storyline: dict[int, list[PlotPoint]] = defaultdict(list)
+        for p in self.session.scalars(query):
+            by_storyline[p.storyline_id].append(p)
+        cards = self.episodes()
+        result = []
+        for s in rows:
+            history = statuses.get(s.id, ())
+            points = tuple(
+                (cards[position - 1], tuple(self._point(p) for p in group))
+                for position, group in groupby(by_storyline[s.id], key=lambda p: p.episode_position)
+            )
+            result.append(StorylineView(
+                s.slug, s.title, s.summary, history[-1] if history else None, history, points,
+            ))
+        return result
+
+    def storyline(self, slug: str) -> StorylineView:
+        for view in self.storylines():
+            if view.slug == slug:
+                return view
+        raise NotVisible(slug)
+
+    def _storyline_statuses(self, ids: list[int]) -> dict[int, tuple[StatusView, ...]]:
+        rows = self.session.scalars(
+            select(StorylineStatus)
+            .where(StorylineStatus.storyline_id.in_(ids), StorylineStatus.revealed_in <= self.h)
+            .order_by(StorylineStatus.revealed_in, StorylineStatus.id)
+        )
+        result: dict[int, list[StatusView]] = defaultdict(list)
+        for r in rows:
+            result[r.storyline_id].append(self._status(r.status, r.note, r.revealed_in))
+        return {k: tuple(v) for k, v in result.items()}
+
+    def _status(self, status: str, note: str | None, stamp: int) -> StatusView:
+        return StatusView(status, note, self._card_at(stamp))
+
+    def _card_at(self, position: int) -> EpisodeCard:
+        """The card for a stamp <= h. Stamp 0 (the premise) has no episode: use the first."""
+        return self.episodes()[max(position, 1) - 1]
+
+    def timeline(self) -> list[TimelineRow]:
+        """Plot points per storyline per watched episode, for the SVG picture."""
+        counts = self.session.execute(
+            select(PlotPoint.storyline_id, PlotPoint.episode_position, func.count())
+            .where(PlotPoint.show_id == self.show.id, PlotPoint.revealed_in <= self.h)
+            .group_by(PlotPoint.storyline_id, PlotPoint.episode_position)
+        ).all()
+        table: dict[int, dict[int, int]] = defaultdict(dict)
+        for storyline_id, position, n in counts:
+            table[storyline_id][position] = n
+        rows = self.session.scalars(
+            select(Storyline)
+            .where(Storyline.show_id == self.show.id, Storyline.introduced_in <= self.h)
+            .order_by(Storyline.sort_order)
+        ).all()
+        return [
+            TimelineRow(
+                StorylineRef(s.slug, s.title),
+                tuple(table[s.id].get(e, 0) for e in range(1, self.h + 1)),
+            )
+            for s in rows
+        ]
+
+    # Characters ----------------------------------------------------------------------
+
+    def _characters(self) -> list[Character]:
+        return list(self.session.scalars(
+            select(Character)
+            .where(Character.show_id == self.show.id, Character.introduced_in <= self.h)
+            .order_by(Character.sort_order)
+        ))
+
+    def _character_rows(self, model, ids: list[int]) -> dict[int, list]:
+        rows = self.session.scalars(
+            select(model)
+            .where(model.character_id.in_(ids), model.revealed_in <= self.h)
+            .order_by(model.revealed_in, model.id)
+        )
+        result: dict[int, list] = defaultdict(list)
+        for r in rows:
+            result[r.character_id].append(r)
+        return result
+
+    def _summaries(self, characters: list[Character]) -> list[CharacterSummary]:
+        ids = [c.id for c in characters]
+        statuses = self._character_rows(CharacterStatus, ids)
+        aliases = self._character_rows(CharacterAlias, ids)
+        result = []
+        for c in characters:
+            latest = statuses[c.id][-1] if statuses[c.id] else None
+            result.append(CharacterSummary(
+                c.slug, c.name, c.role, c.actor,
+                self._status(latest.status, latest.note, latest.revealed_in) if latest else None,
+                tuple(a.alias for a in aliases[c.id]),
+            ))
+        return result
+
+    def characters(self) -> list[CharacterSummary]:
+        return self._summaries(self._characters())
+
+    def character(self, slug: str) -> CharacterDetail:
+        c = self.session.scalar(
+            select(Character).where(
+                Character.show_id == self.show.id,
+                Character.slug == slug,
+                Character.introduced_in <= self.h,
+            )
+        )
+        if c is None:
+            raise NotVisible(slug)
+        summary = self._summaries([c])[0]
+        bios = self._character_rows(CharacterBio, [c.id])[c.id]
+        statuses = self._character_rows(CharacterStatus, [c.id])[c.id]
+        positions = self.session.scalars(
+            select(PlotPoint.episode_position)
+            .join(plot_point_characters, plot_point_characters.c.plot_point_id == PlotPoint.id)
+            .where(
+                plot_point_characters.c.character_id == c.id,
+                PlotPoint.revealed_in <= self.h,
+            )
+            .distinct()
+            .order_by(PlotPoint.episode_position)
+        ).all()
+        return CharacterDetail(
+            summary,
+            self._card_at(c.introduced_in) if c.introduced_in else None,
+            tuple(BioView(b.text, self._card_at(b.revealed_in)) for b in bios),
+            tuple(self._status(s.status, s.note, s.revealed_in) for s in statuses),
+            tuple(self.episodes()[p - 1] for p in positions),
+        )
+
+    # Questions -----------------------------------------------------------------------
+
+    def _questions(self, *conditions) -> list[QuestionView]:
+        rows = self.session.scalars(
+            select(Question)
+            .where(Question.show_id == self.show.id, Question.raised_in <= self.h, *conditions)
+            .order_by(Question.sort_order)
+        )
+        return [self._question(q) for q in rows]
+
+    def _question(self, q: Question) -> QuestionView:
+        if q.answered_in is not None and q.answered_in <= self.h:
+            return QuestionView(q.slug, q.text, self._card_at(q.raised_in), q.answer,
+                                self._card_at(q.answered_in))
+        return QuestionView(q.slug, q.text, self._card_at(q.raised_in))
+
+    def questions(self) -> QuestionBoard:
+        views = self._questions()
+        return QuestionBoard(
+            tuple(q for q in views if q.answered is None),
+            tuple(q for q in views if q.answered is not None),
+        )
+
+    def question(self, slug: str) -> QuestionView:
+        found = self._questions(Question.slug == slug)
+        if not found:
+            raise NotVisible(slug)
+        return found[0]
+
+    def next_season_questions(self) -> list[QuestionView] | None:
+        """The questions still open after the finale; None before the finale horizon."""
+        if not self.is_finale:
+            return None
+        return list(self.questions().open)
+
+    # What an episode added --------------------------------------------------------------
+
+    def episode_news(self, position: int) -> EpisodeNews:
+        """Questions, fates and characters that episode `position` (<= h) added."""
+        if not 1 <= position <= self.h:
+            raise NotVisible(str(position))
+        raised = self._questions(Question.raised_in == position)
+        answered = self._questions(Question.answered_in == position)
+        changes: list[StatusChange] = []
+        for s, st in self.session.execute(
+            select(Storyline, StorylineStatus)
+            .join(StorylineStatus, StorylineStatus.storyline_id == Storyline.id)
+            .where(Storyline.show_id == self.show.id, StorylineStatus.revealed_in == position,
+                   Storyline.introduced_in <= self.h)
+            .order_by(Storyline.sort_order, StorylineStatus.id)
+        ):
+            changes.append(StatusChange(s.title, "storyline", s.slug,
+                                        self._status(st.status, st.note, st.revealed_in)))
+        for c, st in self.session.execute(
+            select(Character, CharacterStatus)
+            .join(CharacterStatus, CharacterStatus.character_id == Character.id)
+            .where(Character.show_id == self.show.id, CharacterStatus.revealed_in == position,
+                   Character.introduced_in <= self.h)
+            .order_by(Character.sort_order, CharacterStatus.id)
+        ):
+            changes.append(StatusChange(c.name, "character", c.slug,
+                                        self._status(st.status, st.note, st.revealed_in)))
+        introduced = self.session.execute(
+            select(Character.slug, Character.name)
+            .where(Character.show_id == self.show.id, Character.introduced_in == position)
+            .order_by(Character.sort_order)
+        ).all()
+        return EpisodeNews(
+            tuple(raised), tuple(answered), tuple(changes),
+            tuple(CharacterRef(slug, name) for slug, name in introduced),
+        )
+
+    # Search --------------------------------------------------------------------------
+
+    def search(self, query: str) -> SearchResults:
+        """Case-insensitive search over what is visible at h, and nothing else.
+
+        Everything searched comes from the gate's own h-filtered methods, so results,
+        counts and suggestions cannot mention a row stamped after h.
+        """
+        terms = [t for t in re.findall(r"\w+", query.casefold()) if t]
+        if not terms:
+            return SearchResults(query, (), ())
+        show = ("show", self.show.slug)
+        at = ("h", str(self.h))
+        documents: list[tuple[SearchHit, str]] = []
+        for card in self.episodes():
+            if card.watched:
+                hit = SearchHit("episode", f"{card.code} {card.display_title}", "",
+                                "guide.recap", (show, at, ("episode", card.slug)))
+                documents.append((hit, f"{card.code} {card.display_title}"))
+        for c in self.characters():
+            hit = SearchHit("character", c.name, c.role, "guide.character",
+                            (show, at, ("character", c.slug)))
+            documents.append((hit, " ".join((c.name, c.role, c.actor or "", *c.aliases))))
+        for s in self.storylines():
+            hit = SearchHit("storyline", s.title, s.summary, "guide.storyline",
+                            (show, at, ("storyline", s.slug)))
+            documents.append((hit, f"{s.title} {s.summary}"))
+            for card, points in s.points:
+                for p in points:
+                    hit = SearchHit("plot point", f"{card.code} {card.display_title}", p.text,
+                                    "guide.recap", (show, at, ("episode", card.slug)))
+                    documents.append((hit, p.text))
+        for q in self._questions():
+            hit = SearchHit("question", q.text, q.answer or "", "guide.question",
+                            (show, at, ("question", q.slug)))
+            documents.append((hit, f"{q.text} {q.answer or ''}"))
+
+        hits = tuple(hit for hit, text in documents
+                     if all(t in text.casefold() for t in terms))
+        suggestions: tuple[str, ...] = ()
+        if not hits:
+            vocabulary = sorted({w for _, text in documents
+                                 for w in re.findall(r"\w{4,}", text.casefold())})
+            suggestions = tuple(
+                difflib.get_close_matches(terms[0], vocabulary, n=3, cutoff=0.75)
+            )
+        return SearchResults(query, hits, suggestions)
