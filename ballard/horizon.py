@@ -582,7 +582,9 @@ class Gate:
             select(Character, CharacterStatus)
             .join(CharacterStatus, CharacterStatus.character_id == Character.id)
             .where(Character.show_id == self.show.id, CharacterStatus.revealed_in == position,
-                   Character.introduced_in <= self.h)
+                   Character.introduced_in <= self.h,
+                   # a newcomer's first status is already said by "new faces"
+                   Character.introduced_in < position)
             .order_by(Character.sort_order, CharacterStatus.id)
         ):
             changes.append(StatusChange(c.name, "character", c.slug,

@@ -1,6 +1,7 @@
 """Only the horizon gate reads story tables for viewers."""
 
 import ast
+import re
 from pathlib import Path
 
 import ballard
@@ -47,7 +48,7 @@ def test_the_check_would_catch_an_offender():
 
 
 def test_templates_never_query():
+    database_calls = re.compile(r"\bsession\b|\.scalars?\(|\bselect\(|\.execute\(")
     templates = Path(ballard.ROOT, "templates")
-    for path in templates.rglob("*.html"):
-        text = path.read_text()
-        assert "session" not in text and "query" not in text, path
+    offenders = [p.name for p in templates.rglob("*.html") if database_calls.search(p.read_text())]
+    assert offenders == []

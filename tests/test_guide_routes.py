@@ -52,7 +52,7 @@ def test_home_at_two_labels_only_watched_titles(tiny, client):
 
 
 def test_episode_list_locks_unwatched(tiny, client):
-    page = soup(client.get("/tiny/at/2/episodes/"))
+    page = soup(client.get("/tiny/at/2/episodes"))
     items = page.select(".episode-list li")
     assert [li["class"][1] for li in items] == ["watched", "watched", "locked", "locked"]
     assert [a["href"] for a in page.select(".episode-list a")] == [
@@ -89,7 +89,7 @@ NOT_FOUND_URLS = [
     "/tiny/at/5/",                   # h past the last episode
     "/tiny/at/-1/",
     "/tiny/at/01/",
-    "/tiny/at/abc/episodes/",
+    "/tiny/at/abc/episodes",
     "/nope/at/1/",                   # unknown show
     "/nope/",
     "/completely/unknown/path",

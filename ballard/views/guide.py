@@ -1,4 +1,8 @@
-"""Viewer pages. Every story fact comes through the horizon gate; see ballard/horizon.py."""
+"""Viewer pages. Every story fact comes through the horizon gate; see ballard/horizon.py.
+
+URL arguments are named after what they point at (episode, character, storyline,
+question), so tests can find every route and fill it in from the URL map alone.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,13 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from ballard import horizon
 from ballard.db import get_session
 from ballard.forms import ProgressForm
+from ballard.models import SpoilerLevel
 from ballard.progress import read_progress, save_progress
 
 bp = Blueprint("guide", __name__)
 
+MAX_QUERY_LENGTH = 200
+CONDENSED_LEVELS = (SpoilerLevel.MAJOR.value, SpoilerLevel.TWIST.value)
 NOTICES = {
     "unreadable": (
         "We could not read your saved progress, so nothing past the premise is shown. "
@@ -19,8 +26,18 @@ NOTICES = {
 }
 
 
+@bp.app_template_global()
+def gate_url(gate: horizon.Gate, endpoint: str, **values: str) -> str:
+    """A link within the same show and horizon as the page."""
+    return url_for(endpoint, show=gate.show.slug, h=gate.h, **values)
+
+
 def _gate(show: str, h: str) -> horizon.Gate:
     return horizon.open_gate(get_session(), show, h)
+
+
+def _page(template: str, gate: horizon.Gate, **context):
+    return render_template(template, gate=gate, **context)
 
 
 @bp.get("/")
@@ -40,24 +57,96 @@ def show_home(show: str):
 @bp.get("/<show>/at/<h>/")
 def home(show: str, h: str):
     gate = _gate(show, h)
-    notice = NOTICES.get(request.args.get("notice", ""))
-    form = ProgressForm(gate.show.episode_count, horizon=gate.h)
-    return render_template(
-        "guide/home.html", gate=gate, form=form, notice=notice,
-        current=gate.current_episode(), stops=gate.slider_stops(),
+    current = gate.current_episode()
+    return _page(
+        "guide/home.html", gate,
+        form=ProgressForm(gate.show.episode_count, horizon=gate.h),
+        notice=NOTICES.get(request.args.get("notice", "")),
+        current=current,
+        news=gate.episode_news(current.position) if current else None,
+        stops=gate.slider_stops(),
     )
 
 
-@bp.get("/<show>/at/<h>/episodes/")
+@bp.get("/<show>/at/<h>/episodes")
 def episodes(show: str, h: str):
     gate = _gate(show, h)
-    return render_template("guide/episodes.html", gate=gate, episodes=gate.episodes())
+    return _page("guide/episodes.html", gate, episodes=gate.episodes())
 
 
-@bp.get("/<show>/at/<h>/episodes/<slug>")
-def episode(show: str, h: str, slug: str):
+@bp.get("/<show>/at/<h>/episodes/<episode>")
+def recap(show: str, h: str, episode: str):
     gate = _gate(show, h)
-    return render_template("guide/episode.html", gate=gate, recap=gate.recap(slug))
+    recap = gate.recap(episode)
+    return _page("guide/recap.html", gate, recap=recap,
+                 news=gate.episode_news(recap.episode.position))
+
+
+@bp.get("/<show>/at/<h>/story")
+def story(show: str, h: str):
+    gate = _gate(show, h)
+    return _page("guide/story.html", gate, storylines=gate.storylines(CONDENSED_LEVELS),
+                 full=False)
+
+
+@bp.get("/<show>/at/<h>/story/full")
+def story_full(show: str, h: str):
+    gate = _gate(show, h)
+    return _page("guide/story.html", gate, storylines=gate.storylines(), full=True)
+
+
+@bp.get("/<show>/at/<h>/storylines/<storyline>")
+def storyline(show: str, h: str, storyline: str):
+    gate = _gate(show, h)
+    return _page("guide/storyline.html", gate, storyline=gate.storyline(storyline))
+
+
+@bp.get("/<show>/at/<h>/characters")
+def characters(show: str, h: str):
+    gate = _gate(show, h)
+    return _page("guide/characters.html", gate, characters=gate.characters())
+
+
+@bp.get("/<show>/at/<h>/characters/<character>")
+def character(show: str, h: str, character: str):
+    gate = _gate(show, h)
+    return _page("guide/character.html", gate, character=gate.character(character))
+
+
+@bp.get("/<show>/at/<h>/questions")
+def questions(show: str, h: str):
+    gate = _gate(show, h)
+    return _page("guide/questions.html", gate, board=gate.questions())
+
+
+@bp.get("/<show>/at/<h>/questions/<question>")
+def question(show: str, h: str, question: str):
+    gate = _gate(show, h)
+    return _page("guide/question.html", gate, question=gate.question(question))
+
+
+@bp.get("/<show>/at/<h>/next-season")
+def next_season(show: str, h: str):
+    gate = _gate(show, h)
+    return _page("guide/next_season.html", gate, questions=gate.next_season_questions())
+
+
+@bp.get("/<show>/at/<h>/timeline")
+def timeline(show: str, h: str):
+    gate = _gate(show, h)
+    return _page("guide/timeline.html", gate, rows=gate.timeline(),
+                 episodes=gate.episodes()[: gate.h])
+
+
+@bp.get("/<show>/at/<h>/search")
+def search(show: str, h: str):
+    gate = _gate(show, h)
+    query = request.args.get("q", "").strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        return _page("guide/search.html", gate, results=None, query=query[:MAX_QUERY_LENGTH],
+                     error=f"Searches are limited to {MAX_QUERY_LENGTH} characters."), 400
+    results = gate.search(query) if query else None
+    return _page("guide/search.html", gate, results=results, query=query, error=None)
 
 
 @bp.post("/<show>/progress")
@@ -68,9 +157,8 @@ def set_progress(show: str):
     if not form.validate_on_submit():
         saved = read_progress(request, info.slug, info.episode_count)
         gate = horizon.Gate(get_session(), info, saved.h or 0)
-        return render_template(
-            "guide/progress_error.html", gate=gate, form=form, stops=gate.slider_stops(),
-        ), 400
+        return _page("guide/progress_error.html", gate, form=form,
+                     stops=gate.slider_stops()), 400
     response = redirect(url_for("guide.home", show=info.slug, h=form.horizon.data), code=303)
     save_progress(response, info.slug, form.horizon.data)
     return response
