@@ -1,0 +1,74 @@
+"""The canary pack: the Ballard pack's shape with a unique token in every viewer-visible field.
+
+Each token carries its row's stamp ("canary0042at07" is visible from h = 7), so a test can
+assert that no response at h contains a token stamped after h.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import count
+
+from ballard.content.schema import PackIn
+
+TOKEN = re.compile(r"canary\d{4}at(\d{2})")
+
+
+def canary_pack(pack: PackIn) -> PackIn:
+    numbers = count(1)
+
+    def token(stamp: int) -> str:
+        return f"canary{next(numbers):04d}at{stamp:02d}"
+
+    first = pack.season.first_position
+    characters = []
+    slug_map: dict[str, str] = {}
+    for c in pack.characters:
+        slug = token(c.introduced_in)
+        slug_map[c.slug] = slug
+        characters.append(c.model_copy(update={
+            "slug": slug, "name": token(c.introduced_in), "short_names": [],
+            "role": token(c.introduced_in),
+            "actor": token(c.introduced_in) if c.actor else None,
+            "bios": [b.model_copy(update={"text": token(b.revealed_in)}) for b in c.bios],
+            "statuses": [s.model_copy(update={
+                "status": token(s.revealed_in),
+                "note": token(s.revealed_in) if s.note else None}) for s in c.statuses],
+            "aliases": [a.model_copy(update={"alias": token(a.revealed_in)}) for a in c.aliases],
+        }))
+    storylines = []
+    storyline_map: dict[str, str] = {}
+    for s in pack.storylines:
+        slug = token(s.introduced_in)
+        storyline_map[s.slug] = slug
+        storylines.append(s.model_copy(update={
+            "slug": slug, "title": token(s.introduced_in), "summary": token(s.introduced_in),
+            "statuses": [st.model_copy(update={"note": token(st.revealed_in)})
+                         for st in s.statuses],
+        }))
+    episodes = []
+    for e in pack.episodes:
+        position = first + e.number - 1
+        episodes.append(e.model_copy(update={
+            "title": token(position), "writer": token(position), "director": token(position),
+            "release_date": e.release_date, "runtime_minutes": 40 + position,
+            "plot_points": [p.model_copy(update={
+                "text": token(p.revealed_in or position),
+                "storyline": storyline_map[p.storyline],
+                "characters": [slug_map[c] for c in p.characters],
+            }) for p in e.plot_points],
+        }))
+    questions = [q.model_copy(update={
+        "slug": token(q.raised_in), "text": token(q.raised_in),
+        "answer": token(q.answered_in) if q.answered_in is not None else None,
+    }) for q in pack.questions]
+    return pack.model_copy(update={
+        "show": pack.show.model_copy(update={"title": "Canary", "slug": "canary",
+                                             "premise": token(0)}),
+        "storylines": storylines, "characters": characters, "episodes": episodes,
+        "questions": questions,
+    })
+
+
+def later_tokens(text: str, h: int) -> list[str]:
+    return [m.group(0) for m in TOKEN.finditer(text) if int(m.group(1)) > h]

@@ -1,0 +1,93 @@
+"""The master test: no response at h depends on anything stamped after h (DESIGN.md §2)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from ballard.cli import load_packs
+from ballard.content import shipped_packs
+from ballard.content.pack import pack_to_yaml, read_pack
+from ballard.db import get_session
+from ballard.horizon import find_show
+from tests.canary import canary_pack, later_tokens
+from tests.conftest import _empty_tables, make_app
+from tests.invariance import (
+    INVARIANCE_CONFIG,
+    argument_values,
+    prune_after,
+    query_variants,
+    snapshot,
+    urls_at,
+)
+
+BALLARD_PACK = next(p for p in shipped_packs() if p.parent.name == "ballard")
+
+
+def _loaded_app(database_url, pack_path):
+    app = make_app(database_url, **INVARIANCE_CONFIG)
+    with app.app_context():
+        _empty_tables()
+        load_packs([pack_path])
+    return app
+
+
+def _request(client, h, method, url):
+    data = {"horizon": str(h)} if method == "POST" else None
+    return snapshot(client, url, method, data)
+
+
+def _echoed_query(url: str) -> str:
+    return parse_qs(urlsplit(url).query).get("q", [""])[0]
+
+
+@pytest.fixture(params=["ballard", "canary"])
+def pack_path(request, tmp_path):
+    if request.param == "ballard":
+        return BALLARD_PACK
+    path = tmp_path / "canary.yaml"
+    path.write_text(pack_to_yaml(canary_pack(read_pack(BALLARD_PACK))))
+    return path
+
+
+def test_responses_at_h_ignore_everything_after_h(migrated, pack_path):
+    app = _loaded_app(migrated, pack_path)
+    show = read_pack(pack_path).show.slug
+    with app.app_context():
+        last = find_show(get_session(), show).episode_count
+    values, queries = argument_values(app), query_variants(app)
+    client = app.test_client(use_cookies=False)
+    not_found = snapshot(client, "/zz-unknown/address")
+    assert not_found.status == 404
+
+    full = {}
+    for h in range(last + 1):
+        for _endpoint, method, url in urls_at(app, h, values, queries):
+            full[h, method, url] = _request(client, h, method, url)
+    endpoints = {e for e, _, _ in urls_at(app, 0, values, queries)}
+
+    canary = pack_path.name == "canary.yaml"
+    differences, leaks, odd_404s = [], [], []
+    for h in reversed(range(last + 1)):
+        prune_after(app, h)
+        for (at, method, url), expected in full.items():
+            if at != h:
+                continue
+            got = _request(client, h, method, url)
+            if got != expected:
+                differences.append(f"h={h} {method} {url}: {got.status} vs {expected.status}")
+            if got.status == 404 and got != not_found:
+                odd_404s.append(f"h={h} {method} {url}")
+            if canary:
+                seen = expected.body.decode() + "".join(v for _, v in expected.headers)
+                seen = seen.replace(_echoed_query(url), "") if _echoed_query(url) else seen
+                if found := later_tokens(seen, h):
+                    leaks.append(f"h={h} {method} {url}: {found[:3]}")
+
+    assert differences == [], f"{len(differences)} responses differ, e.g. {differences[:5]}"
+    assert odd_404s == [], f"404s that differ from the unknown-URL 404: {odd_404s[:5]}"
+    assert leaks == [], f"later tokens in responses: {leaks[:5]}"
+    # The run covered every route in the URL map, at every horizon.
+    assert {"guide.recap", "guide.character", "guide.search", "guide.set_progress"} <= endpoints
+    assert len(full) > (last + 1) * len(endpoints)
