@@ -17,9 +17,11 @@ from sqlalchemy import select
 
 from ballard import ROOT
 from ballard.content import shipped_packs
+from ballard.content.audit import audit_lines
 from ballard.content.lint import ERROR, lint_pack
 from ballard.content.pack import PackError, dump_show, load_pack, read_pack
 from ballard.db import get_engine, get_session
+from ballard.horizon import NotVisible, open_gate
 from ballard.models import Show
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
@@ -126,6 +128,20 @@ def lint_command(paths: tuple[Path, ...]) -> None:
         click.echo(f"{path}: {errors} errors, {len(findings) - errors} warnings")
         failed = failed or errors > 0
     sys.exit(1 if failed else 0)
+
+
+@content_cli.command("audit")
+@click.option("--at", "horizon", required=True, help="The horizon to audit (0 = premise only).")
+@click.argument("show", default="ballard")
+def audit_command(horizon: str, show: str) -> None:
+    """Print every string a viewer of SHOW at horizon --at can see."""
+    try:
+        gate = open_gate(get_session(), show, horizon)
+    except NotVisible:
+        click.echo(f"No show {show!r} with an episode position {horizon!r}.", err=True)
+        sys.exit(2)
+    for line in audit_lines(gate):
+        click.echo(line)
 
 
 def init_app(app: Flask) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SubmitField
+from wtforms import BooleanField, HiddenField, IntegerField, SubmitField
 from wtforms.validators import InputRequired, NumberRange
 
 
@@ -14,6 +16,8 @@ class ProgressForm(FlaskForm):
         "Watched through",
         validators=[InputRequired(message="Choose how far you have watched.")],
     )
+    # Where to go after saving (the share guard sends readers back to the shared page).
+    next = HiddenField()
     submit = SubmitField("Save my progress")
 
     def __init__(self, episode_count: int, *args, **kwargs):
@@ -25,3 +29,20 @@ class ProgressForm(FlaskForm):
                 message=f"Pick a number from 0 (not started) to {episode_count}.",
             ),
         ]
+
+    def safe_next(self, show_slug: str) -> str | None:
+        """`next` only when it is a path inside this show's guide (no open redirects)."""
+        target = self.next.data or ""
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or not target.startswith(f"/{show_slug}/at/"):
+            return None
+        if "\\" in target or any(ord(ch) < 32 for ch in target):
+            return None
+        return target
+
+
+class UpcomingTitlesForm(FlaskForm):
+    """Opt-in: show the titles of episodes the viewer has not watched yet."""
+
+    enabled = BooleanField("Show titles of episodes I have not watched yet")
+    submit = SubmitField("Save preference")

@@ -266,13 +266,19 @@ def list_shows(session: Session) -> list[ShowInfo]:
     return [ShowInfo(s.id, s.slug, s.title, s.network, s.premise, n) for s, n in rows]
 
 
-def open_gate(session: Session, show_slug: str, raw_horizon: str) -> Gate:
-    """The gate for a URL's show and horizon; NotVisible for anything that does not parse."""
+def open_gate(
+    session: Session, show_slug: str, raw_horizon: str, show_upcoming_titles: bool = False
+) -> Gate:
+    """The gate for a URL's show and horizon; NotVisible for anything that does not parse.
+
+    `show_upcoming_titles` is the viewer's explicit opt-in to see the titles (and only
+    the titles) of episodes they have not watched.
+    """
     show = find_show(session, show_slug)
     h = parse_horizon(raw_horizon, show.episode_count)
     if h is None:
         raise NotVisible(raw_horizon)
-    return Gate(session, show, h)
+    return Gate(session, show, h, show_upcoming_titles)
 
 
 # --- the gate ----------------------------------------------------------------------------
@@ -332,8 +338,9 @@ class Gate:
         stops = [SliderStop(0, "Not started yet")]
         for card in self.episodes():
             label = f"Watched through E{card.position}"
-            if card.watched or self.show_upcoming_titles:
-                label += f" · {card.display_title if card.watched else card.title or card.code}"
+            title = card.display_title if card.watched else card.title
+            if title:
+                label += f" · {title}"
             stops.append(SliderStop(card.position, label))
         return stops
 

@@ -55,3 +55,22 @@ def save_progress(response: Response, show_slug: str, h: int) -> None:
         samesite="Lax",
         secure=config["SESSION_COOKIE_SECURE"],
     )
+
+
+UPCOMING_TITLES_COOKIE = "show-upcoming-titles"
+
+
+def wants_upcoming_titles(request: Request) -> bool:
+    """The viewer's opt-in to see titles of episodes they have not watched yet."""
+    return request.cookies.get(UPCOMING_TITLES_COOKIE) == "1"
+
+
+def save_upcoming_titles(response: Response, enabled: bool) -> None:
+    if not enabled:
+        response.delete_cookie(UPCOMING_TITLES_COOKIE)
+        return
+    config = current_app.config
+    response.set_cookie(
+        UPCOMING_TITLES_COOKIE, "1", max_age=config["HORIZON_COOKIE_MAX_AGE"],
+        httponly=True, samesite="Lax", secure=config["SESSION_COOKIE_SECURE"],
+    )

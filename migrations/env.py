@@ -6,8 +6,8 @@ app to read BALLARD_DATABASE_URL the same way the app does.
 
 from alembic import context
 
-from ballard.db import Base
 from ballard import models  # noqa: F401  (registers every table on Base.metadata)
+from ballard.db import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -103,3 +103,29 @@ def tiny(app):
     with app.app_context():
         load_packs([TINY_PACK])
     return app
+
+
+def progress_cookie(app, show: str, h: int) -> tuple[str, str]:
+    """The (name, value) of the cookie the slider form saves for a reader at h."""
+    with app.test_request_context():
+        from flask import Response
+
+        from ballard.progress import cookie_name, save_progress
+
+        response = Response()
+        save_progress(response, show, h)
+        value = response.headers["Set-Cookie"].split(";", 1)[0].split("=", 1)[1]
+    return cookie_name(show), value
+
+
+def set_progress_cookie(app, client, show: str, h: int) -> None:
+    """Give the test client a saved horizon, as the slider form would."""
+    client.set_cookie(*progress_cookie(app, show, h))
+
+
+@pytest.fixture
+def reader(app, client):
+    """A client whose reader has watched everything, so no page is behind the share guard."""
+    set_progress_cookie(app, client, "tiny", 4)
+    set_progress_cookie(app, client, "ballard", 10)
+    return client

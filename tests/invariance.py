@@ -50,8 +50,10 @@ class Snapshot:
     body: bytes
 
 
-def snapshot(client, url: str, method: str = "GET", data: dict | None = None) -> Snapshot:
-    response = client.open(url, method=method, data=data)
+def snapshot(client, url: str, method: str = "GET", data: dict | None = None,
+             cookie: str | None = None) -> Snapshot:
+    headers = {"Cookie": cookie} if cookie else {}
+    response = client.open(url, method=method, data=data, headers=headers)
     try:
         headers = tuple(
             (name, _COOKIE_EXPIRES.sub("", value) if name == "Set-Cookie" else value)

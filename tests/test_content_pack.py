@@ -124,3 +124,23 @@ def test_shipped_packs_load_and_round_trip(app, runner, tmp_path):
         result = runner.invoke(args=["content", "dump", pack.parent.name, "-o", str(out)])
         assert result.exit_code == 0, result.output
         assert out.read_bytes() == Path(pack).read_bytes(), f"{pack} does not round-trip"
+
+
+def test_audit_prints_what_a_viewer_sees_and_nothing_later(tiny, runner):
+    at2 = runner.invoke(args=["content", "audit", "--at", "2", "tiny"])
+    assert at2.exit_code == 0, at2.output
+    lines = at2.output.splitlines()
+    assert lines[0] == "# Tiny Show at h = 2"
+    assert "episode S1E2: Guests (released 2025-01-01)" in lines
+    assert "episode S1E3: S1E3" in lines
+    assert "character owen-marsh: Owen Marsh | The innkeeper" in lines
+    assert "  S1E2 [major] Owen Marsh says he saw nothing that night. (with Dana Reed, Owen Marsh)" in lines
+    for later in ("Boatman", "The Lake Gives Up", "rowing out", "old partner", "arrested"):
+        assert later not in at2.output
+    at4 = runner.invoke(args=["content", "audit", "--at", "4", "tiny"]).output
+    assert "  alias: The Boatman" in at4 and "next season: 1 open questions" in at4
+
+
+def test_audit_rejects_a_bad_horizon(tiny, runner):
+    result = runner.invoke(args=["content", "audit", "--at", "7", "tiny"])
+    assert result.exit_code == 2 and "No show 'tiny' with an episode position '7'" in result.output

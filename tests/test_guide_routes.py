@@ -41,8 +41,8 @@ def test_home_at_zero_shows_premise_and_slider(tiny, client):
     assert "Arrival" not in response.get_data(as_text=True)
 
 
-def test_home_at_two_labels_only_watched_titles(tiny, client):
-    page = soup(client.get("/tiny/at/2/"))
+def test_home_at_two_labels_only_watched_titles(tiny, reader):
+    page = soup(reader.get("/tiny/at/2/"))
     labels = [o["label"] for o in page.select("#horizon-stops option")]
     assert labels == ["Not started yet", "Watched through E1 · Arrival",
                       "Watched through E2 · Guests", "Watched through E3", "Watched through E4"]
@@ -51,8 +51,8 @@ def test_home_at_two_labels_only_watched_titles(tiny, client):
     assert (latest["href"], latest.text) == ("/tiny/at/2/episodes/s1e2", "S1E2 · Guests")
 
 
-def test_episode_list_locks_unwatched(tiny, client):
-    page = soup(client.get("/tiny/at/2/episodes"))
+def test_episode_list_locks_unwatched(tiny, reader):
+    page = soup(reader.get("/tiny/at/2/episodes"))
     items = page.select(".episode-list li")
     assert [li["class"][1] for li in items] == ["watched", "watched", "locked", "locked"]
     assert [a["href"] for a in page.select(".episode-list a")] == [
@@ -64,8 +64,8 @@ def test_episode_list_locks_unwatched(tiny, client):
         "Written by", "Directed by", "Released", "Runtime"]
 
 
-def test_recap_groups_points_by_storyline(tiny, client):
-    page = soup(client.get("/tiny/at/3/episodes/s1e2"))
+def test_recap_groups_points_by_storyline(tiny, reader):
+    page = soup(reader.get("/tiny/at/3/episodes/s1e2"))
     assert page.h1.text == "S1E2 Guests"
     sections = page.select("section.storyline")
     assert [s.h2.text for s in sections] == ["The case", "Family matters"]
@@ -77,8 +77,8 @@ def test_recap_groups_points_by_storyline(tiny, client):
         (["prev"], "/tiny/at/3/episodes/s1e1"), (["next"], "/tiny/at/3/episodes/s1e3")]
 
 
-def test_recap_of_last_watched_episode_has_no_next_link(tiny, client):
-    page = soup(client.get("/tiny/at/2/episodes/s1e2"))
+def test_recap_of_last_watched_episode_has_no_next_link(tiny, reader):
+    page = soup(reader.get("/tiny/at/2/episodes/s1e2"))
     assert [a["rel"] for a in page.select(".prev-next a")] == [["prev"]]
 
 
@@ -97,9 +97,9 @@ NOT_FOUND_URLS = [
 
 
 @pytest.mark.parametrize("url", NOT_FOUND_URLS)
-def test_not_found_is_identical_everywhere(tiny, client, url):
-    reference = client.get("/completely/unknown/path")
-    response = client.get(url)
+def test_not_found_is_identical_everywhere(tiny, reader, url):
+    reference = reader.get("/completely/unknown/path")
+    response = reader.get(url)
     assert response.status_code == 404
     assert response.get_data() == reference.get_data()
     assert sorted(response.headers.items()) == sorted(reference.headers.items())
@@ -146,9 +146,9 @@ def test_oversized_cookie_fails_closed(tiny, client):
     assert client.get("/tiny/").headers["Location"] == "/tiny/at/0/?notice=unreadable"
 
 
-def test_pages_link_static_assets_that_exist(tiny, client):
-    page = soup(client.get("/tiny/at/1/"))
+def test_pages_link_static_assets_that_exist(tiny, reader):
+    page = soup(reader.get("/tiny/at/1/"))
     for url in [page.find("link", rel="stylesheet")["href"], page.find("script")["src"]]:
-        response = client.get(url)
+        response = reader.get(url)
         assert response.status_code == 200
         response.close()

@@ -10,9 +10,14 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from ballard import horizon
 from ballard.db import get_session
-from ballard.forms import ProgressForm
+from ballard.forms import ProgressForm, UpcomingTitlesForm
 from ballard.models import SpoilerLevel
-from ballard.progress import read_progress, save_progress
+from ballard.progress import (
+    read_progress,
+    save_progress,
+    save_upcoming_titles,
+    wants_upcoming_titles,
+)
 
 bp = Blueprint("guide", __name__)
 
@@ -32,8 +37,62 @@ def gate_url(gate: horizon.Gate, endpoint: str, **values: str) -> str:
     return url_for(endpoint, show=gate.show.slug, h=gate.h, **values)
 
 
+class ShareGuard(Exception):
+    """The URL's horizon is ahead of the reader's saved one: ask before showing anything."""
+
+    def __init__(self, gate: horizon.Gate, saved_h: int | None):
+        super().__init__(gate.h)
+        self.gate = gate
+        self.saved_h = saved_h
+
+
 def _gate(show: str, h: str) -> horizon.Gate:
-    return horizon.open_gate(get_session(), show, h)
+    """The page's gate, or the share guard when the page is ahead of the reader."""
+    gate = horizon.open_gate(get_session(), show, h, wants_upcoming_titles(request))
+    saved = read_progress(request, gate.show.slug, gate.show.episode_count)
+    if gate.h > (saved.h or 0):
+        raise ShareGuard(gate, saved.h)
+    return gate
+
+
+@bp.app_template_global()
+def link_preview(gate: horizon.Gate | None) -> dict[str, str]:
+    """Title and description for <meta>, OpenGraph and Twitter cards: from the URL's
+    horizon alone, never from the reader's cookie, and safe for someone at h = 0."""
+    if gate is None:
+        return {"title": "Ballard Guide",
+                "description": "Spoiler-safe episode guides that stop where you stopped."}
+    reach = f"episodes 1 to {gate.h}" if gate.h else "the premise only"
+    return {"title": f"{gate.show.title} guide",
+            "description": f"A spoiler-safe guide to {gate.show.title}: recaps, characters "
+                           f"and open questions, covering {reach}."}
+
+
+@bp.errorhandler(ShareGuard)
+def share_guard(guard: ShareGuard):
+    gate = guard.gate
+    mine = guard.saved_h or 0
+    query = request.query_string.decode()
+    here = request.path + (f"?{query}" if query else "")
+    at_mine = url_for(request.endpoint, **{**request.view_args, "h": mine})
+    form = ProgressForm(gate.show.episode_count, horizon=gate.h, next=here)
+    return render_template(
+        "guide/guard.html", gate=gate, saved_h=guard.saved_h,
+        at_mine=at_mine + (f"?{query}" if query else ""), form=form,
+    )
+
+
+@bp.after_request
+def cache_headers(response):
+    """Pages depend on the URL and, through the guard, on the progress cookie: caches
+    must key on both, and revalidate with the ETag (a hash of the exact bytes)."""
+    if response.status_code in (200, 301, 302, 303, 304, 307, 308):
+        response.vary.add("Cookie")
+        response.headers["Cache-Control"] = "private, no-cache"
+    if request.method == "GET" and response.status_code == 200:
+        response.add_etag()
+        response.make_conditional(request)
+    return response
 
 
 def _page(template: str, gate: horizon.Gate, **context):
@@ -61,6 +120,7 @@ def home(show: str, h: str):
     return _page(
         "guide/home.html", gate,
         form=ProgressForm(gate.show.episode_count, horizon=gate.h),
+        preferences=UpcomingTitlesForm(enabled=gate.show_upcoming_titles),
         notice=NOTICES.get(request.args.get("notice", "")),
         current=current,
         news=gate.episode_news(current.position) if current else None,
@@ -159,6 +219,19 @@ def set_progress(show: str):
         gate = horizon.Gate(get_session(), info, saved.h or 0)
         return _page("guide/progress_error.html", gate, form=form,
                      stops=gate.slider_stops()), 400
-    response = redirect(url_for("guide.home", show=info.slug, h=form.horizon.data), code=303)
+    target = form.safe_next(info.slug) or url_for("guide.home", show=info.slug,
+                                                  h=form.horizon.data)
+    response = redirect(target, code=303)
     save_progress(response, info.slug, form.horizon.data)
+    return response
+
+
+@bp.post("/<show>/preferences")
+def set_preferences(show: str):
+    """Save the "show upcoming episode titles" opt-in and go back to the reader's home."""
+    info = horizon.find_show(get_session(), show)
+    form = UpcomingTitlesForm()  # CSRFProtect has already checked the token
+    saved = read_progress(request, info.slug, info.episode_count)
+    response = redirect(url_for("guide.home", show=info.slug, h=saved.h or 0), code=303)
+    save_upcoming_titles(response, bool(form.enabled.data))
     return response

@@ -1,0 +1,132 @@
+"""The share guard, link previews, the upcoming-titles opt-in, and HTTP caching."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from ballard.progress import UPCOMING_TITLES_COOKIE, cookie_name
+from tests.conftest import set_progress_cookie
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def _csrf(client) -> str:
+    return soup(client.get("/tiny/at/0/")).find("input", {"name": "csrf_token"})["value"]
+
+
+def test_newcomer_gets_the_guard_not_the_page(tiny, client):
+    response = client.get("/tiny/at/3/characters/owen-marsh")
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.h1.text == "Before you read on"
+    guard = page.select_one(".guard").get_text(" ", strip=True)
+    assert "This page shows events up to E3" in guard
+    assert "don't know how far you have watched" in guard
+    assert "Owen" not in page.text and "Boatman" not in page.text
+    link = page.select_one(".guard a")
+    assert link["href"] == "/tiny/at/0/characters/owen-marsh"
+    form = page.select_one(".guard form")
+    assert form["action"] == "/tiny/progress"
+    assert form.find("input", {"name": "horizon"})["value"] == "3"
+    assert form.find("input", {"name": "next"})["value"] == "/tiny/at/3/characters/owen-marsh"
+
+
+def test_reader_behind_is_offered_their_own_horizon(tiny, client, app):
+    set_progress_cookie(app, client, "tiny", 2)
+    page = soup(client.get("/tiny/at/4/search?q=owen"))
+    assert "You have watched through E2" in page.select_one(".guard").text
+    assert page.select_one(".guard a")["href"] == "/tiny/at/2/search?q=owen"
+    assert page.select_one(".guard a").text == "Show it at my E2"
+
+
+def test_reader_ahead_or_level_sees_the_page(tiny, client, app):
+    set_progress_cookie(app, client, "tiny", 3)
+    assert soup(client.get("/tiny/at/3/characters/owen-marsh")).h1.text == "Owen Marsh"
+    assert soup(client.get("/tiny/at/2/characters/owen-marsh")).h1.text == "Owen Marsh"
+
+
+def test_horizon_zero_needs_no_guard(tiny, client):
+    assert soup(client.get("/tiny/at/0/characters")).h1.text == "Who is who"
+
+
+def test_guard_answers_alike_for_real_and_unknown_slugs(tiny, client):
+    real = client.get("/tiny/at/3/characters/owen-marsh").get_data(as_text=True)
+    fake = client.get("/tiny/at/3/characters/nobody-at-all").get_data(as_text=True)
+    assert real.replace("owen-marsh", "X") == fake.replace("nobody-at-all", "X")
+
+
+def test_i_have_seen_it_saves_progress_and_returns_to_the_page(tiny, client):
+    url = "/tiny/at/3/characters/owen-marsh"
+    response = client.post("/tiny/progress", data={
+        "horizon": "3", "next": url, "csrf_token": _csrf(client)})
+    assert response.status_code == 303
+    assert response.headers["Location"] == url
+    assert soup(client.get(url)).h1.text == "Owen Marsh"
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example/x", "/other/at/1/", "/tiny/../admin",
+    "/tiny/at/1/\\evil", "javascript:alert(1)"])
+def test_next_cannot_leave_the_show(tiny, client, target):
+    response = client.post("/tiny/progress", data={
+        "horizon": "1", "next": target, "csrf_token": _csrf(client)})
+    assert response.headers["Location"] == "/tiny/at/1/"
+
+
+def _preview(page: BeautifulSoup) -> dict[str, str]:
+    tags = page.find_all("meta", attrs={"content": True})
+    return {t.get("property") or t.get("name"): t["content"] for t in tags}
+
+
+def test_link_preview_depends_on_the_url_horizon_alone(tiny, client, app):
+    newcomer = _preview(soup(client.get("/tiny/at/3/episodes/s1e3")))
+    set_progress_cookie(app, client, "tiny", 4)
+    reader_page = soup(client.get("/tiny/at/3/episodes/s1e3"))
+    assert _preview(reader_page) == newcomer
+    assert newcomer["og:title"] == newcomer["twitter:title"] == "Tiny Show guide"
+    assert newcomer["og:description"].endswith("covering episodes 1 to 3.")
+    assert newcomer["description"] == newcomer["og:description"]
+    assert reader_page.title.text.startswith("S1E3 Episode 3")
+
+
+def test_crawler_title_is_neutral(tiny, client):
+    page = soup(client.get("/tiny/at/4/episodes/s1e4"))
+    assert page.title.text == "Tiny Show guide"
+    assert "The Lake Gives Up" not in page.decode()
+
+
+def test_upcoming_titles_are_opt_in(tiny, client, app):
+    set_progress_cookie(app, client, "tiny", 1)
+    assert "The Lake Gives Up" not in client.get("/tiny/at/1/episodes").get_data(as_text=True)
+    response = client.post("/tiny/preferences", data={
+        "enabled": "y", "csrf_token": _csrf(client)})
+    assert response.status_code == 303 and response.headers["Location"] == "/tiny/at/1/"
+    assert client.get_cookie(UPCOMING_TITLES_COOKIE).value == "1"
+    page = soup(client.get("/tiny/at/1/episodes"))
+    locked = page.select(".episode.locked")
+    assert "The Lake Gives Up" in locked[-1].text
+    assert locked[-1].find("a") is None and locked[-1].find("dl") is None  # titles only
+    labels = [o["label"] for o in soup(client.get("/tiny/at/1/")).select("#horizon-stops option")]
+    assert labels[4] == "Watched through E4 · The Lake Gives Up"
+    assert labels[3] == "Watched through E3"  # no title known: nothing invented
+    client.post("/tiny/preferences", data={"csrf_token": _csrf(client)})
+    assert client.get_cookie(UPCOMING_TITLES_COOKIE) is None
+
+
+def test_etag_revalidates_and_never_crosses_horizons(tiny, client, app):
+    set_progress_cookie(app, client, "tiny", 4)
+    first = client.get("/tiny/at/3/characters/owen-marsh")
+    etag = first.headers["ETag"]
+    assert "Cookie" in first.headers["Vary"]
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    again = client.get("/tiny/at/3/characters/owen-marsh", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    # The same ETag offered for another horizon gets that horizon's full page.
+    other = client.get("/tiny/at/4/characters/owen-marsh", headers={"If-None-Match": etag})
+    assert other.status_code == 200 and other.headers["ETag"] != etag
+    assert "arrested" in other.get_data(as_text=True)
+    # And a reader behind (guard page) never gets a 304 for the page's ETag.
+    client.delete_cookie(cookie_name("tiny"))
+    guarded = client.get("/tiny/at/3/characters/owen-marsh", headers={"If-None-Match": etag})
+    assert guarded.status_code == 200 and guarded.headers["ETag"] != etag
