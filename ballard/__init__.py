@@ -31,20 +31,23 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Database engine and session, CSRF protection for every form."""
-    from ballard import db
+    """Database, CSRF protection for every form, security headers, request log."""
+    from ballard import db, request_log, security
 
     db.init_app(app)
     csrf.init_app(app)
+    security.init_app(app)
+    request_log.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
 
 def register_blueprints(app: Flask) -> None:
     """Viewer pages."""
-    from ballard.views import guide
+    from ballard.views import guide, ops
 
     app.register_blueprint(guide.bp)
+    app.register_blueprint(ops.bp)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -55,7 +58,8 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """`flask db ...` and `flask content ...`."""
-    from ballard import cli
+    """`flask db ...`, `flask content ...`, `flask backup` and `flask restore`."""
+    from ballard import backup, cli
 
     cli.init_app(app)
+    backup.init_app(app)
