@@ -1,0 +1,69 @@
+"""axe-core (through axe-playwright-python) on every main page, light and dark."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_browser import CHROMIUM, browser, live_server  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    "/ballard/at/0/", "/ballard/at/3/", "/ballard/at/3/episodes", "/ballard/at/3/episodes/s1e3",
+    "/ballard/at/6/story", "/ballard/at/6/storylines/john-doe-38", "/ballard/at/6/characters",
+    "/ballard/at/6/characters/renee-ballard", "/ballard/at/6/questions",
+    "/ballard/at/10/next-season", "/ballard/at/10/timeline", "/ballard/at/10/search?q=olivas",
+]
+
+
+@pytest.fixture
+def ballard_server(app, runner, live_server):  # noqa: F811 - pytest fixture
+    runner.invoke(args=["content", "load"])
+    return live_server
+
+
+def _serious(results) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_main_pages_have_no_serious_axe_violations(browser, ballard_server, scheme):  # noqa: F811
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{ballard_server}/ballard/at/0/")
+    # Save progress at the finale so no page is behind the share guard.
+    page.locator("#horizon").fill("10")
+    page.get_by_role("button", name="Save my progress").click()
+    page.wait_for_url(f"{ballard_server}/ballard/at/10/")
+    problems = {}
+    for path in PAGES:
+        page.goto(ballard_server + path)
+        if found := _serious(axe.run(page)):
+            problems[path] = found
+    # The share guard, as a newcomer sees it.
+    guest = browser.new_context(color_scheme=scheme).new_page()
+    guest.goto(f"{ballard_server}/ballard/at/4/characters")
+    assert guest.locator("h1").text_content() == "Before you read on"
+    if found := _serious(axe.run(guest)):
+        problems["guard"] = found
+    context.close()
+    assert problems == {}
+
+
+def test_the_scan_does_report_violations(browser):  # noqa: F811
+    """Guard against a scan that silently checks nothing."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page()
+    page.set_content('<html><body><img src="x.png"><button></button></body></html>')
+    found = _serious(Axe().run(page))
+    page.close()
+    assert any(v.startswith("image-alt") for v in found)
+    assert any(v.startswith("button-name") for v in found)
