@@ -31,7 +31,8 @@ lint: $(STAMP)
 	$(BIN)/flask --app app content lint
 
 bench: $(STAMP)
-	@echo "make bench: not yet (the performance issue adds it)."
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 2; }
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

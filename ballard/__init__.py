@@ -31,10 +31,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Database, CSRF protection for every form, security headers, request log."""
-    from ballard import db, request_log, security
+    """Database, page cache, CSRF protection, security headers, request log."""
+    from ballard import db, page_cache, request_log, security
 
     db.init_app(app)
+    page_cache.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
     request_log.init_app(app)
@@ -43,11 +44,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Viewer pages."""
-    from ballard.views import guide, ops
+    """Viewer pages, operator endpoints and the JSON API."""
+    from ballard.views import api, guide, ops
 
     app.register_blueprint(guide.bp)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(api.bp)
+    # The editor and its sign-in: not viewer-side, every editor page requires login.
+    from ballard.views import auth, editor
+
+    app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(editor.bp, url_prefix="/editor")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -58,8 +65,9 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """`flask db ...`, `flask content ...`, `flask backup` and `flask restore`."""
-    from ballard import backup, cli
+    """`flask db`, `content`, `backup`, `restore` and `export-static`."""
+    from ballard import backup, cli, export
 
     cli.init_app(app)
     backup.init_app(app)
+    export.init_app(app)

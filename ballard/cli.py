@@ -1,4 +1,4 @@
-"""Command-line interface: `flask db ...` and `flask content ...`.
+"""Command-line interface: `flask db ...`, `flask content ...` and `flask editor ...`.
 
 Command bodies stay thin; the work is in plain functions that tests call too.
 """
@@ -18,9 +18,11 @@ from sqlalchemy import select
 from ballard import ROOT
 from ballard.content import shipped_packs
 from ballard.content.audit import audit_lines
+from ballard.content.importer import ImportProblem, import_episodes
 from ballard.content.lint import ERROR, lint_pack
-from ballard.content.pack import PackError, dump_show, load_pack, read_pack
+from ballard.content.pack import PackError, dump_show, load_pack, pack_to_yaml, read_pack
 from ballard.db import get_engine, get_session
+from ballard.editor.accounts import AccountError, create_editor
 from ballard.horizon import NotVisible, open_gate
 from ballard.models import Show
 
@@ -144,6 +146,59 @@ def audit_command(horizon: str, show: str) -> None:
         click.echo(line)
 
 
+@content_cli.command("import-episodes")
+@click.argument("html_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the draft pack to this file instead of standard output.")
+@click.option("--table", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Which episode table on the page (1 = the first).")
+@click.option("--season", default=1, show_default=True, type=click.IntRange(min=1),
+              help="The season number the table holds.")
+@click.option("--title", "show_title", help="The show's title (default: from the page).")
+@click.option("--slug", "show_slug", help="The show's slug (default: from the title).")
+def import_episodes_command(html_file: Path, output: Path | None, table: int, season: int,
+                            show_title: str | None, show_slug: str | None) -> None:
+    """Turn an HTML episode table (a Wikipedia "List of ... episodes" page) into a draft pack."""
+    try:
+        imported = import_episodes(
+            html_file.read_text(encoding="utf-8", errors="replace"), table=table, season=season,
+            show_title=show_title, show_slug=show_slug)
+    except ImportProblem as exc:
+        click.echo(f"{html_file}: {exc}", err=True)
+        sys.exit(1)
+    for warning in imported.warnings:
+        click.echo(f"{html_file}: warning: {warning}", err=True)
+    text = pack_to_yaml(imported.pack)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {len(imported.pack.episodes)} episodes to {output}. It is a draft: "
+                   "write the premise, then add storylines, characters and plot points.",
+                   err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+editor_cli = AppGroup("editor", help="Editor accounts.")
+
+
+@editor_cli.command("create")
+@click.argument("email")
+@click.password_option("--password", prompt="Password", confirmation_prompt=True,
+                       help="Asked for twice on standard input when not given.")
+def create_editor_command(email: str, password: str) -> None:
+    """Create an editor account for EMAIL (the password is asked for twice)."""
+    session = get_session()
+    try:
+        user = create_editor(session, email, password)
+        session.commit()
+    except AccountError as exc:
+        session.rollback()
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"Editor {user.email} created.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(content_cli)
+    app.cli.add_command(editor_cli)

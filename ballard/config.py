@@ -29,6 +29,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "SQL_ECHO": False,
+        # Rendered viewer pages kept per worker (0 turns the cache off).
+        "PAGE_CACHE_SIZE": 5000,
         # How many proxies (load balancers) in front of the app set X-Forwarded-*.
         "TRUSTED_PROXIES": 0,
     }

@@ -1,20 +1,52 @@
 """Error pages. Not-found answers are identical whatever was not found, so a 404 never
-tells a viewer that a character or episode exists further on."""
+tells a viewer that a character or episode exists further on.
+
+Under /api/ every error is JSON of one shape, `{"error": {"code": ..., "message": ...}}`,
+whether a view raised it or no route matched; everywhere else it is an HTML page.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import re
+
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from ballard.horizon import NotVisible
 
+API_PREFIX = "/api/"
+NOT_FOUND_MESSAGE = (
+    "There is nothing at this address for the episode it names. The link may be mistyped, "
+    "or it may point past the episode in its address."
+)
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def json_error(status: int, code: str, message: str, headers: dict[str, str] | None = None):
+    """The API's one error shape."""
+    response = jsonify({"error": {"code": code, "message": message}})
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def _error_code(exc: HTTPException) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", (exc.name or "error").lower()).strip("_")
+
 
 def not_found(_exc: Exception | None = None):
+    if is_api_request():
+        return json_error(404, "not_found", NOT_FOUND_MESSAGE)
     return render_template("errors/404.html"), 404
 
 
 def csrf_failed(exc: CSRFError):
+    if is_api_request():
+        return json_error(400, "bad_request", f"Form not accepted: {exc.description}")
     message = (
         "This form has expired or did not come from this site. "
         "Go back, reload the page and try again."
@@ -24,11 +56,20 @@ def csrf_failed(exc: CSRFError):
 
 
 def http_error(exc: HTTPException):
+    if is_api_request():
+        headers = {}
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        return json_error(exc.code or 500, _error_code(exc), exc.description or exc.name,
+                          headers)
     return render_template("errors/error.html", code=exc.code, title=exc.name,
                            message=exc.description, detail=None), exc.code
 
 
 def server_error(_exc: Exception):
+    if is_api_request():
+        return json_error(500, "internal_server_error",
+                          "Something went wrong. The error has been logged; please try again.")
     return render_template("errors/error.html", code=500, title="Something went wrong",
                            message="The error has been logged. Please try again.",
                            detail=None), 500

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ballard.models import (
     Character,
@@ -133,7 +133,7 @@ class StatusView:
 
     status: str
     note: str | None
-    episode: EpisodeCard
+    episode: EpisodeCard | None  # None: known from the premise
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ class CharacterSummary:
 @dataclass(frozen=True)
 class BioView:
     text: str
-    episode: EpisodeCard
+    episode: EpisodeCard | None  # None: known from the premise
 
 
 @dataclass(frozen=True)
@@ -242,8 +242,17 @@ def parse_horizon(raw: str, episode_count: int) -> int | None:
     return value if value <= episode_count else None
 
 
+def _lookup_key(slug: str) -> str:
+    """A slug from a URL, fit to compare in SQL. PostgreSQL refuses text with a NUL byte
+    (an error, not "no row"), and no stored slug can hold one: answer NotVisible first."""
+    if "\x00" in slug:
+        raise NotVisible(slug)
+    return slug
+
+
 def find_show(session: Session, slug: str) -> ShowInfo:
     """A show's h = 0 facts (title, premise, how many episodes), or NotVisible."""
+    slug = _lookup_key(slug)
     row = session.execute(
         select(Show, func.count(Episode.id))
         .outerjoin(Episode, Episode.show_id == Show.id)
@@ -348,24 +357,13 @@ class Gate:
 
     def recap(self, slug: str) -> Recap:
         episode = self.watched_episode(slug)
-        points = self.session.scalars(
-            select(PlotPoint)
-            .join(Storyline, PlotPoint.storyline_id == Storyline.id)
-            .where(
-                PlotPoint.show_id == self.show.id,
-                PlotPoint.episode_position == episode.position,
-                PlotPoint.revealed_in <= self.h,
-                Storyline.introduced_in <= self.h,
-            )
-            .order_by(Storyline.sort_order, PlotPoint.sort_order)
-            .options(selectinload(PlotPoint.storyline), selectinload(PlotPoint.characters))
-        ).all()
+        rows = self._plot_points(
+            PlotPoint.episode_position == episode.position,
+            order=(Storyline.sort_order, PlotPoint.sort_order),
+        )
         sections = tuple(
-            StorylineSection(
-                StorylineRef(storyline.slug, storyline.title),
-                tuple(self._point(p) for p in group),
-            )
-            for storyline, group in groupby(points, key=lambda p: p.storyline)
+            StorylineSection(storyline, tuple(point for _, _, point in group))
+            for storyline, group in groupby(rows, key=lambda row: row[0])
         )
         cards = self.episodes()
         index = episode.position - 1
@@ -373,11 +371,49 @@ class Gate:
         following = cards[index + 1] if index + 1 < len(cards) else None
         return Recap(episode, sections, previous, following)
 
-    def _point(self, p: PlotPoint) -> PlotPointView:
-        characters = tuple(
-            CharacterRef(c.slug, c.name) for c in p.characters if c.introduced_in <= self.h
-        )
-        return PlotPointView(p.text, p.spoiler_level, characters)
+    def _plot_points(
+        self, *conditions, order: tuple
+    ) -> list[tuple[StorylineRef, int, PlotPointView]]:
+        """(storyline, episode position, point) for plot points visible at h.
+
+        Two queries, whatever the number of points: the points with their storyline,
+        then the characters tagged on them. Plain rows, not ORM objects: a long story
+        page builds hundreds of these.
+        """
+        rows = self.session.execute(
+            select(PlotPoint.id, PlotPoint.episode_position, PlotPoint.text,
+                   PlotPoint.spoiler_level, Storyline.slug, Storyline.title)
+            .join(Storyline, PlotPoint.storyline_id == Storyline.id)
+            .where(
+                PlotPoint.show_id == self.show.id,
+                PlotPoint.revealed_in <= self.h,
+                Storyline.introduced_in <= self.h,
+                *conditions,
+            )
+            .order_by(*order)
+        ).all()
+        tagged: dict[int, list[CharacterRef]] = defaultdict(list)
+        if rows:
+            links = self.session.execute(
+                select(plot_point_characters.c.plot_point_id, Character.slug, Character.name)
+                .join(Character, Character.id == plot_point_characters.c.character_id)
+                .where(
+                    plot_point_characters.c.plot_point_id.in_([r.id for r in rows]),
+                    Character.introduced_in <= self.h,
+                )
+                .order_by(Character.sort_order)
+            )
+            for point_id, character_slug, name in links:
+                tagged[point_id].append(CharacterRef(character_slug, name))
+        refs: dict[str, StorylineRef] = {}
+        return [
+            (
+                refs.setdefault(r.slug, StorylineRef(r.slug, r.title)),
+                r.episode_position,
+                PlotPointView(r.text, r.spoiler_level, tuple(tagged[r.id])),
+            )
+            for r in rows
+        ]
 
     # Story so far ---------------------------------------------------------------------
 
@@ -393,24 +429,19 @@ class Gate:
             .order_by(Storyline.sort_order)
         ).all()
         statuses = self._storyline_statuses([s.id for s in rows])
-        query = (
-            select(PlotPoint)
-            .where(PlotPoint.show_id == self.show.id, PlotPoint.revealed_in <= self.h)
-            .order_by(PlotPoint.episode_position, PlotPoint.sort_order)
-            .options(selectinload(PlotPoint.characters))
-        )
-        if levels is not None:
-            query = query.where(PlotPoint.spoiler_level.in_(levels))
-        by_storyline: dict[int, list[PlotPoint]] = defaultdict(list)
-        for p in self.session.scalars(query):
-            by_storyline[p.storyline_id].append(p)
+        conditions = [PlotPoint.spoiler_level.in_(levels)] if levels is not None else []
+        by_storyline: dict[str, list[tuple[int, PlotPointView]]] = defaultdict(list)
+        for storyline, position, point in self._plot_points(
+            *conditions, order=(PlotPoint.episode_position, PlotPoint.sort_order)
+        ):
+            by_storyline[storyline.slug].append((position, point))
         cards = self.episodes()
         result = []
         for s in rows:
             history = statuses.get(s.id, ())
             points = tuple(
-                (cards[position - 1], tuple(self._point(p) for p in group))
-                for position, group in groupby(by_storyline[s.id], key=lambda p: p.episode_position)
+                (cards[position - 1], tuple(point for _, point in group))
+                for position, group in groupby(by_storyline[s.slug], key=lambda row: row[0])
             )
             result.append(StorylineView(
                 s.slug, s.title, s.summary, history[-1] if history else None, history, points,
@@ -437,9 +468,9 @@ class Gate:
     def _status(self, status: str, note: str | None, stamp: int) -> StatusView:
         return StatusView(status, note, self._card_at(stamp))
 
-    def _card_at(self, position: int) -> EpisodeCard:
-        """The card for a stamp <= h. Stamp 0 (the premise) has no episode: use the first."""
-        return self.episodes()[max(position, 1) - 1]
+    def _card_at(self, position: int) -> EpisodeCard | None:
+        """The card for a stamp <= h; None for stamp 0, which means "from the premise"."""
+        return self.episodes()[position - 1] if position else None
 
     def timeline(self) -> list[TimelineRow]:
         """Plot points per storyline per watched episode, for the SVG picture."""
@@ -502,6 +533,7 @@ class Gate:
         return self._summaries(self._characters())
 
     def character(self, slug: str) -> CharacterDetail:
+        slug = _lookup_key(slug)
         c = self.session.scalar(
             select(Character).where(
                 Character.show_id == self.show.id,
@@ -556,6 +588,7 @@ class Gate:
         )
 
     def question(self, slug: str) -> QuestionView:
+        slug = _lookup_key(slug)
         found = self._questions(Question.slug == slug)
         if not found:
             raise NotVisible(slug)

@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -307,3 +308,85 @@ STORY_MODELS = (
     Show, Season, Episode, Storyline, StorylineStatus, Character, CharacterBio,
     CharacterStatus, CharacterAlias, PlotPoint, Question,
 )
+
+
+# --- editors ------------------------------------------------------------------------------
+# Not story facts: editor accounts, their failed sign-ins, and the revision history.
+
+
+class User(Base):
+    """An editor account. Viewers have no accounts."""
+
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+    # Stored lowercased, so sign-in is case-insensitive on the address.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime]
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class LoginAttempt(Base):
+    """A failed sign-in, kept for a short window to rate-limit password guessing.
+
+    In the database rather than in memory, so every gunicorn worker and every instance
+    behind the load balancer counts the same attempts.
+    """
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_ip_attempted_at", "ip", "attempted_at"),)
+
+    id: Mapped[intpk]
+    ip: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str] = mapped_column(String(254))
+    attempted_at: Mapped[dt.datetime]
+
+    def __repr__(self) -> str:
+        return f"<LoginAttempt {self.email} from {self.ip}>"
+
+
+class EntityKind(enum.StrEnum):
+    EPISODE = "episode"
+    STORYLINE = "storyline"
+    CHARACTER = "character"
+    PLOT_POINT = "plot_point"
+    QUESTION = "question"
+
+
+class Revision(Base):
+    """One editor change to one story entity: who, when, what, and the row before and after.
+
+    `entity_key` is the entity's natural key within its show (a slug, an episode code such
+    as "s1e3", or "s1e3/2" for the plot point in sort slot 2 of S1E3). `before` and `after`
+    are JSON snapshots in the content pack's own shape; None means "did not exist".
+    """
+
+    __tablename__ = "revisions"
+    __table_args__ = (
+        CheckConstraint(f"entity_kind IN ({_values(EntityKind)})", name="entity_kind_known"),
+        Index("ix_revisions_entity", "show_id", "entity_kind", "entity_key"),
+    )
+
+    id: Mapped[intpk]
+    # (show_id leads ix_revisions_entity, which serves the per-show history too.)
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime]
+    entity_kind: Mapped[str] = mapped_column(String(20))
+    entity_key: Mapped[str] = mapped_column(String(120))
+    before: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    after: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    # The content version this change produced.
+    content_version: Mapped[int]
+    # Set when this change restored an earlier version.
+    restored_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", ondelete="SET NULL")
+    )
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Revision {self.id} {self.entity_kind} {self.entity_key}>"

@@ -7,15 +7,21 @@ once per session; each test starts from empty tables.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import os
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import text
+from werkzeug.security import generate_password_hash
 
 from ballard import create_app
 from ballard.cli import load_packs, upgrade_database
-from ballard.db import Base, get_engine
+from ballard.db import Base, get_engine, get_session
+from ballard.editor.accounts import session_fingerprint
+from ballard.models import User
 
 PACKS = Path(__file__).parent / "packs"
 TINY_PACK = PACKS / "tiny.yaml"
@@ -129,3 +135,105 @@ def reader(app, client):
     set_progress_cookie(app, client, "tiny", 4)
     set_progress_cookie(app, client, "ballard", 10)
     return client
+
+
+# --- editors ------------------------------------------------------------------------------------
+
+EDITOR_EMAIL = "editor@example.com"
+EDITOR_PASSWORD = "a long enough password"
+
+
+@functools.cache
+def _password_hash(password: str) -> str:
+    """scrypt is slow on purpose; hash each test password once per session."""
+    return generate_password_hash(password)
+
+
+def make_editor(app, email: str = EDITOR_EMAIL, password: str = EDITOR_PASSWORD) -> int:
+    """An editor account, as `flask editor create` makes it; returns its id."""
+    with app.app_context():
+        session = get_session()
+        user = User(email=email, password_hash=_password_hash(password),
+                    created_at=dt.datetime(2025, 7, 9))
+        session.add(user)
+        session.commit()
+        return user.id
+
+
+def csrf_from(client, url: str) -> str:
+    """The CSRF token in the first form of the page at `url`."""
+    page = BeautifulSoup(client.get(url).get_data(as_text=True), "html.parser")
+    return page.find("input", {"name": "csrf_token"})["value"]
+
+
+class EditorAuth:
+    """Sign a test client in and out through the real forms (CSRF included)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str = EDITOR_EMAIL, password: str = EDITOR_PASSWORD, next: str = ""):
+        token = csrf_from(self.client, "/auth/login")
+        return self.client.post("/auth/login", data={
+            "email": email, "password": password, "next": next, "csrf_token": token})
+
+    def logout(self):
+        token = csrf_from(self.client, "/editor/")
+        return self.client.post("/auth/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client) -> EditorAuth:
+    return EditorAuth(client)
+
+
+def sign_in(app, client, user_id: int) -> None:
+    """Put a signed-in editor in the client's session without the (slow) password check."""
+    with app.app_context():
+        user = get_session().get(User, user_id)
+        fingerprint = session_fingerprint(user, app.config["SECRET_KEY"])
+    with client.session_transaction() as session:
+        session["editor_id"] = user_id
+        session["editor_auth"] = fingerprint
+
+
+@pytest.fixture
+def editor(tiny, client):
+    """A client signed in as an editor, on the tiny pack."""
+    sign_in(tiny, client, make_editor(tiny))
+    return client
+
+
+def read_form(form) -> dict[str, list[str]]:
+    """What a browser would send for a BeautifulSoup <form> as it stands."""
+    data: dict[str, list[str]] = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("submit", "button"):
+            continue
+        if field.name == "textarea":
+            values = [field.text.removeprefix("\n")]
+        elif field.name == "select":
+            chosen = field.find_all("option", selected=True) or field.find_all("option")[:1]
+            values = [o.get("value", o.text) for o in chosen]
+        elif field.get("type") in ("checkbox", "radio"):
+            values = [field.get("value", "on")] if field.has_attr("checked") else []
+        else:
+            values = [field.get("value", "")]
+        data.setdefault(name, []).extend(values)
+    return data
+
+
+def submit(client, url: str, changes: dict | None = None, selector: str = "form.editor-form"):
+    """Open `url`, fill in its form like a person would (`changes`: name -> value, a list
+    for several values, None to leave the field out), and post it."""
+    page = BeautifulSoup(client.get(url).get_data(as_text=True), "html.parser")
+    form = page.select_one(selector)
+    assert form is not None, f"no {selector} on {url}"
+    data = read_form(form)
+    for name, value in (changes or {}).items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value if isinstance(value, list) else [str(value)]
+    return client.post(form.get("action") or url, data=data)

@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 from flask import Flask
 from sqlalchemy import select, update
 
+from ballard.content.pack import bump_version
 from ballard.db import get_session
 from ballard.models import (
     Character,
@@ -156,4 +157,5 @@ def prune_after(app: Flask, h: int) -> None:
                   .values(answered_in=None, answer=None))
         s.execute(update(Episode).where(Episode.position > h).values(
             title=None, release_date=None, runtime_minutes=None, writer=None, director=None))
+        bump_version(s)  # a content change, so no page cached from the full data survives
         s.commit()

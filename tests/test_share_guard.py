@@ -130,3 +130,36 @@ def test_etag_revalidates_and_never_crosses_horizons(tiny, client, app):
     client.delete_cookie(cookie_name("tiny"))
     guarded = client.get("/tiny/at/3/characters/owen-marsh", headers={"If-None-Match": etag})
     assert guarded.status_code == 200 and guarded.headers["ETag"] != etag
+
+
+def test_page_cache_never_crosses_horizons_or_readers(tiny, app, client):
+    cache = app.extensions["ballard.page_cache"]
+    set_progress_cookie(app, client, "tiny", 4)
+    at3 = client.get("/tiny/at/3/characters/owen-marsh").get_data()
+    at4 = client.get("/tiny/at/4/characters/owen-marsh").get_data()
+    assert at3 != at4 and b"arrested" in at4 and b"arrested" not in at3
+    hits = cache.hits
+    assert client.get("/tiny/at/3/characters/owen-marsh").get_data() == at3
+    assert cache.hits == hits + 1
+    # A reader behind the page gets the guard, not the cached page.
+    set_progress_cookie(app, client, "tiny", 1)
+    guarded = client.get("/tiny/at/3/characters/owen-marsh").get_data(as_text=True)
+    assert "Before you read on" in guarded and "Owen" not in guarded
+
+
+def test_content_change_reaches_every_worker(tiny, migrated, tmp_path):
+    """Two app instances stand in for two gunicorn workers sharing one database."""
+    from tests.conftest import TINY_PACK, make_app
+
+    workers = [make_app(migrated), make_app(migrated)]
+    clients = [w.test_client() for w in workers]
+    for worker, c in zip(workers, clients, strict=True):
+        set_progress_cookie(worker, c, "tiny", 4)
+        assert b"Guests" in c.get("/tiny/at/2/episodes").get_data()
+        assert b"Guests" in c.get("/tiny/at/2/episodes").get_data()  # now from the cache
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(TINY_PACK.read_text().replace("title: Guests", "title: Visitors"))
+    workers[0].test_cli_runner().invoke(args=["content", "load", str(changed)])
+    for c in clients:
+        page = c.get("/tiny/at/2/episodes").get_data()
+        assert b"Visitors" in page and b"Guests" not in page

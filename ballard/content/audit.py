@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ballard.horizon import Gate
+from ballard.horizon import EpisodeCard, Gate
+
+
+def _code(card: EpisodeCard | None) -> str:
+    return card.code if card else "premise"
 
 
 def audit_lines(gate: Gate) -> Iterator[str]:
@@ -27,7 +31,7 @@ def audit_lines(gate: Gate) -> Iterator[str]:
     for s in gate.storylines():
         yield f"storyline {s.slug}: {s.title} | {s.summary}"
         for row in s.history:
-            yield f"  status {row.episode.code}: {row.status}" + (f" | {row.note}" if row.note else "")
+            yield f"  status {_code(row.episode)}: {row.status}" + (f" | {row.note}" if row.note else "")
         for card, points in s.points:
             for p in points:
                 names = ", ".join(c.name for c in p.characters)
@@ -38,9 +42,9 @@ def audit_lines(gate: Gate) -> Iterator[str]:
         for alias in c.aliases:
             yield f"  alias: {alias}"
         for bio in detail.bios:
-            yield f"  bio {bio.episode.code}: {bio.text}"
+            yield f"  bio {_code(bio.episode)}: {bio.text}"
         for row in detail.history:
-            yield f"  status {row.episode.code}: {row.status}" + (f" | {row.note}" if row.note else "")
+            yield f"  status {_code(row.episode)}: {row.status}" + (f" | {row.note}" if row.note else "")
     board = gate.questions()
     for q in (*board.open, *board.answered):
         yield f"question {q.slug} ({q.raised.code}): {q.text}"

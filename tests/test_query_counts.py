@@ -1,0 +1,90 @@
+"""A fixed number of SQL queries per page type, whatever the amount of content (no N+1)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from ballard.db import get_engine
+from tests.conftest import TINY_PACK, set_progress_cookie
+
+# page type -> (tiny pack URL, Ballard URL, queries). Rendering through the page cache is
+# switched off here, so these are the costs of an uncached render.
+PAGES = {
+    "home": ("/tiny/at/3/", "/ballard/at/10/", 7),
+    "episodes": ("/tiny/at/3/episodes", "/ballard/at/10/episodes", 2),
+    "recap": ("/tiny/at/4/episodes/s1e4", "/ballard/at/10/episodes/s1e10", 9),
+    "story": ("/tiny/at/4/story/full", "/ballard/at/10/story/full", 6),
+    "storyline": ("/tiny/at/4/storylines/the-case", "/ballard/at/10/storylines/john-doe-38", 6),
+    "characters": ("/tiny/at/4/characters", "/ballard/at/10/characters", 5),
+    "character": ("/tiny/at/4/characters/owen-marsh", "/ballard/at/10/characters/robert-olivas", 8),
+    "questions": ("/tiny/at/4/questions", "/ballard/at/10/questions", 3),
+    "question": ("/tiny/at/4/questions/who-is-the-body", "/ballard/at/10/questions/who-killed-olivas", 3),
+    "next season": ("/tiny/at/4/next-season", "/ballard/at/10/next-season", 3),
+    "timeline": ("/tiny/at/4/timeline", "/ballard/at/10/timeline", 4),
+    "search": ("/tiny/at/4/search?q=the", "/ballard/at/10/search?q=the", 10),
+}
+
+
+@pytest.fixture
+def counted(migrated):
+    from tests.conftest import _empty_tables, make_app
+
+    app = make_app(migrated, PAGE_CACHE_SIZE=0)
+    with app.app_context():
+        _empty_tables()
+    client = app.test_client()
+    for show, h in (("tiny", 4), ("ballard", 10)):
+        set_progress_cookie(app, client, show, h)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["content", "load", str(TINY_PACK)])
+    runner.invoke(args=["content", "load"])
+    count = [0]
+
+    def tick(*_args) -> None:
+        count[0] += 1
+
+    with app.app_context():
+        event.listen(get_engine(), "before_cursor_execute", tick)
+
+    def queries(url: str) -> int:
+        count[0] = 0
+        response = client.get(url)
+        assert response.status_code == 200, url
+        return count[0]
+
+    yield queries
+    with app.app_context():
+        event.remove(get_engine(), "before_cursor_execute", tick)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_queries_per_page_are_fixed(counted, page):
+    small, large, expected = PAGES[page]
+    assert (counted(small), counted(large)) == (expected, expected)
+
+
+def test_a_cached_page_costs_one_query(migrated):
+    """The content version lookup that keeps every worker's cache fresh, and nothing else."""
+    from tests.conftest import _empty_tables, make_app
+
+    app = make_app(migrated)
+    with app.app_context():
+        _empty_tables()
+    app.test_cli_runner().invoke(args=["content", "load", str(TINY_PACK)])
+    client = app.test_client()
+    set_progress_cookie(app, client, "tiny", 4)
+    count = [0]
+
+    def tick(*_args) -> None:
+        count[0] += 1
+
+    client.get("/tiny/at/4/story/full")
+    with app.app_context():
+        event.listen(get_engine(), "before_cursor_execute", tick)
+    try:
+        assert client.get("/tiny/at/4/story/full").status_code == 200
+    finally:
+        with app.app_context():
+            event.remove(get_engine(), "before_cursor_execute", tick)
+    assert count[0] == 1
