@@ -58,7 +58,7 @@ def flask(db: Path, *args: str) -> None:
 def gunicorn(module: str, env: dict[str, str]):
     port = free_port()
     env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}")
-    log = tempfile.TemporaryFile()  # the request log, as production would write it
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "-c", "python:ballard.gunicorn_conf", module],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
