@@ -151,8 +151,6 @@ def test_api_conforms_to_its_document_under_fuzzing(case, fuzz_app):
     """No 5xx; every status documented; every body matches its schema; invalid input
     (a value outside a parameter's schema) is refused with a 4xx."""
     response = case.call_and_validate(app=fuzz_app)
-    import sys
-    print("CASE", case.operation.label.replace(" ", "_"), case.meta.phase.name.value if case.meta else None, case.meta.generation.mode.value if case.meta else None, response.status_code, file=sys.stderr)
     assert response.status_code < 500
 
 
@@ -162,8 +160,6 @@ def test_api_conforms_on_real_content_under_fuzzing(case, fuzz_app):
     """The same checks, with the pack's own slugs and horizons, so most answers are real
     pages (at every h) whose bodies are checked against the document."""
     response = case.call_and_validate(app=fuzz_app)
-    import sys
-    print("CASE", case.operation.label.replace(" ", "_"), case.meta.phase.name.value if case.meta else None, case.meta.generation.mode.value if case.meta else None, response.status_code, file=sys.stderr)
     assert response.status_code < 500
 
 
