@@ -29,8 +29,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "SQL_ECHO": False,
+        # No form here needs more; a bigger body is refused with 413 before it is read.
+        "MAX_CONTENT_LENGTH": 64 * 1024,
         # Rendered viewer pages kept per worker (0 turns the cache off).
         "PAGE_CACHE_SIZE": 5000,
+        # Seconds a worker trusts its last read of the content version (other workers'
+        # changes show up within this time; its own at once).
+        "PAGE_CACHE_VERSION_TTL": 1.0,
         # How many proxies (load balancers) in front of the app set X-Forwarded-*.
         "TRUSTED_PROXIES": 0,
     }
@@ -47,6 +52,8 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if env not in ENVIRONMENTS:
         raise ConfigError(f"BALLARD_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
     app.config["TESTING"] = app.config.get("TESTING", False) or env == "testing"
+    if env == "testing" and "PAGE_CACHE_VERSION_TTL" not in (test_config or {}):
+        app.config["PAGE_CACHE_VERSION_TTL"] = 0.0  # tests change content between requests
     app.config["SESSION_COOKIE_SECURE"] = env == "production"
 
     key = app.config.get("SECRET_KEY")

@@ -4,21 +4,27 @@ A viewer page is a pure function of its URL, the content version and the few coo
 that change what it shows (the saved horizon, which decides the share guard, and the
 upcoming-titles opt-in). The key holds all of them, so an entry can never be served to
 a reader at another horizon. Each worker process keeps its own cache; they stay in step
-because every request reads the content version from the database, and every content
-change bumps it (ballard.content.pack.bump_version).
+through the content version in the database, which every content change bumps
+(ballard.content.pack.bump_version). A worker reads it at most every
+PAGE_CACHE_VERSION_TTL seconds (default 1; 0 = every request), so a cached page costs no
+query at all; a change made through this worker is seen by it at once.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, request
+from sqlalchemy import event
 
-from ballard.content.pack import current_version
+from ballard.content.pack import VERSION_BUMPED, current_version
 from ballard.db import get_session
 from ballard.progress import UPCOMING_TITLES_COOKIE, cookie_name
+
+_clock = time.monotonic  # tests replace it
 
 
 @dataclass(frozen=True)
@@ -31,11 +37,24 @@ class CachedPage:
 class PageCache:
     """A thread-safe LRU of CachedPage, bounded by entry count."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, version_ttl: float):
         self.size = size
+        self.version_ttl = version_ttl
         self._entries: OrderedDict[tuple, CachedPage] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+        self._version: int | None = None
+        self._version_read_at = 0.0
+
+    def content_version(self) -> int:
+        """The content version, read from the database at most every version_ttl seconds."""
+        now = _clock()
+        if self._version is None or now - self._version_read_at >= self.version_ttl:
+            self._version, self._version_read_at = current_version(get_session()), now
+        return self._version
+
+    def forget_version(self) -> None:
+        self._version = None
 
     def get(self, key: tuple) -> CachedPage | None:
         with self._lock:
@@ -59,23 +78,26 @@ def _cache() -> PageCache | None:
     return current_app.extensions.get("ballard.page_cache")
 
 
-def page_key() -> tuple:
-    """Everything a cacheable page depends on besides the database."""
+def page_key(cache: PageCache, cookie_free: bool = False) -> tuple:
+    """Everything a cacheable page depends on besides the database. `cookie_free` is for
+    answers that read no cookie (the JSON API), so every reader shares one entry."""
+    if cookie_free:
+        return (request.full_path, cache.content_version())
     show = (request.view_args or {}).get("show", "")
     return (
         request.full_path,
-        current_version(get_session()),
+        cache.content_version(),
         request.cookies.get(cookie_name(show)),
         request.cookies.get(UPCOMING_TITLES_COOKIE),
     )
 
 
-def lookup() -> Response | None:
+def lookup(cookie_free: bool = False) -> Response | None:
     """Before the view: answer from the cache when this exact page was rendered before."""
     cache = _cache()
     if cache is None or request.method != "GET":
         return None
-    g.page_key = page_key()
+    g.page_key = page_key(cache, cookie_free)
     page = cache.get(g.page_key)
     if page is None:
         return None
@@ -100,5 +122,13 @@ def never_cache_this_response() -> None:
 
 def init_app(app: Flask) -> None:
     size = int(app.config.get("PAGE_CACHE_SIZE", 0) or 0)
-    if size > 0:
-        app.extensions["ballard.page_cache"] = PageCache(size)
+    if size <= 0:
+        return
+    cache = PageCache(size, float(app.config.get("PAGE_CACHE_VERSION_TTL", 1.0)))
+    app.extensions["ballard.page_cache"] = cache
+
+    def after_commit(session) -> None:
+        if session.info.pop(VERSION_BUMPED, False):
+            cache.forget_version()
+
+    event.listen(app.extensions["ballard.sessionmaker"], "after_commit", after_commit)

@@ -144,3 +144,9 @@ def test_audit_prints_what_a_viewer_sees_and_nothing_later(tiny, runner):
 def test_audit_rejects_a_bad_horizon(tiny, runner):
     result = runner.invoke(args=["content", "audit", "--at", "7", "tiny"])
     assert result.exit_code == 2 and "No show 'tiny' with an episode position '7'" in result.output
+
+
+def test_reserved_show_slug_is_rejected():
+    text = TINY_PACK.read_text().replace("slug: tiny", "slug: api", 1)
+    with pytest.raises(PackError, match=r"row show \(slug 'api'\), field slug: Value error, 'api' is a reserved"):
+        parse_pack(text, source="tiny.yaml")

@@ -186,3 +186,9 @@ def test_readers_while_an_editor_writes(tiny, app, tmp_path):
         assert current_version(session) == start_version + writes  # every write counted
         titles = session.scalars(select(Episode.title).order_by(Episode.position)).all()
     assert titles[1] == "Guests"  # the last write (an odd i) wins
+
+
+def test_oversized_request_body_is_refused_with_413(tiny, client):
+    response = client.post("/tiny/progress", data={"horizon": "1", "junk": "x" * 100_000})
+    assert response.status_code == 413
+    assert "Request Entity Too Large" in response.get_data(as_text=True)

@@ -168,3 +168,26 @@ def test_content_change_reaches_every_worker(tiny, migrated, tmp_path):
     for c in clients:
         page = c.get("/tiny/at/2/episodes").get_data()
         assert b"Visitors" in page and b"Guests" not in page
+
+
+def test_workers_trust_their_version_read_for_the_ttl_only(tiny, migrated, tmp_path, monkeypatch):
+    """With a TTL, another worker's change shows up once the TTL has passed; the
+    worker that made the change sees it at once."""
+    from ballard import page_cache
+    from tests.conftest import TINY_PACK, make_app
+
+    now = [1000.0]
+    monkeypatch.setattr(page_cache, "_clock", lambda: now[0])
+    writer, reader_app = (make_app(migrated, PAGE_CACHE_VERSION_TTL=5.0) for _ in range(2))
+    clients = {}
+    for name, worker in (("writer", writer), ("reader", reader_app)):
+        clients[name] = worker.test_client()
+        set_progress_cookie(worker, clients[name], "tiny", 4)
+        assert b"Guests" in clients[name].get("/tiny/at/2/episodes").get_data()
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(TINY_PACK.read_text().replace("title: Guests", "title: Visitors"))
+    writer.test_cli_runner().invoke(args=["content", "load", str(changed)])
+    assert b"Visitors" in clients["writer"].get("/tiny/at/2/episodes").get_data()
+    assert b"Guests" in clients["reader"].get("/tiny/at/2/episodes").get_data()  # within TTL
+    now[0] += 5.0
+    assert b"Visitors" in clients["reader"].get("/tiny/at/2/episodes").get_data()

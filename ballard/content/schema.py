@@ -9,7 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from ballard.models import CaseStatus, Confidence, SpoilerLevel
 
@@ -24,11 +31,22 @@ class Row(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# First path segments the app itself uses; a show there would be unreachable.
+RESERVED_SHOW_SLUGS = frozenset({"api", "auth", "editor", "static", "healthz"})
+
+
 class ShowIn(Row):
     slug: Slug
     title: ShortText
     network: ShortText | None = None
     premise: Text
+
+    @field_validator("slug")
+    @classmethod
+    def _not_reserved(cls, slug: str) -> str:
+        if slug in RESERVED_SHOW_SLUGS:
+            raise ValueError(f"{slug!r} is a reserved address; choose another slug")
+        return slug
 
 
 class SeasonIn(Row):

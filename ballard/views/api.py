@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
-from ballard import horizon
+from ballard import horizon, page_cache
 from ballard.db import get_session
 from ballard.errors import json_error
 from ballard.views.guide import CONDENSED_LEVELS, MAX_QUERY_LENGTH
@@ -44,7 +44,7 @@ def reject_unknown_parameters():
     repeated = sorted(name for name in allowed if len(request.args.getlist(name)) > 1)
     if repeated:
         return json_error(400, "bad_request", f"Give the query parameter {repeated[0]!r} once.")
-    return None
+    return page_cache.lookup(cookie_free=True)
 
 
 @bp.after_request
@@ -54,6 +54,7 @@ def cache_headers(response):
     if request.method in ("GET", "HEAD") and response.status_code == 200:
         response.headers["Cache-Control"] = "public, no-cache"
         response.add_etag()
+        page_cache.store(response)
         response.make_conditional(request)
     return response
 

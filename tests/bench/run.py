@@ -133,16 +133,12 @@ def page_facts(db: Path) -> dict[str, tuple[int, int, str]]:
 
 def load_catalogue(db: Path, shows: int) -> None:
     from ballard import create_app
-    from ballard.content.pack import load_pack
     from ballard.db import get_session
-    from tests.bench.catalogue import generated_show
+    from tests.bench.catalogue import insert_catalogue
 
     app = create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": SECRET})
     with app.app_context():
-        session = get_session()
-        for n in range(shows):
-            load_pack(session, generated_show(n))
-            session.commit()
+        insert_catalogue(get_session(), shows)
 
 
 def table(rows: list[tuple], header: tuple) -> str:
