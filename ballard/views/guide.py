@@ -87,7 +87,11 @@ def share_guard(guard: ShareGuard):
     mine = guard.saved_h or 0
     query = request.query_string.decode()
     here = request.path + (f"?{query}" if query else "")
-    at_mine = url_for(request.endpoint, **{**request.view_args, "h": mine})
+    if not guard.saved_h:
+        # A newcomer starts from the premise; the same page at h = 0 may not exist yet.
+        at_mine, query = url_for("guide.home", show=gate.show.slug, h=0), ""
+    else:
+        at_mine = url_for(request.endpoint, **{**request.view_args, "h": mine})
     form = ProgressForm(gate.show.episode_count, horizon=gate.h, next=here)
     page_cache.never_cache_this_response()  # the form carries this reader's CSRF token
     return render_template(
