@@ -73,3 +73,28 @@ def test_slider_works_without_javascript(browser, live_server):
     page.wait_for_url(f"{live_server}/tiny/at/3/")
     assert page.locator("output").text_content() == "Watched through E3 · Episode 3"
     context.close()
+
+
+def test_reader_flows_character_search_and_share_guard(browser, live_server):
+    """A shared link ahead of the reader, the guard, then a character and a search."""
+    context = browser.new_context()
+    page = context.new_page()
+    # A friend's link to a page at E3, opened by someone who has not saved any progress.
+    page.goto(f"{live_server}/tiny/at/3/characters/owen-marsh")
+    assert page.locator("h1").text_content() == "Before you read on"
+    assert "Owen" not in page.locator("body").text_content()
+    page.get_by_role("button", name="I have seen E3, show it").click()
+    page.wait_for_url(f"{live_server}/tiny/at/3/characters/owen-marsh")
+    assert page.locator("h1").text_content() == "Owen Marsh"
+    assert "The Boatman" in page.locator("dl.facts").text_content()
+    # Search from the header, then follow a result.
+    page.get_by_label("Search up to E3").fill("boatman")
+    page.get_by_label("Search up to E3").press("Enter")
+    page.wait_for_url(f"{live_server}/tiny/at/3/search?q=boatman")
+    assert page.get_by_role("status").text_content() == "2 results for “boatman”."
+    page.locator(".search-results a").first.click()
+    assert page.locator("h1").text_content() == "Owen Marsh"
+    # The saved progress now opens the guide at E3.
+    page.goto(f"{live_server}/tiny/")
+    assert page.url == f"{live_server}/tiny/at/3/"
+    context.close()
