@@ -68,6 +68,9 @@ def migrated(database_url: str) -> str:
     return database_url
 
 
+_apps_made: list = []
+
+
 def make_app(database_url: str, **overrides):
     config = {
         "ENV": "testing",
@@ -75,7 +78,18 @@ def make_app(database_url: str, **overrides):
         "SECRET_KEY": SECRET,
         **overrides,
     }
-    return create_app(config)
+    app = create_app(config)
+    _apps_made.append(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _close_connections_of_apps_made():
+    """Close every pooled connection of the apps a test made, before the garbage
+    collector finds them open (psycopg warns then, and warnings are errors here)."""
+    yield
+    while _apps_made:
+        get_engine_dispose(_apps_made.pop())
 
 
 @pytest.fixture
