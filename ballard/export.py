@@ -22,7 +22,7 @@ from flask.cli import with_appcontext
 
 from ballard import horizon
 from ballard.db import get_session
-from ballard.progress import cookie_name, save_progress
+from ballard.progress import cookie_name, progress_cookie_value
 
 # Viewer routes that make sense without a server; each maps a URL argument to the
 # gate method that lists its visible values.
@@ -30,11 +30,12 @@ SKIPPED_ENDPOINTS = {"guide.show_home", "guide.set_progress", "guide.set_prefere
 
 
 def _values(gate: horizon.Gate) -> dict[str, list[str]]:
+    board = gate.questions()
     return {
         "episode": [c.slug for c in gate.episodes() if c.watched],
         "character": [c.slug for c in gate.characters()],
         "storyline": [row.storyline.slug for row in gate.timeline()],
-        "question": [q.slug for q in (*gate.questions().open, *gate.questions().answered)],
+        "question": [q.slug for q in (*board.open, *board.answered)],
     }
 
 
@@ -61,14 +62,8 @@ def export_urls(app: Flask) -> Iterator[str]:
 
 def _reader_cookies(app: Flask) -> list[str]:
     """Progress cookies at every show's finale, so no exported page is a share guard."""
-    cookies = []
-    with app.test_request_context():
-        for show in horizon.list_shows(get_session()):
-            response = app.response_class()
-            save_progress(response, show.slug, show.episode_count)
-            value = response.headers["Set-Cookie"].split(";", 1)[0].split("=", 1)[1]
-            cookies.append(f"{cookie_name(show.slug)}={value}")
-    return cookies
+    return [f"{cookie_name(show.slug)}={progress_cookie_value(show.episode_count)}"
+            for show in horizon.list_shows(get_session())]
 
 
 def export_site(app: Flask, target: Path) -> int:

@@ -417,19 +417,24 @@ class Gate:
 
     # Story so far ---------------------------------------------------------------------
 
-    def storylines(self, levels: tuple[str, ...] | None = None) -> list[StorylineView]:
-        """Every storyline introduced by h with its status and its plot points up to h.
+    def storylines(
+        self, levels: tuple[str, ...] | None = None, slug: str | None = None
+    ) -> list[StorylineView]:
+        """Every storyline introduced by h (or just `slug`) with its status and its plot
+        points up to h.
 
         `levels` narrows the points (the condensed view shows major and twist); it never
         widens what is visible, which the stamps alone decide.
         """
+        only = [Storyline.slug == slug] if slug is not None else []
         rows = self.session.scalars(
             select(Storyline)
-            .where(Storyline.show_id == self.show.id, Storyline.introduced_in <= self.h)
+            .where(Storyline.show_id == self.show.id, Storyline.introduced_in <= self.h, *only)
             .order_by(Storyline.sort_order)
         ).all()
         statuses = self._storyline_statuses([s.id for s in rows])
         conditions = [PlotPoint.spoiler_level.in_(levels)] if levels is not None else []
+        conditions += only
         by_storyline: dict[str, list[tuple[int, PlotPointView]]] = defaultdict(list)
         for storyline, position, point in self._plot_points(
             *conditions, order=(PlotPoint.episode_position, PlotPoint.sort_order)
@@ -449,10 +454,10 @@ class Gate:
         return result
 
     def storyline(self, slug: str) -> StorylineView:
-        for view in self.storylines():
-            if view.slug == slug:
-                return view
-        raise NotVisible(slug)
+        found = self.storylines(slug=_lookup_key(slug))
+        if not found:
+            raise NotVisible(slug)
+        return found[0]
 
     def _storyline_statuses(self, ids: list[int]) -> dict[int, tuple[StatusView, ...]]:
         rows = self.session.scalars(

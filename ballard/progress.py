@@ -45,11 +45,16 @@ def read_progress(request: Request, show_slug: str, episode_count: int) -> Saved
     return SavedProgress(value)
 
 
+def progress_cookie_value(h: int) -> str:
+    """The signed cookie value for a saved horizon h (needs an app context)."""
+    return _serializer().dumps(h)
+
+
 def save_progress(response: Response, show_slug: str, h: int) -> None:
     config = current_app.config
     response.set_cookie(
         cookie_name(show_slug),
-        _serializer().dumps(h),
+        progress_cookie_value(h),
         max_age=config["HORIZON_COOKIE_MAX_AGE"],
         httponly=True,
         samesite="Lax",

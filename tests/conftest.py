@@ -127,15 +127,10 @@ def tiny(app):
 
 def progress_cookie(app, show: str, h: int) -> tuple[str, str]:
     """The (name, value) of the cookie the slider form saves for a reader at h."""
-    with app.test_request_context():
-        from flask import Response
+    from ballard.progress import cookie_name, progress_cookie_value
 
-        from ballard.progress import cookie_name, save_progress
-
-        response = Response()
-        save_progress(response, show, h)
-        value = response.headers["Set-Cookie"].split(";", 1)[0].split("=", 1)[1]
-    return cookie_name(show), value
+    with app.app_context():
+        return cookie_name(show), progress_cookie_value(h)
 
 
 def set_progress_cookie(app, client, show: str, h: int) -> None:

@@ -88,9 +88,6 @@ class Catalogue:
     def by_code(self, code: str) -> EpisodeSlot | None:
         return self._by_code.get(code)
 
-    def by_position(self, position: int) -> EpisodeSlot | None:
-        return self._by_position.get(position)
-
     def code(self, position: int) -> str:
         slot = self._by_position.get(position)
         return slot.code if slot else f"#{position}"

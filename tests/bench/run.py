@@ -9,6 +9,7 @@ conditional (If-None-Match) requests, and for a catalogue 100 times larger. Ends
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import shutil
@@ -102,12 +103,14 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
+@functools.cache
 def reader_cookie(h: int) -> str:
-    from itsdangerous import URLSafeSerializer
+    from ballard import create_app
+    from ballard.progress import cookie_name, progress_cookie_value
 
-    from ballard.progress import _SALT, cookie_name
-
-    return f"{cookie_name('ballard')}={URLSafeSerializer(SECRET, salt=_SALT).dumps(h)}"
+    app = create_app({"ENV": "testing", "DATABASE_URL": "sqlite://", "SECRET_KEY": SECRET})
+    with app.app_context():
+        return f"{cookie_name('ballard')}={progress_cookie_value(h)}"
 
 
 def page_facts(db: Path) -> dict[str, tuple[int, int, str]]:
