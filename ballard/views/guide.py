@@ -84,19 +84,17 @@ def link_preview(gate: horizon.Gate | None) -> dict[str, str]:
 @bp.errorhandler(ShareGuard)
 def share_guard(guard: ShareGuard):
     gate = guard.gate
-    mine = guard.saved_h or 0
     query = request.query_string.decode()
-    here = request.path + (f"?{query}" if query else "")
-    if not guard.saved_h:
-        # A newcomer starts from the premise; the same page at h = 0 may not exist yet.
-        at_mine, query = url_for("guide.home", show=gate.show.slug, h=0), ""
+    suffix = f"?{query}" if query else ""
+    if guard.saved_h:
+        at_mine = url_for(request.endpoint, **{**request.view_args, "h": guard.saved_h}) + suffix
     else:
-        at_mine = url_for(request.endpoint, **{**request.view_args, "h": mine})
-    form = ProgressForm(gate.show.episode_count, horizon=gate.h, next=here)
+        # A newcomer starts from the premise; the same page at h = 0 may not exist yet.
+        at_mine = url_for("guide.home", show=gate.show.slug, h=0)
+    form = ProgressForm(gate.show.episode_count, horizon=gate.h, next=request.path + suffix)
     page_cache.never_cache_this_response()  # the form carries this reader's CSRF token
     return render_template(
-        "guide/guard.html", gate=gate, saved_h=guard.saved_h,
-        at_mine=at_mine + (f"?{query}" if query else ""), form=form,
+        "guide/guard.html", gate=gate, saved_h=guard.saved_h, at_mine=at_mine, form=form,
     )
 
 
