@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 from flask import Flask, current_app, g
-from sqlalchemy import JSON, Date, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, Column, Date, Engine, MetaData, Table, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 
 NAMING_CONVENTION = {
@@ -18,13 +18,26 @@ NAMING_CONVENTION = {
 }
 
 intpk = Annotated[int, mapped_column(primary_key=True)]
-# An episode position in the show's order; 0 means "before the first episode".
-stamp = Annotated[int, mapped_column(nullable=False)]
+
+# A stamp: the episode position from which a viewer knows the row (0 = from the premise).
+# Stamped columns say so in their `info`, and everything that must treat every stamp
+# alike (the invariance test's pruning, the lint's range checks) finds them there:
+#   info={"stamp": True}                       the row does not exist before its stamp;
+#   info={"stamp": True, "reveals": (...)}     the row exists, but the named columns (and
+#                                              the stamp itself, when nullable) are blank
+#                                              before it.
+STAMP_INFO = "stamp"
+stamp = Annotated[int, mapped_column(nullable=False, info={STAMP_INFO: True})]
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {list[str]: JSON, dt.date: Date}
+
+
+def stamp_columns(table: Table) -> list[Column]:
+    """The columns of `table` that hold a stamp (see `stamp` above)."""
+    return [column for column in table.columns if column.info.get(STAMP_INFO)]
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:

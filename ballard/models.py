@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ballard.db import Base, intpk, stamp
+from ballard.db import STAMP_INFO, Base, intpk, stamp
 
 
 class SpoilerLevel(enum.StrEnum):
@@ -94,8 +94,12 @@ class Episode(Base):
     id: Mapped[intpk]
     show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"))
     season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
-    # The episode's own stamp: its position in the show's order (S1E1 = 1).
-    position: Mapped[int]
+    # The episode's own stamp: its position in the show's order (S1E1 = 1). The episode
+    # exists from the premise on ("S1E7"); what it is called and who made it, from here.
+    position: Mapped[int] = mapped_column(info={
+        STAMP_INFO: True,
+        "reveals": ("title", "release_date", "runtime_minutes", "writer", "director"),
+    })
     number: Mapped[int]
     title: Mapped[str | None] = mapped_column(String(200))
     release_date: Mapped[dt.date | None]
@@ -280,7 +284,8 @@ class Question(Base):
     slug: Mapped[str] = mapped_column(String(80))
     text: Mapped[str] = mapped_column(Text)
     raised_in: Mapped[stamp]
-    answered_in: Mapped[int | None]
+    # The question exists from raised_in; its answer only from answered_in.
+    answered_in: Mapped[int | None] = mapped_column(info={STAMP_INFO: True, "reveals": ("answer",)})
     answer: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[str] = mapped_column(String(10))
     sources: Mapped[list[str]]
