@@ -85,7 +85,7 @@ def test_removed_rows_are_deleted(tiny, app, tmp_path):
         ("sure\n    revealed_in: 3\n", "sure\n    revealed_in: 1\n", "field revealed_in: 1 is before the episode itself (2)"),
         ("- slug: the-family", "- slug: the-case", "'the-case' is used twice"),
         ("title: Arrival", "title: Arrival\n  colour: blue", "row episodes[0] (number 1), field colour"),
-        ("  answered_in: 3\n", "", "answered_in and answer go together"),
+        ("  answered_in: 3\n", "", "field answer: Value error, Give the answer and the episode that answers it together, or neither."),
     ],
 )
 def test_bad_pack_is_rejected_with_file_row_and_field(old, new, expected):

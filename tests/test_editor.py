@@ -100,8 +100,8 @@ def test_edit_an_episode(editor, tiny):
     ("release_date", "2025-02-30", "Enter a date as YYYY-MM-DD, such as 2025-07-09."),
     ("release_date", "next week", "Enter a date as YYYY-MM-DD, such as 2025-07-09."),
     ("runtime_minutes", "abc", "Enter a whole number, such as 45."),
-    ("runtime_minutes", "0", "Give a runtime from 1 to 600 minutes."),
-    ("runtime_minutes", "601", "Give a runtime from 1 to 600 minutes."),
+    ("runtime_minutes", "0", "Give a number from 1 to 600."),
+    ("runtime_minutes", "601", "Give a number from 1 to 600."),
     ("title", "x" * 201, "Keep it to 200 characters or fewer."),
     ("writer", "w" * 201, "Keep it to 200 characters or fewer."),
 ])

@@ -52,7 +52,7 @@ def test_an_edit_that_makes_other_rows_leak_is_blocked_with_the_rows_named(edito
     response = submit(editor, "/editor/tiny/characters/owen-marsh", {"introduced_in": "3"})
     assert response.status_code == 400
     problems = [li.text for li in soup(response).select(".notice.blocked li")]
-    assert ("row episodes[1].plot_points[1], field characters: 'owen-marsh' is introduced in 3, "
+    assert ("plot point s1e2/1, field characters: 'owen-marsh' is introduced in 3, "
             "after this point (2)") in problems
     assert any("field text: shown from 2 but names 'Owen Marsh'" in p for p in problems)
     # The character's own stamped rows now predate it: shown above their lists.
@@ -84,8 +84,8 @@ def test_warnings_are_shown_after_saving(editor, tiny):
     assert response.status_code == 303
     page = soup(editor.get(response.headers["Location"]))
     assert [li.text for li in page.select(".flash-warning")] == [
-        "Lint warning: row storylines[2] (the-boat), field statuses: no status rows: the case "
-        "shows no status"]
+        "Lint warning: storyline the-boat, field statuses: no status rows: the case shows no "
+        "status"]
     assert "Storyline saved." in page.select_one(".flash-success").text
 
 

@@ -21,9 +21,9 @@ def test_tiny_pack_is_clean():
     [
         # a character named before introduction (premise and plot point)
         ("takes a new job in a small town.", "takes a new job near Owen Marsh.",
-         "row show, field premise: shown from 0 but names 'Owen Marsh'"),
+         "show tiny, field premise: shown from 0 but names 'Owen Marsh'"),
         ("The town's only witness will not talk.", "Owen will not talk.",
-         "episodes[0].plot_points[1], field text: shown from 1 but names 'Owen'"),
+         "plot point s1e1/1, field text: shown from 1 but names 'Owen'"),
         # an alias before its reveal
         ("Owen Marsh says he saw nothing that night.", "The Boatman says nothing.",
          "names 'The Boatman' (alias of 'owen-marsh', revealed in 3)"),
@@ -43,7 +43,7 @@ def test_tiny_pack_is_clean():
         ("    confidence: likely\n  - storyline", "    confidence: unplaced\n  - storyline",
          "an unplaced fact must wait for the finale (4), not 2"),
         # an answer naming someone introduced after the answer's stamp
-        ("answered_in: 3\n  answer: A case went wrong.", "answered_in: 1\n  answer: Owen Marsh knows.", "questions[1] (why-did-dana-leave), field answer"),
+        ("answered_in: 3\n  answer: A case went wrong.", "answered_in: 1\n  answer: Owen Marsh knows.", "question why-did-dana-leave, field answer"),
     ],
 )
 def test_lint_catches(old, new, expected):

@@ -4,6 +4,9 @@ Each text is shown from its stamp on. A text leaks when it names a character bef
 character is introduced, uses an alias before the alias is revealed, or points at a later
 episode. Rows about a character or case may not predate its introduction, and a fact whose
 episode is not established ("unplaced") may not appear before the finale.
+
+Which fields are viewer-visible texts, and from which stamp, is said once by each story
+kind's model (`Shown` in ballard/story/); the lint walks them.
 """
 
 from __future__ import annotations
@@ -12,23 +15,27 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ballard.content.pack import last_position
+from ballard.content.checks import stamps
+from ballard.content.findings import (
+    ERROR,
+    WARNING,
+    Entity,
+    Finding,
+    entities,
+    episode_position,
+    last_position,
+)
 from ballard.content.schema import PackIn
 from ballard.models import Confidence
+from ballard.story.fields import Row, Shown, metadata
+from ballard.story.kinds import KINDS
+from ballard.story.plot_point import PlotPointIn
+from ballard.story.question import QuestionIn
+from ballard.story.show import EpisodeIn
 
-ERROR, WARNING = "error", "warning"
+__all__ = ["ERROR", "WARNING", "Finding", "lint_pack"]
+
 _EPISODE_REFERENCE = re.compile(r"\b(?:S\d+)?E(\d{1,3})\b|\bepisode\s+(\d{1,3})\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Finding:
-    level: str
-    row: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.level}: row {self.row}, field {self.field}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -43,21 +50,50 @@ class _Term:
 
 @dataclass(frozen=True)
 class _Text:
-    row: str
+    row: tuple[tuple[str, int], ...]
     field: str
     stamp: int
     value: str
 
 
 def lint_pack(pack: PackIn) -> list[Finding]:
-    return sorted(_findings(pack), key=lambda f: (f.level != ERROR, f.row, f.field))
+    return sorted(_findings(pack), key=lambda f: (f.level != ERROR, f.where, f.message))
 
 
 def _findings(pack: PackIn) -> Iterator[Finding]:
     terms = _terms(pack)
-    for text in _texts(pack):
-        yield from _check_text(text, terms, pack)
-    yield from _check_stamps(pack)
+    cast = _Cast({s.slug: s.introduced_in for s in pack.storylines},
+                 {c.slug: c.introduced_in for c in pack.characters}, last_position(pack))
+    for entity in entities(pack):
+        for text in shown_texts(entity.data, entity.position):
+            for field, message in _check_text(text, terms, pack):
+                yield Finding(ERROR, entity.kind, entity.key, text.row, field, message)
+        yield from _check_stamps(entity, cast)
+
+
+@dataclass(frozen=True)
+class _Cast:
+    """When each storyline and character is introduced, and the season's finale."""
+
+    storylines: dict[str, int]
+    characters: dict[str, int]
+    finale: int
+
+
+def shown_texts(data: Row, default_stamp: int | None,
+                row: tuple[tuple[str, int], ...] = ()) -> Iterator[_Text]:
+    """Every viewer-visible text of a row and its nested rows, with the stamp it is shown
+    from (the fields marked `Shown` in the kind's model)."""
+    for name in type(data).model_fields:
+        value = getattr(data, name)
+        shown = metadata(type(data), name, Shown)
+        if shown is not None and isinstance(value, str):
+            stamp = getattr(data, shown.stamp) if shown.stamp else 0
+            yield _Text(row, name, default_stamp if stamp is None else stamp, value)
+        elif isinstance(value, list) and value and isinstance(value[0], Row) \
+                and not isinstance(data, EpisodeIn):  # an episode's points are entities
+            for index, child in enumerate(value):
+                yield from shown_texts(child, default_stamp, (*row, (name, index)))
 
 
 def _terms(pack: PackIn) -> list[_Term]:
@@ -75,117 +111,59 @@ def _terms(pack: PackIn) -> list[_Term]:
     return terms
 
 
-def _texts(pack: PackIn) -> Iterator[_Text]:
-    """Every viewer-visible string with the stamp from which it is shown."""
-    yield _Text("show", "premise", 0, pack.show.premise)
-    for i, s in enumerate(pack.storylines):
-        row = f"storylines[{i}] ({s.slug})"
-        yield _Text(row, "title", s.introduced_in, s.title)
-        yield _Text(row, "summary", s.introduced_in, s.summary)
-        for j, st in enumerate(s.statuses):
-            if st.note:
-                yield _Text(f"{row}.statuses[{j}]", "note", st.revealed_in, st.note)
-    for i, c in enumerate(pack.characters):
-        row = f"characters[{i}] ({c.slug})"
-        yield _Text(row, "role", c.introduced_in, c.role)
-        for j, b in enumerate(c.bios):
-            yield _Text(f"{row}.bios[{j}]", "text", b.revealed_in, b.text)
-        for j, st in enumerate(c.statuses):
-            yield _Text(f"{row}.statuses[{j}]", "status", st.revealed_in, st.status)
-            if st.note:
-                yield _Text(f"{row}.statuses[{j}]", "note", st.revealed_in, st.note)
-    for e in pack.episodes:
-        position = pack.season.first_position + e.number - 1
-        for j, p in enumerate(e.plot_points):
-            stamp = p.revealed_in or position
-            yield _Text(f"episodes[{e.number - 1}].plot_points[{j}]", "text", stamp, p.text)
-    for i, q in enumerate(pack.questions):
-        row = f"questions[{i}] ({q.slug})"
-        yield _Text(row, "text", q.raised_in, q.text)
-        if q.answer and q.answered_in is not None:
-            yield _Text(row, "answer", q.answered_in, q.answer)
-
-
-def _check_text(text: _Text, terms: list[_Term], pack: PackIn) -> Iterator[Finding]:
+def _check_text(text: _Text, terms: list[_Term], pack: PackIn) -> Iterator[tuple[str, str]]:
     for term in terms:
         if term.visible_from > text.stamp and term.pattern.search(text.value):
-            yield Finding(
-                ERROR, text.row, text.field,
-                f"shown from {text.stamp} but names {term.text!r} ({term.what})",
-            )
+            yield text.field, f"shown from {text.stamp} but names {term.text!r} ({term.what})"
     for match in _EPISODE_REFERENCE.finditer(text.value):
         number = int(match.group(1) or match.group(2))
-        position = pack.season.first_position + number - 1
-        if position > text.stamp:
-            yield Finding(
-                ERROR, text.row, text.field,
-                f"shown from {text.stamp} but refers to a later episode ({match.group(0)!r})",
-            )
+        if episode_position(pack, number) > text.stamp:
+            yield text.field, (f"shown from {text.stamp} but refers to a later episode "
+                               f"({match.group(0)!r})")
 
 
-def _check_stamps(pack: PackIn) -> Iterator[Finding]:
-    finale = last_position(pack)
-    storylines = {s.slug: s for s in pack.storylines}
-    characters = {c.slug: c for c in pack.characters}
+def _check_stamps(entity: Entity, cast: _Cast) -> Iterator[Finding]:
+    def finding(level: str, field: str, message: str, row=()) -> Finding:
+        return Finding(level, entity.kind, entity.key, row, field, message)
 
-    for i, s in enumerate(pack.storylines):
-        row = f"storylines[{i}] ({s.slug})"
-        if not s.statuses:
-            yield Finding(WARNING, row, "statuses", "no status rows: the case shows no status")
-        for j, st in enumerate(s.statuses):
-            if st.revealed_in < s.introduced_in:
-                yield Finding(
-                    ERROR, f"{row}.statuses[{j}]", "revealed_in",
-                    f"{st.revealed_in} is before the storyline is introduced ({s.introduced_in})",
-                )
-    for i, c in enumerate(pack.characters):
-        row = f"characters[{i}] ({c.slug})"
-        if not c.bios:
-            yield Finding(WARNING, row, "bios", "no bio rows")
-        for kind in ("bios", "statuses", "aliases"):
-            for j, r in enumerate(getattr(c, kind)):
-                if r.revealed_in < c.introduced_in:
-                    yield Finding(
-                        ERROR, f"{row}.{kind}[{j}]", "revealed_in",
-                        f"{r.revealed_in} is before the character is introduced "
-                        f"({c.introduced_in})",
-                    )
-    for e in pack.episodes:
-        position = pack.season.first_position + e.number - 1
-        if not e.plot_points:
-            yield Finding(WARNING, f"episodes[{e.number - 1}]", "plot_points", "no plot points")
-        for j, p in enumerate(e.plot_points):
-            row = f"episodes[{e.number - 1}].plot_points[{j}]"
-            stamp = p.revealed_in or position
-            storyline = storylines.get(p.storyline)
-            if storyline and storyline.introduced_in > stamp:
-                yield Finding(
-                    ERROR, row, "storyline",
-                    f"storyline {p.storyline!r} is introduced in {storyline.introduced_in}, "
-                    f"after this point ({stamp})",
-                )
-            for slug in p.characters:
-                character = characters.get(slug)
-                if character and character.introduced_in > stamp:
-                    yield Finding(
-                        ERROR, row, "characters",
-                        f"{slug!r} is introduced in {character.introduced_in}, after this "
-                        f"point ({stamp})",
-                    )
-            if p.confidence is Confidence.UNPLACED and stamp < finale:
-                yield Finding(
-                    ERROR, row, "revealed_in",
-                    f"an unplaced fact must wait for the finale ({finale}), not {stamp}",
-                )
-    for i, q in enumerate(pack.questions):
-        row = f"questions[{i}] ({q.slug})"
-        if q.answered_in is not None and q.answered_in < q.raised_in:
-            yield Finding(
-                ERROR, row, "answered_in",
-                f"answered in {q.answered_in}, before it is raised ({q.raised_in})",
-            )
-        if q.confidence is Confidence.UNPLACED and q.raised_in < finale:
-            yield Finding(
-                ERROR, row, "raised_in",
-                f"an unplaced question must wait for the finale ({finale}), not {q.raised_in}",
-            )
+    data, finale = entity.data, cast.finale
+    kind = KINDS.get(entity.kind)
+    introduced = getattr(data, "introduced_in", None)
+    if kind is not None and introduced is not None:
+        # A case's or a character's stamped rows cannot come before it does.
+        for row, field, value in stamps(entity):
+            if row and value < introduced:
+                yield finding(ERROR, field, f"{value} is before the {kind.label} is introduced "
+                                            f"({introduced})", row)
+        for (kind_name, list_name), message in _EMPTY.items():
+            if kind_name == kind.name and not getattr(data, list_name):
+                yield finding(WARNING, list_name, message)
+    if isinstance(data, EpisodeIn) and not data.plot_points:
+        yield finding(WARNING, "plot_points", "no plot points")
+    if isinstance(data, PlotPointIn):
+        yield from _check_point(entity, data, cast)
+    if isinstance(data, QuestionIn) and data.confidence is Confidence.UNPLACED \
+            and data.raised_in < finale:
+        yield finding(ERROR, "raised_in", f"an unplaced question must wait for the finale "
+                                          f"({finale}), not {data.raised_in}")
+
+
+_EMPTY = {("storyline", "statuses"): "no status rows: the case shows no status",
+          ("character", "bios"): "no bio rows"}
+
+
+def _check_point(entity: Entity, point: PlotPointIn, cast: _Cast) -> Iterator[Finding]:
+    stamp = point.revealed_in or entity.position or 0
+    introduced = cast.storylines.get(point.storyline)
+    if introduced is not None and introduced > stamp:
+        yield Finding(ERROR, entity.kind, entity.key, (), "storyline",
+                      f"storyline {point.storyline!r} is introduced in {introduced}, after "
+                      f"this point ({stamp})")
+    for slug in point.characters:
+        introduced = cast.characters.get(slug)
+        if introduced is not None and introduced > stamp:
+            yield Finding(ERROR, entity.kind, entity.key, (), "characters",
+                          f"{slug!r} is introduced in {introduced}, after this point ({stamp})")
+    if point.confidence is Confidence.UNPLACED and stamp < cast.finale:
+        yield Finding(ERROR, entity.kind, entity.key, (), "revealed_in",
+                      f"an unplaced fact must wait for the finale ({cast.finale}), not {stamp}")

@@ -15,9 +15,9 @@ Every change (a saved form, a deletion, a restore) goes through `save_change()`:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -25,12 +25,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from ballard.content.lint import ERROR, WARNING, Finding, lint_pack
+from ballard.content.findings import ERROR, WARNING, Finding
+from ballard.content.lint import lint_pack
 from ballard.content.pack import PackError, bump_version, check_references, pack_from_db
 from ballard.content.schema import PackIn
 from ballard.editor.accounts import utcnow
-from ballard.editor.entities import KINDS, ChangeRefused, Snapshot, load_episode, parse_point_key
-from ballard.models import ContentVersion, EntityKind, PlotPoint, Revision, Show, User
+from ballard.editor.entities import KINDS, ChangeRefused, Snapshot
+from ballard.models import ContentVersion, EntityKind, Episode, PlotPoint, Revision, Season, Show, User
+from ballard.story.fields import episode_code
 
 
 def version_token(key: str, snapshot: Snapshot | None) -> str:
@@ -87,7 +89,7 @@ def save_change(
         before = kind.snapshot(session, show, key)
         if token != version_token(key if token_key is None else token_key, before):
             raise StaleChange(before, last_revision(session, show, kind_name, key))
-        baseline = {_finding_key(f) for f in _lint_or_nothing(session, show)}
+        baseline = {f.identity for f in _lint_or_nothing(session, show)}
         kind.apply(session, show, key, data)
         try:
             session.flush()
@@ -95,12 +97,10 @@ def save_change(
             raise ChangeRefused(
                 "This clashes with another row (a slug or a place already taken). "
                 "Reload the page and try again.") from exc
-        pack = _pack(session, show)
-        findings = lint_pack(pack)
-        prefix = entity_row(session, show, pack, kind_name, key)
-        new_errors = [f for f in findings if f.level == ERROR and _finding_key(f) not in baseline]
+        findings = lint_show(session, show)
+        new_errors = [f for f in findings if f.level == ERROR and f.identity not in baseline]
         if new_errors:
-            raise ChangeBlocked([_problem(f, prefix) for f in new_errors])
+            raise ChangeBlocked([_problem(f, kind_name, key) for f in new_errors])
         after = kind.snapshot(session, show, key)
         if after == before:
             session.rollback()
@@ -117,7 +117,7 @@ def save_change(
         raise
     warnings = tuple(
         str(f) for f in findings
-        if f.level == WARNING and (_finding_key(f) not in baseline or _concerns(f, prefix))
+        if f.level == WARNING and (f.identity not in baseline or (f.kind, f.key) == (kind_name, key))
     )
     return Saved(revision, warnings)
 
@@ -142,8 +142,10 @@ def last_revision(session: Session, show: Show, kind_name: str, key: str) -> Rev
 
 
 def lint_show(session: Session, show: Show) -> list[Finding]:
-    """The spoiler lint over the show as it is in the database now."""
-    return lint_pack(_pack(session, show))
+    """The spoiler lint over the show as it is in the database now, with plot points
+    named by their editor keys (their sort slot, which no other edit shifts)."""
+    keys = _editor_keys(session, show)
+    return [_with_editor_key(f, keys) for f in lint_pack(_pack(session, show, keys))]
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -158,7 +160,7 @@ def _lock(session: Session) -> None:
     session.expire_all()
 
 
-def _pack(session: Session, show: Show) -> PackIn:
+def _pack(session: Session, show: Show, keys: dict[str, str]) -> PackIn:
     """The show as a pack, or ChangeBlocked with the structural problems."""
     try:
         pack = pack_from_db(session, show)
@@ -169,10 +171,37 @@ def _pack(session: Session, show: Show) -> PackIn:
             Problem(f"{'.'.join(str(part) for part in e['loc']) or 'row'}: {e['msg']}")
             for e in exc.errors()
         ]) from None
-    problems = list(check_references(pack))
+    problems = [_with_editor_key(f, keys) for f in check_references(pack)]
     if problems:
-        raise ChangeBlocked([Problem(p) for p in problems])
+        raise ChangeBlocked([Problem(f"{f.where}: {f.message}") for f in problems])
     return pack
+
+
+def _editor_keys(session: Session, show: Show) -> dict[str, str]:
+    """Pack key of each plot point ("s1e3/1": its index in the episode's list) -> its
+    editor key ("s1e3/4": its sort slot)."""
+    rows = session.execute(
+        select(Season.number, Episode.number, PlotPoint.sort_order)
+        .join(Episode, (Episode.show_id == PlotPoint.show_id)
+              & (Episode.position == PlotPoint.episode_position))
+        .join(Season, Episode.season_id == Season.id)
+        .where(PlotPoint.show_id == show.id)
+        .order_by(PlotPoint.episode_position, PlotPoint.sort_order)
+    ).all()
+    keys: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for season, number, slot in rows:
+        code = episode_code(season, number)
+        index = counts.get(code, 0)
+        counts[code] = index + 1
+        keys[f"{code}/{index}"] = f"{code}/{slot}"
+    return keys
+
+
+def _with_editor_key(f: Finding, keys: dict[str, str]) -> Finding:
+    if f.kind == EntityKind.PLOT_POINT and f.key in keys:
+        return dataclasses.replace(f, key=keys[f.key])
+    return f
 
 
 def _lint_or_nothing(session: Session, show: Show) -> list[Finding]:
@@ -182,47 +211,11 @@ def _lint_or_nothing(session: Session, show: Show) -> list[Finding]:
         return []
 
 
-_INDEXED_BY_SLUG = re.compile(r"^(storylines|characters|questions)\[\d+\] ")
-
-
-def _finding_key(f: Finding) -> tuple[str, str, str]:
-    """A finding without list indices that a deletion elsewhere would shift (slugged rows
-    keep their slug), so a finding that was already there is recognised after the change."""
-    return _INDEXED_BY_SLUG.sub(r"\1 ", f.row), f.field, f.message
-
-
-def entity_row(session: Session, show: Show, pack: PackIn, kind_name: str, key: str) -> str | None:
-    """The lint's row label for an entity, e.g. "characters[3] (ted-rawls)" or
-    "episodes[2].plot_points[1]"; None when the entity is not in the pack."""
-    if kind_name in _LISTS:
-        name = _LISTS[kind_name]
-        for i, row in enumerate(getattr(pack, name)):
-            if row.slug == key:
-                return f"{name}[{i}] ({key})"
-        return None
-    if kind_name == EntityKind.EPISODE:
-        return f"episodes[{int(key.rsplit('e', 1)[1]) - 1}]"
-    parsed = parse_point_key(key)
-    episode = load_episode(session, show, parsed[0]) if parsed else None
-    if episode is None:
-        return None
-    earlier = session.scalars(select(PlotPoint.sort_order).where(
-        PlotPoint.show_id == show.id, PlotPoint.episode_position == episode.position,
-        PlotPoint.sort_order < parsed[1])).all()
-    return f"episodes[{episode.number - 1}].plot_points[{len(earlier)}]"
-
-
-_LISTS = {"storyline": "storylines", "character": "characters", "question": "questions"}
-
-
-def _concerns(f: Finding, prefix: str | None) -> bool:
-    return prefix is not None and (f.row == prefix or f.row.startswith(prefix + "."))
-
-
-def _problem(f: Finding, prefix: str | None) -> Problem:
-    if prefix is not None and f.row == prefix:
+def _problem(f: Finding, kind_name: str, key: str) -> Problem:
+    """A finding about the entity being saved goes next to its field (or above its list
+    of stamped rows); one about another row is listed with where it is."""
+    if (f.kind, f.key) != (kind_name, key):
+        return Problem(f"{f.where}: {f.message}")
+    if not f.row:
         return Problem(f.message, field=f.field)
-    if prefix is not None and f.row.startswith(prefix + "."):
-        nested = f.row[len(prefix) + 1:]  # "bios[1]"
-        return Problem(f"{nested}, {f.field}: {f.message}", field=nested.split("[")[0], row=nested)
-    return Problem(f"row {f.row}, field {f.field}: {f.message}")
+    return Problem(f"{f.nested}, {f.field}: {f.message}", field=f.row[0][0], row=f.nested)

@@ -1,9 +1,15 @@
-"""Flask-WTF forms for signing in and for editing story entities.
+"""The editor's forms, built from each story kind's pydantic model.
+
+A kind's model (ballard/story/) is the one definition of its fields: their labels and
+hints (`Editor`), which are stamps, which name other rows (`Ref`), and every limit. The
+form classes here are generated from it, field by field, so a new field appears in the
+editor without being written again. WTForms only reads what was typed (a stamp from
+the list, a whole number, a date); the model then validates it all, and each of its
+errors is put next to the field it names.
 
 Every edit form carries `version_token`, the fingerprint of the entity as it was when the
-form was rendered (see ballard.editor.changes), and turns its input into a snapshot-shaped
-dict with `to_data()`. Limits mirror the content pack schema (ballard/content/schema.py),
-so whatever a form accepts also makes a valid pack.
+form was rendered (see ballard.editor.changes), and turns its input into a
+snapshot-shaped dict with `to_data()`.
 
 Stamped rows (bios, statuses, aliases) are lists of small sub-forms. A row whose episode
 is "—" and whose text is empty is ignored, which is how blank rows for adding work; the
@@ -13,164 +19,60 @@ is "—" and whose text is empty is ignored, which is how blank rows for adding 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
+import types
+import typing
+from collections.abc import Iterator
 from typing import Any
 
+from annotated_types import Ge, Le
 from flask_wtf import FlaskForm
+from pydantic import ValidationError
 from wtforms import (
     BooleanField,
-    DateField,
+    Field,
     FieldList,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import (
-    DataRequired,
-    Length,
-    NumberRange,
-    Optional,
-    StopValidation,
-    ValidationError,
-)
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, Length
+from wtforms.validators import ValidationError as WTFValidationError
 
+from ballard.content.checks import stamp_fields
 from ballard.editor.accounts import MAX_PASSWORD_LENGTH
-from ballard.editor.entities import Catalogue
-from ballard.models import CaseStatus, Confidence, SpoilerLevel
+from ballard.editor.catalogue import Catalogue
+from ballard.editor.fields import (
+    CHOOSE_EPISODE,
+    MultiCheckboxField,
+    PlainDateField,
+    StampField,
+    WholeNumberField,
+    choose_one_of,
+    enum_choices,
+    strip,
+    words,
+)
+from ballard.story.fields import MAX_ROWS, Editor, Ref, Row, has_control_characters, metadata
+from ballard.story.kinds import StoryKind
 
-SHORT = 200  # ShortText in the pack schema
-MAX_TEXT = 4000  # prose: a plot point, a bio, a summary
-MAX_ROWS = 60  # stamped rows per list
 BLANK_ROWS = 2  # empty rows offered for adding
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CHOOSE_EPISODE = "Choose an episode from the list."
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+ROW_STAMP_MISSING = "Choose the episode this row is shown from."
+SLUG_MISSING = "A slug is required: lowercase words joined by hyphens."
+SLUG_PATTERN = "Use lowercase letters, digits and single hyphens only, such as ted-rawls."
+_MISSING_TOKEN = "This form has no version token; reload the page and make the change again."
 
 
 def no_control_characters(_form, field) -> None:
-    """Text may hold line breaks and tabs, not NUL and friends (PostgreSQL refuses NUL)."""
-    if isinstance(field.data, str) and _CONTROL.search(field.data):
-        raise ValidationError("Remove the control characters (such as NUL) from this text.")
-
-
-def _or_none(value: str | None) -> str | None:
-    return value or None
-
-
-def words(text: str | None) -> list[str]:
-    """'Ballard, Renée' -> ['Ballard', 'Renée']."""
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
-
-def _choices(values) -> list[SelectChoice]:
-    return [SelectChoice(str(v.value if hasattr(v, "value") else v)) for v in values]
-
-
-# --- fields -----------------------------------------------------------------------------------
-
-
-def _stamp(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, int):
-        return value
-    if not re.fullmatch(r"0|[1-9][0-9]{0,4}", str(value)):
-        raise ValueError(CHOOSE_EPISODE)
-    return int(value)
-
-
-class StampField(SelectField):
-    """An episode stamp picked from the show's episodes: "1 · S1E1 Library of Lost Souls".
-
-    With `optional`, the first choice is "—" (no stamp): a question not answered yet, or
-    a blank row.
-    """
-
-    def __init__(self, label: str | None = None, validators=None, optional: bool = False,
-                 none_label: str = "—", **kwargs):
-        super().__init__(label, validators, coerce=_stamp, invalid_value_message=CHOOSE_EPISODE,
-                         invalid_choice_message=CHOOSE_EPISODE, **kwargs)
-        self.optional = optional
-        self.none_label = none_label
-
-    def set_stamps(self, stamps: list[tuple[int, str]]) -> None:
-        none = [SelectChoice("", self.none_label)] if self.optional else []
-        self.choices = none + [SelectChoice(str(value), label) for value, label in stamps]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class _StopOnBadInput:
-    """A value that could not be read gets one message, not that plus a range error."""
-
-    def pre_validate(self, form) -> None:
-        if self.process_errors:
-            raise StopValidation()
-
-
-class WholeNumberField(_StopOnBadInput, IntegerField):
-    def process_formdata(self, valuelist: list[str]) -> None:
-        text = valuelist[0].strip() if valuelist else ""
-        self.data = None
-        if text:
-            if not re.fullmatch(r"[0-9]{1,6}", text):
-                raise ValueError("Enter a whole number, such as 45.")
-            self.data = int(text)
-
-
-class PlainDateField(_StopOnBadInput, DateField):
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata([valuelist[0].strip()])
-        except ValueError:
-            self.data = None
-            raise ValueError("Enter a date as YYYY-MM-DD, such as 2025-07-09.") from None
-
-
-def _text(label: str, required: bool = False, limit: int = SHORT, area: bool = False, **kwargs):
-    # DataRequired: checks the stripped text, so "   " is as empty as "".
-    first = DataRequired(message=f"{label} is required.") if required else Optional()
-    field = TextAreaField if area else StringField
-    return field(label, filters=[strip], validators=[
-        first, Length(max=limit, message=f"Keep it to {limit} characters or fewer."),
-        no_control_characters], **kwargs)
-
-
-def _prose(label: str, required: bool = True, **kwargs):
-    return _text(label, required=required, limit=MAX_TEXT, area=True, **kwargs)
-
-
-def _word_list(label: str, **kwargs):
-    """Comma-separated entries (short names, sources), each a short text."""
-
-    def each_short(_form, field) -> None:
-        if any(len(w) > SHORT for w in words(field.data)):
-            raise ValidationError(f"Each entry must be {SHORT} characters or fewer.")
-
-    return StringField(label, filters=[strip], validators=[
-        Length(max=4000, message="That list is too long."), no_control_characters, each_short],
-        **kwargs)
+    if isinstance(field.data, str) and has_control_characters(field.data):
+        raise WTFValidationError("Remove the control characters (such as NUL) from this text.")
 
 
 # --- signing in -------------------------------------------------------------------------------
@@ -188,20 +90,92 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-# --- stamped rows -----------------------------------------------------------------------------
+# --- reading a model's fields -----------------------------------------------------------------
 
 
-class _Row(Form):
+class _Shape:
+    """What the form needs to know of one model field."""
+
+    def __init__(self, model: type[Row], name: str, stamps: tuple[str, ...]):
+        info = model.model_fields[name]
+        self.name = name
+        self.editor = metadata(model, name, Editor) or Editor(name.replace("_", " ").capitalize())
+        self.ref = metadata(model, name, Ref)
+        self.stamp = name in stamps
+        annotation, self.optional = _strip_none(info.annotation)
+        self.limits = list(info.metadata)
+        if typing.get_origin(annotation) is typing.Annotated:
+            annotation, *inner = typing.get_args(annotation)
+            for item in inner:
+                self.limits += getattr(item, "metadata", [item])
+        item = typing.get_args(annotation)[0] if typing.get_origin(annotation) is list else None
+        if typing.get_origin(item) is typing.Annotated:
+            item = typing.get_args(item)[0]  # list[ShortText] is a list of str
+        self.list_of = item
+        self.type = annotation
+
+    def bound(self, kind: type) -> int | None:
+        return next((getattr(m, "ge", None) if kind is Ge else getattr(m, "le", None)
+                     for m in self.limits if isinstance(m, kind)), None)
+
+
+def _strip_none(annotation: Any) -> tuple[Any, bool]:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0], len(args) < len(typing.get_args(annotation))
+    return annotation, False
+
+
+def _wtforms_field(shape: _Shape, in_row: bool) -> Field:
+    label, hint = shape.editor.label, shape.editor.hint
+    if shape.stamp:
+        none = "— not answered yet —" if shape.optional and not in_row else "—"
+        return StampField(label, optional=shape.optional or in_row, none_label=none,
+                          minimum=shape.bound(Ge) or 0, description=hint)
+    if shape.ref is not None:
+        if shape.list_of is not None:
+            return MultiCheckboxField(
+                label, description=hint,
+                invalid_choice_message="Pick characters from the list (%(value)s is not on it).")
+        return SelectField(label, description=hint,
+                           invalid_choice_message=f"Choose a {shape.ref.kind} from the list.")
+    if isinstance(shape.type, type) and issubclass(shape.type, enum.Enum):
+        values = [m.value for m in shape.type]
+        return SelectField(label, choices=enum_choices(shape.type), description=hint,
+                           invalid_choice_message=choose_one_of(values))
+    if shape.type is dt.date:
+        return PlainDateField(label, description=hint)
+    if shape.type is int:
+        return WholeNumberField(label, description=hint)
+    if shape.list_of is not None and isinstance(shape.list_of, type) and issubclass(shape.list_of, Row):
+        raise TypeError("lists of rows are built by _row_list")
+    field = TextAreaField if shape.editor.lines else StringField
+    return field(label, filters=[strip], description=hint)
+
+
+def _row_form(model: type[Row], table: type) -> type[_RowForm]:
+    stamps = stamp_fields(model, table)
+    shapes = [_Shape(model, name, stamps) for name in model.model_fields]
+    attrs: dict[str, Any] = {s.name: _wtforms_field(s, in_row=True) for s in shapes}
+    attrs["remove"] = BooleanField("Remove")
+    attrs["SHAPES"] = tuple(shapes)
+    return type(f"{model.__name__}Form", (_RowForm,), attrs)
+
+
+class _RowForm(Form):
     """One stamped row. Blank rows (no episode, no text) are ignored; so are removed ones."""
 
-    revealed_in = StampField("Shown from", optional=True)
-    remove = BooleanField("Remove")
-    TEXT: tuple[str, ...] = ()  # the fields a row is about
-    REQUIRED: tuple[tuple[str, str], ...] = ()  # (field, message) for a kept row
+    SHAPES: tuple[_Shape, ...] = ()
+
+    @property
+    def columns(self) -> list[str]:
+        return [s.name for s in self.SHAPES]
 
     def is_blank(self) -> bool:
-        typed = any(self[name].data for name in self.TEXT)
-        return bool(self.remove.data) or (self.revealed_in.data is None and not typed)
+        typed = any(self[s.name].data for s in self.SHAPES
+                    if not s.stamp and isinstance(self[s.name], (StringField, TextAreaField)))
+        stamped = any(self[s.name].data is not None for s in self.SHAPES if s.stamp)
+        return bool(self.remove.data) or not (typed or stamped)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -209,64 +183,25 @@ class _Row(Form):
             for field in self:
                 field.errors = []
             return True
-        if self.revealed_in.data is None and not self.revealed_in.errors:
-            self.revealed_in.errors.append("Choose the episode this row is shown from.")
-            ok = False
-        for name, message in self.REQUIRED:
-            if not self[name].data and not self[name].errors:
-                self[name].errors.append(message)
-                ok = False
         return ok
 
-
-class BioRow(_Row):
-    text = _prose("Bio", required=False)
-    TEXT = ("text",)
-    REQUIRED = (("text", "Write the bio, or set the episode to — to drop the row."),)
-
     def to_data(self) -> dict[str, Any]:
-        return {"revealed_in": self.revealed_in.data, "text": self.text.data}
+        return {s.name: _value(s, self[s.name]) for s in self.SHAPES}
 
 
-class CharacterStatusRow(_Row):
-    status = _text("Status", limit=60)
-    note = _prose("Note", required=False)
-    TEXT = ("status", "note")
-    REQUIRED = (("status", "Give a short status, such as active."),)
-
-    def to_data(self) -> dict[str, Any]:
-        return {"revealed_in": self.revealed_in.data, "status": self.status.data,
-                "note": _or_none(self.note.data)}
-
-
-class AliasRow(_Row):
-    alias = _text("Alias")
-    TEXT = ("alias",)
-    REQUIRED = (("alias", "Write the alias, or set the episode to — to drop the row."),)
-
-    def to_data(self) -> dict[str, Any]:
-        return {"revealed_in": self.revealed_in.data, "alias": self.alias.data}
+def _value(shape: _Shape, field: Field) -> Any:
+    """A field's input in the model's terms."""
+    data = field.data
+    if shape.list_of is not None and shape.ref is None:
+        return words(data)
+    if isinstance(data, dt.date):
+        return data.isoformat()
+    if isinstance(data, str) and shape.optional and not data:
+        return None
+    return data
 
 
-class StorylineStatusRow(_Row):
-    status = SelectField("Status", choices=_choices(CaseStatus),
-                         invalid_choice_message="Choose open, solved or closed.")
-    note = _prose("Note", required=False)
-    TEXT = ("note",)
-
-    def to_data(self) -> dict[str, Any]:
-        return {"revealed_in": self.revealed_in.data, "status": self.status.data,
-                "note": _or_none(self.note.data)}
-
-
-def _rows(field: FieldList) -> list[dict[str, Any]]:
-    return [entry.form.to_data() for entry in field if not entry.form.is_blank()]
-
-
-# --- editing ----------------------------------------------------------------------------------
-
-
-_MISSING_TOKEN = "This form has no version token; reload the page and make the change again."
+# --- the entity forms ---------------------------------------------------------------------------
 
 
 def _token_field():
@@ -275,21 +210,58 @@ def _token_field():
 
 
 class EntityForm(FlaskForm):
-    """Shared by the edit forms: the version token, and stamps from the show's episodes."""
+    """An edit form for one story kind, built by `entity_form()` from the kind's model."""
 
     version_token = _token_field()
+    KIND: StoryKind
+    SHAPES: tuple[_Shape, ...] = ()
     ROW_LISTS: tuple[str, ...] = ()  # FieldLists of stamped rows
+    ROW_SHAPES: dict[str, tuple[_Shape, ...]] = {}
+    SLUGGED = False
 
     def __init__(self, catalogue: Catalogue, *args, creating: bool = False,
-                 taken: frozenset[str] = frozenset(), **kwargs):
+                 taken: frozenset[str] = frozenset(), fixed: dict[str, Any] | None = None,
+                 choices: dict[str, list[tuple[str, str]]] | None = None,
+                 floors: dict[str, int] | None = None, **kwargs):
+        """`fixed`: fields the URL decides (a slug, an episode number); `choices`: the
+        rows a `Ref` field may name, as (slug, label); `floors`: the earliest stamp a
+        stamp field offers (a plot point is never shown before its episode), which
+        also makes the field required."""
         self.catalogue, self.creating, self.taken = catalogue, creating, taken
+        self.fixed, self.ref_choices = fixed or {}, choices or {}
+        self.floors = floors or {}
         super().__init__(*args, **kwargs)
         self.set_choices()
 
+    @property
+    def fields(self) -> list[Field]:
+        """The model's fields, in the model's order, for the template."""
+        return [self[s.name] for s in self.SHAPES]
+
+    def lines(self, name: str) -> int | None:
+        """How many lines a text area of this field shows (None: one-line input)."""
+        return next((s.editor.lines for s in self.SHAPES if s.name == name), None)
+
+    def columns(self, name: str) -> list[str]:
+        """The fields of each stamped row in the list `name`, for the template."""
+        return [s.name for s in self.ROW_SHAPES[name]]
+
     def set_choices(self) -> None:
+        stamps = self.catalogue.stamp_choices()
+        for shape in self.SHAPES:
+            field = self[shape.name]
+            if isinstance(field, StampField):
+                if shape.name in self.floors:
+                    field.minimum, field.optional = self.floors[shape.name], False
+                field.set_stamps(stamps)
+            elif shape.ref is not None:
+                field.choices = [SelectChoice(slug, label)
+                                 for slug, label in self.ref_choices.get(shape.ref.kind, [])]
         for name in self.ROW_LISTS:
             for entry in self[name]:
-                entry.form.revealed_in.set_stamps(self.catalogue.stamp_choices())
+                for field in entry.form:
+                    if isinstance(field, StampField):
+                        field.set_stamps(stamps)
 
     def add_blank_rows(self) -> None:
         """Offer empty rows for adding (on GET; a re-rendered POST keeps what was sent)."""
@@ -301,176 +273,137 @@ class EntityForm(FlaskForm):
 
     def to_data(self) -> dict[str, Any]:
         """The input as a snapshot-shaped dict (see ballard.editor.entities)."""
-        raise NotImplementedError
-
-    @staticmethod
-    def initial(snapshot: dict[str, Any]) -> dict[str, Any]:
-        """A snapshot as form data: lists of words as comma-separated text, dates as dates."""
-        data = dict(snapshot)
-        for name in ("short_names", "sources"):
-            if name in data:
-                data[name] = ", ".join(data[name])
-        if data.get("release_date"):
-            data["release_date"] = dt.date.fromisoformat(data["release_date"])
+        data: dict[str, Any] = {}
+        for shape in self.SHAPES:
+            field = self[shape.name]
+            if shape.name in self.ROW_LISTS:
+                data[shape.name] = [e.form.to_data() for e in field if not e.form.is_blank()]
+            elif shape.ref is not None and shape.list_of is not None:
+                chosen = set(field.data or [])  # in the order the choices list them
+                data[shape.name] = [c.value for c in field.choices if c.value in chosen]
+            else:
+                data[shape.name] = _value(shape, field)
         return data
 
-    def validate_slug(self, field) -> None:
-        """For forms with a slug: only when creating, and unused in the show."""
-        if not self.creating:
-            return
-        if not field.data:
-            raise ValidationError("A slug is required: lowercase words joined by hyphens.")
-        if len(field.data) > 80:
-            raise ValidationError("Keep the slug to 80 characters or fewer.")
-        if not SLUG.match(field.data):
-            raise ValidationError(
-                "Use lowercase letters, digits and single hyphens only, such as ted-rawls.")
-        if field.data in self.taken:
-            raise ValidationError(f"The slug {field.data} is already used in this show.")
-
-
-class EpisodeForm(EntityForm):
-    title = _text("Title", description="Leave empty while the title is not established.")
-    release_date = PlainDateField("Release date", validators=[Optional()],
-                                  description="YYYY-MM-DD; leave empty when unknown.")
-    runtime_minutes = WholeNumberField("Runtime (minutes)", validators=[
-        Optional(), NumberRange(min=1, max=600, message="Give a runtime from 1 to 600 minutes.")])
-    writer = _text("Written by")
-    director = _text("Directed by")
-    submit = SubmitField("Save episode")
-
-    def to_data(self) -> dict[str, Any]:
-        date = self.release_date.data
-        return {
-            "title": _or_none(self.title.data),
-            "release_date": date.isoformat() if date else None,
-            "runtime_minutes": self.runtime_minutes.data,
-            "writer": _or_none(self.writer.data),
-            "director": _or_none(self.director.data),
-        }
-
-
-class StorylineForm(EntityForm):
-    slug = StringField("Slug", filters=[strip],
-                       description="Part of every link to it; it cannot change later.")
-    title = _text("Title", required=True)
-    summary = _prose("Summary", description="One sentence, safe for a viewer at its stamp.")
-    introduced_in = StampField("Introduced in")
-    statuses = FieldList(FormField(StorylineStatusRow), label="Case status",
-                         max_entries=MAX_ROWS)
-    submit = SubmitField("Save storyline")
-    ROW_LISTS = ("statuses",)
-
-    def set_choices(self) -> None:
-        self.introduced_in.set_stamps(self.catalogue.stamp_choices())
-        super().set_choices()
-
-    def to_data(self) -> dict[str, Any]:
-        return {"title": self.title.data, "summary": self.summary.data,
-                "introduced_in": self.introduced_in.data, "statuses": _rows(self.statuses)}
-
-
-class CharacterForm(EntityForm):
-    slug = StringField("Slug", filters=[strip],
-                       description="Part of every link to them; it cannot change later.")
-    name = _text("Name", required=True)
-    short_names = _word_list(
-        "Short names", description="Comma-separated spellings the spoiler lint looks for, "
-                                   "such as Ballard, Renée. Never shown to viewers.")
-    introduced_in = StampField("Introduced in")
-    role = _text("Role", required=True, limit=300, description="Short, safe at the stamp above.")
-    actor = _text("Played by")
-    bios = FieldList(FormField(BioRow), label="Bio, in stages", max_entries=MAX_ROWS)
-    statuses = FieldList(FormField(CharacterStatusRow), label="Status", max_entries=MAX_ROWS)
-    aliases = FieldList(FormField(AliasRow), label="Aliases", max_entries=MAX_ROWS)
-    submit = SubmitField("Save character")
-    ROW_LISTS = ("bios", "statuses", "aliases")
-
-    def set_choices(self) -> None:
-        self.introduced_in.set_stamps(self.catalogue.stamp_choices())
-        super().set_choices()
-
-    def to_data(self) -> dict[str, Any]:
-        return {
-            "name": self.name.data, "short_names": words(self.short_names.data),
-            "introduced_in": self.introduced_in.data, "role": self.role.data,
-            "actor": _or_none(self.actor.data), "bios": _rows(self.bios),
-            "statuses": _rows(self.statuses), "aliases": _rows(self.aliases),
-        }
-
-
-class PlotPointForm(EntityForm):
-    storyline = SelectField("Storyline", invalid_choice_message="Choose a storyline from the list.")
-    level = SelectField("Spoiler level", choices=_choices(SpoilerLevel),
-                        invalid_choice_message="Choose minor, major or twist.",
-                        description="Twists carry a marker; the condensed story shows major and twist.")
-    text = _prose("Text", description="Our own words, safe for a viewer at its stamp.")
-    characters = MultiCheckboxField(
-        "Characters", invalid_choice_message="Pick characters from the list (%(value)s is not on it).")
-    revealed_in = StampField("Shown from", description="Never before the episode that tells it.")
-    confidence = SelectField("Confidence", choices=_choices(Confidence),
-                             invalid_choice_message="Choose sure, likely or unplaced.")
-    sources = _word_list("Sources", description="Comma-separated fact sheet keys, such as D1, M1.")
-    submit = SubmitField("Save plot point")
-
-    def __init__(self, catalogue: Catalogue, *args, episode_position: int,
-                 storylines: list[tuple[str, str]], characters: list[tuple[str, str]], **kwargs):
-        self.episode_position = episode_position
-        self._storylines, self._characters = storylines, characters
-        super().__init__(catalogue, *args, **kwargs)
-
-    def set_choices(self) -> None:
-        self.storyline.choices = [SelectChoice(slug, title) for slug, title in self._storylines]
-        self.characters.choices = [SelectChoice(slug, name) for slug, name in self._characters]
-        self.revealed_in.set_stamps(self.catalogue.stamp_choices(minimum=self.episode_position))
-
-    def to_data(self) -> dict[str, Any]:
-        order = [slug for slug, _name in self._characters]
-        chosen = set(self.characters.data or [])
-        return {
-            "storyline": self.storyline.data, "level": self.level.data,
-            "characters": [slug for slug in order if slug in chosen], "text": self.text.data,
-            "confidence": self.confidence.data, "sources": words(self.sources.data),
-            "revealed_in": self.revealed_in.data,
-        }
-
-
-class QuestionForm(EntityForm):
-    slug = StringField("Slug", filters=[strip],
-                       description="Part of every link to it; it cannot change later.")
-    text = _prose("Question")
-    raised_in = StampField("Raised in")
-    answered_in = StampField("Answered in", optional=True, none_label="— not answered yet —")
-    answer = _prose("Answer", required=False, description="Give it together with the episode.")
-    confidence = SelectField("Confidence", choices=_choices(Confidence),
-                             invalid_choice_message="Choose sure, likely or unplaced.")
-    sources = _word_list("Sources", description="Comma-separated fact sheet keys, such as D1, M1.")
-    submit = SubmitField("Save question")
-
-    def set_choices(self) -> None:
-        self.raised_in.set_stamps(self.catalogue.stamp_choices(minimum=1))
-        self.answered_in.set_stamps(self.catalogue.stamp_choices(minimum=1))
-
-    def validate_answered_in(self, field) -> None:
-        raised = self.raised_in.data
-        if field.data is not None and raised is not None and field.data < raised:
-            raise ValidationError(f"It cannot be answered before it is raised (E{raised}).")
+    @classmethod
+    def initial(cls, snapshot: dict[str, Any]) -> dict[str, Any]:
+        """A snapshot as form data: lists of words as comma-separated text, dates as dates."""
+        data = dict(snapshot)
+        for shape in cls.SHAPES:
+            value = data.get(shape.name)
+            if shape.list_of is str and shape.ref is None and isinstance(value, list):
+                data[shape.name] = ", ".join(value)
+            elif shape.type is dt.date and value:
+                data[shape.name] = dt.date.fromisoformat(value)
+        return data
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        # Here rather than in validate_answer: Optional() skips those when it is empty.
-        if (self.answered_in.data is None) != (not self.answer.data) and not self.answer.errors:
-            self.answer.errors.append(
-                "Give the answer and the episode that answers it together, or neither.")
-            ok = False
-        return ok
+        if self.SLUGGED and self.creating:
+            ok = self._check_new_slug() and ok
+        return self._validate_through_model() and ok
 
-    def to_data(self) -> dict[str, Any]:
-        return {
-            "text": self.text.data, "raised_in": self.raised_in.data,
-            "answered_in": self.answered_in.data, "answer": _or_none(self.answer.data),
-            "confidence": self.confidence.data, "sources": words(self.sources.data),
-        }
+    def _check_new_slug(self) -> bool:
+        slug = self.slug.data
+        if not slug:
+            self.slug.errors.append(SLUG_MISSING)
+        elif slug in self.taken:
+            self.slug.errors.append(f"The slug {slug} is already used in this show.")
+        return not self.slug.errors
+
+    def _validate_through_model(self) -> bool:
+        """Validate the input with the kind's model; put each error next to its field."""
+        data = {**self.to_data(), **self.fixed}
+        if self.SLUGGED:
+            data["slug"] = self.slug.data if self.creating else self.fixed.get("slug")
+        try:
+            self.KIND.schema.model_validate(data)
+        except ValidationError as exc:
+            placed = False
+            for error in exc.errors():
+                placed = self._place(error) or placed
+            return not placed and not exc.errors()
+        return True
+
+    def _place(self, error: dict[str, Any]) -> bool:
+        loc = list(error["loc"])
+        if not loc:
+            self.form_errors.append(_message(error, None, False))
+            return True
+        name, rest = str(loc[0]), loc[1:]
+        if name not in self._fields:
+            self.form_errors.append(f"{name}: {_message(error, None, False)}")
+            return True
+        field = self[name]
+        shape = next((s for s in (*self.SHAPES, *self._slug_shape()) if s.name == name), None)
+        if name in self.ROW_LISTS and len(rest) >= 2:
+            kept = [e.form for e in field if not e.form.is_blank()]
+            row = kept[int(rest[0])]
+            field, shape = row[str(rest[1])], next(s for s in row.SHAPES if s.name == rest[1])
+            in_row = True
+        else:
+            in_row = False
+        if field.errors:  # already explained (a value WTForms could not read)
+            return True
+        field.errors = [*field.errors, _message(error, shape, in_row, entry=bool(rest) and not in_row)]
+        return True
+
+    def _slug_shape(self) -> Iterator[_Shape]:
+        if self.SLUGGED:
+            yield _Shape(self.KIND.schema, "slug", ())
+
+
+def _message(error: dict[str, Any], shape: _Shape | None, in_row: bool, entry: bool = False) -> str:
+    """A pydantic error in the words of the form."""
+    kind, ctx = error["type"], error.get("ctx", {})
+    label = shape.editor.label if shape else "This"
+    if shape is not None and shape.stamp and kind in ("int_type", "missing", "int_parsing",
+                                                      "greater_than_equal", "less_than_equal"):
+        return ROW_STAMP_MISSING if in_row else CHOOSE_EPISODE
+    if kind in ("missing", "string_too_short", "string_type"):
+        return (shape.editor.missing if shape and shape.editor.missing else f"{label} is required.")
+    if kind == "string_too_long":
+        limit = ctx.get("max_length")
+        return (f"Each entry must be {limit} characters or fewer." if entry
+                else f"Keep it to {limit} characters or fewer.")
+    if kind == "string_pattern_mismatch":
+        return SLUG_PATTERN
+    if kind in ("greater_than_equal", "less_than_equal") and shape is not None:
+        return f"Give a number from {shape.bound(Ge)} to {shape.bound(Le)}."
+    if kind == "too_long":
+        return f"At most {ctx.get('max_length')} rows."
+    return error["msg"].removeprefix("Value error, ")
+
+
+# Fields a form never shows: the URL decides the slug (a field of its own only when
+# creating) and an episode's number; an episode's plot points have pages of their own.
+NOT_IN_FORMS = ("slug", "number", "plot_points")
+
+
+def entity_form(kind: StoryKind, submit: str) -> type[EntityForm]:
+    """The edit form of `kind`: every field of its model, in the model's order."""
+    names = tuple(n for n in kind.schema.model_fields if n not in NOT_IN_FORMS)
+    stamps = stamp_fields(kind.schema, kind.model)
+    shapes = tuple(_Shape(kind.schema, name, stamps) for name in names)
+    attrs: dict[str, Any] = {"KIND": kind, "SHAPES": shapes, "ROW_LISTS": tuple(kind.children),
+                             "ROW_SHAPES": {}}
+    for shape in shapes:
+        if shape.name in kind.children:
+            rows = _row_form(shape.list_of, kind.children[shape.name])
+            attrs["ROW_SHAPES"][shape.name] = rows.SHAPES
+            attrs[shape.name] = FieldList(FormField(rows), label=shape.editor.label,
+                                          max_entries=MAX_ROWS)
+        else:
+            attrs[shape.name] = _wtforms_field(shape, in_row=False)
+    if "slug" in kind.schema.model_fields:
+        attrs["SLUGGED"] = True
+        attrs["slug"] = StringField("Slug", filters=[strip], description=(
+            "Part of every link to it; it cannot change later."))
+    attrs["submit"] = SubmitField(submit)
+    return type(f"{kind.schema.__name__.removesuffix('In')}Form", (EntityForm,), attrs)
+
+
+# --- deleting and restoring -------------------------------------------------------------------
 
 
 class DeleteForm(FlaskForm):
@@ -489,8 +422,8 @@ class RestoreForm(FlaskForm):
 
     def validate_revision(self, field) -> None:
         if not re.fullmatch(r"[1-9][0-9]{0,8}", field.data or ""):
-            raise ValidationError("That is not a revision number.")
+            raise WTFValidationError("That is not a revision number.")
 
     def validate_which(self, field) -> None:
         if field.data not in ("before", "after"):
-            raise ValidationError("Choose the version before or after the change.")
+            raise WTFValidationError("Choose the version before or after the change.")

@@ -7,9 +7,12 @@ editor's forms all take their patterns and limits from here.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+_M = TypeVar("_M")
 
 # Unanchored, for URL converters; anchor them (fullmatch, ^...$) everywhere else.
 SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -42,15 +45,69 @@ def has_control_characters(value: str) -> bool:
 
 def _no_control_characters(value: str) -> str:
     if has_control_characters(value):
-        raise ValueError("remove the control characters (such as NUL) from this text")
+        raise ValueError("Remove the control characters (such as NUL) from this text.")
     return value
 
 
+no_control_characters = AfterValidator(_no_control_characters)
+
 Slug = Annotated[str, StringConstraints(pattern=f"^{SLUG_REGEX}$", max_length=SLUG_MAX_LENGTH)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=PROSE_MAX),
-                 AfterValidator(_no_control_characters)]
+                 no_control_characters]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                             max_length=SHORT_TEXT_MAX),
-                      AfterValidator(_no_control_characters)]
+                                             max_length=SHORT_TEXT_MAX), no_control_characters]
 Stamp = Annotated[int, Field(ge=0)]
 EpisodeStamp = Annotated[int, Field(ge=1)]
+
+
+# --- what a field means beyond its type ---------------------------------------------------
+# Metadata in a field's Annotated[...]: the one definition of a field also says when a
+# viewer sees it (for the lint), what it points at, and how the editor labels it.
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A text a viewer sees from a stamp on: the row's field `stamp` (falling back to the
+    row's place when that is empty, as for a plot point told in its own episode), or the
+    premise (stamp 0) when `stamp` is None."""
+
+    stamp: str | None
+
+
+PREMISE = Shown(None)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A slug (or list of slugs) naming rows of another kind in the same show."""
+
+    kind: str  # "storyline", "character"
+
+
+@dataclass(frozen=True)
+class Editor:
+    """How the editor's form presents the field (the form is built from the model)."""
+
+    label: str
+    hint: str | None = None
+    missing: str | None = None  # the message when a kept row leaves it empty
+    lines: int | None = None  # a text area of this many lines; None: one line
+
+
+class Row(BaseModel):
+    """A row of the content pack: unknown fields are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def metadata(model: type[BaseModel], name: str, kind: type[_M]) -> _M | None:
+    """The `kind` metadata on field `name` of `model`, or None."""
+    for item in model.model_fields[name].metadata:
+        if isinstance(item, kind):
+            return item
+    return None
+
+
+def by_stamp(rows: list[_M]) -> list[_M]:
+    """Stamped rows in stamp order (stable): the order the database reads them back in."""
+    return sorted(rows, key=lambda r: r.revealed_in)  # type: ignore[attr-defined]

@@ -1,0 +1,104 @@
+"""Read a show back out of the database as a pack, and write a pack as canonical YAML, so
+load -> dump is byte-identical."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ballard.content.errors import PackError
+from ballard.content.schema import PackIn, SeasonIn
+from ballard.models import Character, Episode, PlotPoint, Question, Season, Show, Storyline
+from ballard.story import character, plot_point, question, storyline
+from ballard.story.show import dump_episode, dump_show
+
+
+def pack_from_db(session: Session, show: Show) -> PackIn:
+    """Read one show back into the pack model (the inverse of load_pack)."""
+    season = session.scalars(
+        select(Season).where(Season.show_id == show.id).order_by(Season.number.desc())
+    ).first()
+    if season is None:
+        raise PackError(show.slug, ["the show has no season to dump"])
+    storylines = session.scalars(
+        select(Storyline).where(Storyline.show_id == show.id).order_by(Storyline.sort_order)
+        .options(selectinload(Storyline.statuses))
+    ).all()
+    characters = session.scalars(
+        select(Character).where(Character.show_id == show.id).order_by(Character.sort_order)
+        .options(selectinload(Character.bios), selectinload(Character.statuses),
+                 selectinload(Character.aliases))
+    ).all()
+    episodes = session.scalars(
+        select(Episode).where(Episode.season_id == season.id).order_by(Episode.position)
+    ).all()
+    points = session.scalars(
+        select(PlotPoint)
+        .where(PlotPoint.show_id == show.id)
+        .order_by(PlotPoint.episode_position, PlotPoint.sort_order)
+        .options(selectinload(PlotPoint.characters), selectinload(PlotPoint.storyline))
+    ).all()
+    by_episode: dict[int, list[plot_point.PlotPointIn]] = {}
+    for p in points:
+        by_episode.setdefault(p.episode_position, []).append(plot_point.dump(p))
+    questions = session.scalars(
+        select(Question).where(Question.show_id == show.id).order_by(Question.sort_order)
+    ).all()
+    return PackIn(
+        format=1,
+        show=dump_show(show),
+        season=SeasonIn(number=season.number, first_position=season.first_position),
+        storylines=[storyline.dump(s) for s in storylines],
+        characters=[character.dump(c) for c in characters],
+        episodes=[dump_episode(e, by_episode.get(e.position)) for e in episodes],
+        questions=[question.dump(q) for q in questions],
+    )
+
+
+def dump_show_pack(session: Session, show_slug: str) -> str:
+    show = session.scalar(select(Show).where(Show.slug == show_slug))
+    if show is None:
+        raise PackError(show_slug, [f"no show with slug {show_slug!r} in the database"])
+    return pack_to_yaml(pack_from_db(session, show))
+
+
+def pack_to_yaml(pack: PackIn) -> str:
+    data = pack.model_dump(mode="python", exclude_none=True, exclude_defaults=False)
+    return yaml.dump(
+        _prune(data), Dumper=_PackDumper, sort_keys=False, allow_unicode=True, width=92
+    )
+
+
+def _prune(value: Any) -> Any:
+    """Drop empty lists, so optional collections are omitted like optional scalars."""
+    if isinstance(value, dict):
+        return {k: _prune(v) for k, v in value.items() if v != []}
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    if hasattr(value, "value") and not isinstance(value, (str, int)):
+        return value.value
+    return value
+
+
+class _PackDumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
+    # Short lists of plain strings (character slugs, sources) read best on one line.
+    flow = bool(data) and all(isinstance(v, str) and "\n" not in v for v in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    if hasattr(data, "value"):  # a StrEnum member
+        data = str(data.value)
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
+
+
+_PackDumper.add_representer(list, _represent_list)
+_PackDumper.add_multi_representer(str, _represent_str)

@@ -1,0 +1,53 @@
+"""Questions a viewer is left with: raised in one episode, perhaps answered in a later one."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from ballard.models import Confidence, Question
+from ballard.story.fields import Editor, EpisodeStamp, Row, ShortText, Shown, Slug, Text
+
+
+class QuestionIn(Row):
+    slug: Slug
+    text: Annotated[Text, Shown("raised_in"), Editor("Question", lines=2)]
+    raised_in: Annotated[EpisodeStamp, Editor("Raised in")]
+    answered_in: Annotated[EpisodeStamp | None, Editor("Answered in")] = None
+    # Checked even when absent: an answer and its episode go together.
+    answer: Annotated[Text | None, Shown("answered_in"), Field(validate_default=True), Editor(
+        "Answer", hint="Give it together with the episode.", lines=2)] = None
+    confidence: Annotated[Confidence, Editor("Confidence")] = Confidence.SURE
+    sources: Annotated[list[ShortText], Editor(
+        "Sources", hint="Comma-separated fact sheet keys, such as D1, M1.")] = []
+
+    @field_validator("answered_in")
+    @classmethod
+    def _not_before_raised(cls, value: int | None, info: ValidationInfo) -> int | None:
+        raised = info.data.get("raised_in")
+        if value is not None and raised is not None and value < raised:
+            raise ValueError(f"It cannot be answered before it is raised (E{raised}).")
+        return value
+
+    @field_validator("answer")
+    @classmethod
+    def _with_its_episode(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if "answered_in" in info.data and (info.data["answered_in"] is None) != (value is None):
+            raise ValueError("Give the answer and the episode that answers it together, or neither.")
+        return value
+
+
+def fill(row: Question, data: QuestionIn) -> None:
+    """Make `row` say what `data` says (pack loads and editor saves alike)."""
+    row.text, row.raised_in = data.text, data.raised_in
+    row.answered_in, row.answer = data.answered_in, data.answer
+    row.confidence, row.sources = data.confidence.value, list(data.sources)
+
+
+def dump(row: Question) -> QuestionIn:
+    """The row as the pack (and the editor's snapshot) has it."""
+    return QuestionIn(
+        slug=row.slug, text=row.text, raised_in=row.raised_in, answered_in=row.answered_in,
+        answer=row.answer, confidence=row.confidence, sources=row.sources,
+    )

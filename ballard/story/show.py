@@ -1,0 +1,84 @@
+"""Shows, their seasons and their episodes.
+
+A show's premise is what someone who has watched nothing may read (stamp 0). An episode
+exists from the premise on, as its code ("S1E7"); its title and credits are stamped at
+its own position.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import Field, field_validator
+
+from ballard.models import Episode, Show
+from ballard.story.fields import (
+    PREMISE,
+    Editor,
+    EpisodeStamp,
+    Row,
+    ShortText,
+    Slug,
+    Text,
+)
+from ballard.story.plot_point import PlotPointIn
+
+# First path segments the app itself uses; a show there would be unreachable.
+RESERVED_SHOW_SLUGS = frozenset({"api", "auth", "editor", "static", "healthz"})
+
+
+class ShowIn(Row):
+    slug: Slug
+    title: ShortText
+    network: ShortText | None = None
+    premise: Annotated[Text, PREMISE]
+
+    @field_validator("slug")
+    @classmethod
+    def _not_reserved(cls, slug: str) -> str:
+        if slug in RESERVED_SHOW_SLUGS:
+            raise ValueError(f"{slug!r} is a reserved address; choose another slug")
+        return slug
+
+
+class SeasonIn(Row):
+    number: Annotated[int, Field(ge=1)]
+    first_position: EpisodeStamp
+
+
+class EpisodeIn(Row):
+    number: Annotated[int, Field(ge=1)]
+    title: Annotated[ShortText | None, Editor(
+        "Title", hint="Leave empty while the title is not established.")] = None
+    release_date: Annotated[dt.date | None, Editor(
+        "Release date", hint="YYYY-MM-DD; leave empty when unknown.")] = None
+    runtime_minutes: Annotated[int | None, Field(ge=1, le=600), Editor("Runtime (minutes)")] = None
+    writer: Annotated[ShortText | None, Editor("Written by")] = None
+    director: Annotated[ShortText | None, Editor("Directed by")] = None
+    plot_points: list[PlotPointIn] = []
+
+
+# What the editor edits on an episode's own page (its plot points have pages of their own).
+EPISODE_OWN_FIELDS = ("title", "release_date", "runtime_minutes", "writer", "director")
+
+
+def fill_show(row: Show, data: ShowIn) -> None:
+    row.title, row.network, row.premise = data.title, data.network, data.premise
+
+
+def dump_show(row: Show) -> ShowIn:
+    return ShowIn(slug=row.slug, title=row.title, network=row.network, premise=row.premise)
+
+
+def fill_episode(row: Episode, data: EpisodeIn) -> None:
+    """The episode's own fields; its plot points are rows of their own (see plot_point)."""
+    row.number = data.number
+    for name in EPISODE_OWN_FIELDS:
+        setattr(row, name, getattr(data, name))
+
+
+def dump_episode(row: Episode, plot_points: list[PlotPointIn] | None = None) -> EpisodeIn:
+    return EpisodeIn(number=row.number, plot_points=plot_points or [],
+                     **{name: getattr(row, name) for name in EPISODE_OWN_FIELDS})
+

@@ -1,0 +1,54 @@
+"""Storylines (cases): a title and summary from their introduction, and stamped status rows."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from ballard.models import CaseStatus, Storyline, StorylineStatus
+from ballard.story.fields import (
+    MAX_ROWS,
+    Editor,
+    Row,
+    ShortText,
+    Shown,
+    Slug,
+    Stamp,
+    Text,
+    by_stamp,
+)
+
+
+class StorylineStatusIn(Row):
+    revealed_in: Annotated[Stamp, Editor("Shown from")]
+    status: Annotated[CaseStatus, Editor("Status")]
+    note: Annotated[Text | None, Shown("revealed_in"), Editor("Note", lines=2)] = None
+
+
+class StorylineIn(Row):
+    slug: Slug
+    title: Annotated[ShortText, Shown("introduced_in"), Editor("Title")]
+    introduced_in: Annotated[Stamp, Editor("Introduced in")]
+    summary: Annotated[Text, Shown("introduced_in"), Editor(
+        "Summary", hint="One sentence, safe for a viewer at its stamp.", lines=3)]
+    statuses: Annotated[list[StorylineStatusIn], Field(max_length=MAX_ROWS),
+                        Editor("Case status")] = []
+
+
+def fill(row: Storyline, data: StorylineIn) -> None:
+    """Make `row` say what `data` says (pack loads and editor saves alike)."""
+    row.title, row.summary, row.introduced_in = data.title, data.summary, data.introduced_in
+    row.statuses = [
+        StorylineStatus(revealed_in=s.revealed_in, status=s.status.value, note=s.note)
+        for s in by_stamp(data.statuses)
+    ]
+
+
+def dump(row: Storyline) -> StorylineIn:
+    """The row as the pack (and the editor's snapshot) has it."""
+    return StorylineIn(
+        slug=row.slug, title=row.title, introduced_in=row.introduced_in, summary=row.summary,
+        statuses=[StorylineStatusIn(revealed_in=s.revealed_in, status=s.status, note=s.note)
+                  for s in row.statuses],
+    )

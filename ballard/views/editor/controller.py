@@ -1,0 +1,175 @@
+"""The one handler behind every edit and delete: validate, save through
+ballard.editor.changes.save_change (lint, revision, commit), then redirect; or say why not.
+
+A rejected form is re-rendered with the editor's input and a message next to each field:
+400 for invalid input or a spoiler the lint caught, 409 when someone else saved first or
+the change conflicts with other rows. A refused delete or restore gets a short page with
+the same statuses. `refusal()` is the one place that turns a refused change into words.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+
+from ballard.db import get_session
+from ballard.editor.changes import ChangeBlocked, Saved, StaleChange, save_change, version_token
+from ballard.editor.entities import KINDS, ChangeRefused
+from ballard.editor.forms import DeleteForm, EntityForm
+from ballard.models import Show
+from ballard.views.auth import current_editor
+from ballard.views.editor.registry import EDITABLE
+
+
+@dataclass
+class EditPage:
+    """What the shared edit handler needs to know about one entity's page."""
+
+    show: Show
+    kind: str
+    key: str
+    form: EntityForm
+    done: Callable[[], str]  # where to go after saving
+    context: dict[str, Any]
+    creating: bool = False
+    # What the version token is computed on; a new slugged row has no key until posted.
+    token_key: str | None = None
+
+    @property
+    def fingerprint_key(self) -> str:
+        return self.key if self.token_key is None else self.token_key
+
+
+def edit(page: EditPage):
+    """GET: the form. POST: validate, save (lint, revision), redirect; or re-render."""
+    form, session = page.form, get_session()
+    if request.method == "GET":
+        current = KINDS[page.kind].snapshot(session, page.show, page.key)
+        form.version_token.data = version_token(page.fingerprint_key, current)
+        form.add_blank_rows()
+        return _render(page)
+    if not form.validate_on_submit():
+        return _render(page), 400
+    try:
+        saved = save_change(session, page.show, current_editor(), page.kind, page.key,
+                            form.to_data(), form.version_token.data, token_key=page.token_key)
+    except StaleChange as stale:
+        form.version_token.data = version_token(page.fingerprint_key, stale.current)
+        return _render(page, conflict=_conflict(page, stale)), 409
+    except ChangeBlocked as blocked:
+        return _render(page, blocked=_attach(form, blocked)), 400
+    except ChangeRefused as refused:
+        form.form_errors.append(str(refused))
+        return _render(page), 409
+    flash_saved(saved, f"{KINDS[page.kind].label.capitalize()} saved.")
+    return redirect(page.done(), code=303)
+
+
+def _render(page: EditPage, conflict: dict | None = None,
+            blocked: tuple[list[str], dict[str, list[str]]] | None = None):
+    history = None if page.creating else url_for(
+        "editor.history", show=page.show.slug, kind=page.kind, key=page.key)
+    general, row_problems = blocked or ([], {})
+    return render_template(
+        EDITABLE[page.kind].template, show=page.show, form=page.form, kind=KINDS[page.kind],
+        key=page.key, creating=page.creating, conflict=conflict,
+        lint_blocked=blocked is not None, blocked=general, row_problems=row_problems,
+        history_url=history,
+        delete_form=DeleteForm(prefix="delete", version_token=page.form.version_token.data),
+        **page.context,
+    )
+
+
+def _attach(form: EntityForm, blocked: ChangeBlocked) -> tuple[list[str], dict[str, list[str]]]:
+    """Put each problem next to its field. Returns the problems that belong to no single
+    field, and those about stamped rows (bios[1]) by list, shown above that list."""
+    general: list[str] = []
+    rows: dict[str, list[str]] = {}
+    for problem in blocked.problems:
+        field = form._fields.get(problem.field) if problem.field else None
+        if field is None:
+            general.append(problem.message)
+        elif problem.field in form.ROW_LISTS:
+            rows.setdefault(problem.field, []).append(problem.message)
+        else:
+            field.errors = [*field.errors, problem.message]
+    return general, rows
+
+
+def _conflict(page: EditPage, stale: StaleChange) -> dict[str, Any]:
+    """Who saved in between, and their saved values next to the editor's input."""
+    last = stale.last
+    mine = page.form.to_data()
+    theirs = stale.current or {}
+    rows = [
+        (name, show_value(theirs.get(name)), show_value(value))
+        for name, value in mine.items()
+        if stale.current is None or theirs.get(name) != value
+    ]
+    return {
+        "who": last.user.email if last else None,
+        "when": last.created_at if last else None,
+        "what": "added" if page.creating else "deleted" if stale.current is None else "changed",
+        "rows": [] if page.creating else rows,
+    }
+
+
+def show_value(value: Any) -> str:
+    """A snapshot value as text for the history and conflict tables."""
+    if value is None or value == [] or value == "":
+        return "—"
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return "; ".join(" · ".join(f"{k} {v}" for k, v in item.items() if v is not None)
+                         for item in value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def flash_saved(saved: Saved, message: str) -> None:
+    if saved.revision is None:
+        flash("Nothing changed, so nothing was saved.", "notice")
+        return
+    flash(f"{message} Revision {saved.revision.id}, content version "
+          f"{saved.revision.content_version}.", "success")
+    for warning in saved.warnings:
+        flash(f"Lint {warning}", "warning")
+
+
+def refusal(exc: Exception, label: str, done: str, opened: str = "it") -> tuple[int, str, list[str]]:
+    """(status, title, messages) for a change that was not made. `done` is what did not
+    happen ("deleted", "restored"); `opened` what the editor had open."""
+    if isinstance(exc, StaleChange):
+        who = f" by {exc.last.user.email}" if exc.last else ""
+        return 409, f"Changed since you opened {opened}", [
+            f"This {label} was changed{who} after you opened {opened}, so it was not {done}. "
+            "Look at it again, then choose."]
+    if isinstance(exc, ChangeBlocked):
+        return 400, f"Not {done}: the spoiler lint objects", [p.message for p in exc.problems]
+    return 409, f"Not {done}", [str(exc)]
+
+
+def delete(show: Show, kind: str, key: str, done: str, back: str):
+    """POST: delete one entity (recorded as a revision, so it can be restored)."""
+    form = DeleteForm(prefix="delete")
+    if not form.validate_on_submit():
+        return problem_page(show, 400, "Not deleted", form.version_token.errors, back)
+    label = KINDS[kind].label
+    try:
+        saved = save_change(get_session(), show, current_editor(), kind, key, None,
+                            form.version_token.data)
+    except (StaleChange, ChangeRefused, ChangeBlocked) as exc:
+        return problem_page(show, *refusal(exc, label, "deleted"), back)
+    flash_saved(saved, f"{label.capitalize()} {key} deleted; it can be restored from the history.")
+    return redirect(done, code=303)
+
+
+def problem_page(show: Show, code: int, title: str, messages: list[str], back: str):
+    return render_template("editor/problem.html", show=show, title=title, messages=messages,
+                           back=back), code

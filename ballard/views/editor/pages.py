@@ -1,0 +1,245 @@
+"""The editor's pages: the show's overview, then one edit page per entity, created,
+edited and deleted through the shared controller."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request, url_for
+from sqlalchemy import select
+
+from ballard.db import get_session
+from ballard.editor.catalogue import Catalogue, EpisodeSlot
+from ballard.editor.changes import ChangeBlocked, lint_show
+from ballard.editor.entities import KINDS, next_episode_code, next_point_key
+from ballard.editor.forms import EntityForm
+from ballard.models import EntityKind, Show
+from ballard.views.editor import bp
+from ballard.views.editor.controller import EditPage, delete, edit
+from ballard.views.editor.history import revisions
+from ballard.views.editor.lookups import (
+    episode_points,
+    exists_or_404,
+    on_get,
+    point_key_or_404,
+    ref_choices,
+    show_contents,
+    show_or_404,
+    slot_or_404,
+    slugs,
+    url_key,
+)
+from ballard.views.editor.previews import Preview, at, episode_previews, point_previews
+from ballard.views.editor.registry import EDITABLE, SLUGGED, Editable
+
+RESERVED_SLUGS = frozenset({"new"})  # /editor/<show>/characters/new is the create form
+
+
+# --- the show -------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    shows = get_session().scalars(select(Show).order_by(Show.title)).all()
+    return render_template("editor/index.html", shows=shows)
+
+
+@bp.get("/<show>/")
+def overview(show: str):
+    row = show_or_404(show)
+    session = get_session()
+    catalogue = Catalogue(session, row)
+    try:
+        findings, lint_error = lint_show(session, row), None
+    except ChangeBlocked as blocked:
+        findings, lint_error = [], "; ".join(p.message for p in blocked.problems)
+    return render_template(
+        "editor/show.html", show=row, catalogue=catalogue, **show_contents(row),
+        recent=revisions(row, limit=10),
+        findings=[str(f) for f in findings], lint_error=lint_error,
+        can_add_episode=next_episode_code(session, row) is not None,
+        previews=[Preview(f"At {at(h)}", url_for("guide.home", show=row.slug, h=h))
+                  for h in range(catalogue.last_position + 1)],
+    )
+
+
+# --- episodes ---------------------------------------------------------------------------------
+
+
+def _episode_form(catalogue: Catalogue, code: str, **kwargs) -> EntityForm:
+    number = int(code.rsplit("e", 1)[1])
+    return EDITABLE[EntityKind.EPISODE].form(catalogue, fixed={"number": number}, **kwargs)
+
+
+@bp.route("/<show>/episodes/new", methods=["GET", "POST"])
+def new_episode(show: str):
+    row = show_or_404(show)
+    session = get_session()
+    code = next_episode_code(session, row)
+    if code is None:
+        abort(404)
+    return edit(EditPage(
+        row, EntityKind.EPISODE.value, code, _episode_form(Catalogue(session, row), code),
+        lambda: url_for("editor.episode", show=row.slug, episode=code),
+        {"heading": f"New episode {code.upper()}", "points": [], "previews": []}, creating=True))
+
+
+@bp.route("/<show>/episodes/<episode>", methods=["GET", "POST"])
+def episode(show: str, episode: str):
+    row = show_or_404(show)
+    session = get_session()
+    catalogue = Catalogue(session, row)
+    slot = slot_or_404(catalogue, episode)
+    current = KINDS[EntityKind.EPISODE].snapshot(session, row, slot.code)
+    editable = EDITABLE[EntityKind.EPISODE]
+    form = _episode_form(catalogue, slot.code, data=on_get(editable.form.initial(current or {})))
+    return edit(EditPage(
+        row, EntityKind.EPISODE.value, slot.code, form,
+        lambda: url_for("editor.episode", show=row.slug, episode=slot.code),
+        {"heading": slot.label, "slot": slot, "points": episode_points(row, slot),
+         "previews": episode_previews(row, slot)}))
+
+
+@bp.post("/<show>/episodes/<episode>/delete")
+def delete_episode(show: str, episode: str):
+    row = show_or_404(show)
+    slot = slot_or_404(Catalogue(get_session(), row), episode)
+    return delete(row, EntityKind.EPISODE.value, slot.code,
+                  url_for("editor.overview", show=row.slug),
+                  url_for("editor.episode", show=row.slug, episode=slot.code))
+
+
+# --- plot points ------------------------------------------------------------------------------
+
+
+def _point_form(catalogue: Catalogue, row: Show, slot: EpisodeSlot, **kwargs) -> EntityForm:
+    return EDITABLE[EntityKind.PLOT_POINT].form(
+        catalogue, choices=ref_choices(row), floors={"revealed_in": slot.position}, **kwargs)
+
+
+@bp.route("/<show>/episodes/<episode>/plot-points/new", methods=["GET", "POST"])
+def new_plot_point(show: str, episode: str):
+    row = show_or_404(show)
+    session = get_session()
+    catalogue = Catalogue(session, row)
+    slot = slot_or_404(catalogue, episode)
+    key = next_point_key(session, row, catalogue, slot.code)
+    form = _point_form(catalogue, row, slot, data=on_get({
+        "revealed_in": slot.position, "level": "minor", "confidence": "sure"}))
+    return edit(EditPage(
+        row, EntityKind.PLOT_POINT.value, key, form,
+        lambda: url_for("editor.episode", show=row.slug, episode=slot.code),
+        {"heading": f"New plot point in {slot.label}", "slot": slot, "previews": []},
+        creating=True))
+
+
+@bp.route("/<show>/episodes/<episode>/plot-points/edit", methods=["GET", "POST"])
+def plot_point(show: str, episode: str):
+    row = show_or_404(show)
+    session = get_session()
+    catalogue = Catalogue(session, row)
+    slot = slot_or_404(catalogue, episode)
+    key = point_key_or_404(slot)
+    current = KINDS[EntityKind.PLOT_POINT].snapshot(session, row, key)
+    if current is None:
+        abort(404)
+    form = _point_form(catalogue, row, slot,
+                       data=on_get(EDITABLE[EntityKind.PLOT_POINT].form.initial(current)))
+    number = key.rsplit("/", 1)[1]
+    return edit(EditPage(
+        row, EntityKind.PLOT_POINT.value, key, form,
+        lambda: url_for("editor.plot_point", show=row.slug, episode=slot.code, point=number),
+        {"heading": f"Plot point {number} in {slot.label}", "slot": slot, "point": number,
+         "previews": point_previews(row, slot, current["revealed_in"])}))
+
+
+@bp.post("/<show>/episodes/<episode>/plot-points/delete")
+def delete_plot_point(show: str, episode: str):
+    row = show_or_404(show)
+    slot = slot_or_404(Catalogue(get_session(), row), episode)
+    key = point_key_or_404(slot)
+    exists_or_404(row, EntityKind.PLOT_POINT.value, key)
+    return delete(row, EntityKind.PLOT_POINT.value, key,
+                  url_for("editor.episode", show=row.slug, episode=slot.code),
+                  url_for("editor.plot_point", show=row.slug, episode=slot.code,
+                          point=key.rsplit("/", 1)[1]))
+
+
+# --- storylines, characters, questions (slugged) ---------------------------------------------
+
+
+def _new_slugged(editable: Editable, show: str):
+    row = show_or_404(show)
+    form = editable.form(Catalogue(get_session(), row), creating=True,
+                         taken=slugs(editable.model, row) | RESERVED_SLUGS)
+    slug = form.slug.data if request.method == "POST" and form.slug.data else ""
+    return edit(EditPage(
+        row, editable.kind.name, slug, form,
+        lambda: url_for(editable.endpoint, show=row.slug, **{editable.arg: slug}),
+        {"heading": f"New {editable.kind.label}", "previews": []}, creating=True,
+        token_key="new"))
+
+
+def _edit_slugged(editable: Editable, show: str, slug: str):
+    row = show_or_404(show)
+    session = get_session()
+    current = editable.kind.snapshot(session, row, url_key(slug))
+    if current is None:
+        abort(404)
+    form = editable.form(Catalogue(session, row), fixed={"slug": slug},
+                         data=on_get(editable.form.initial(current)))
+    return edit(EditPage(
+        row, editable.kind.name, slug, form,
+        lambda: url_for(editable.endpoint, show=row.slug, **{editable.arg: slug}),
+        {"heading": current.get("title") or current.get("name") or current["slug"],
+         "previews": editable.previews(row, current) if editable.previews else []}))
+
+
+def _delete_slugged(editable: Editable, show: str, slug: str):
+    row = show_or_404(show)
+    exists_or_404(row, editable.kind.name, url_key(slug))
+    return delete(row, editable.kind.name, slug, url_for("editor.overview", show=row.slug),
+                  url_for(editable.endpoint, show=row.slug, **{editable.arg: slug}))
+
+
+@bp.route("/<show>/storylines/new", methods=["GET", "POST"])
+def new_storyline(show: str):
+    return _new_slugged(SLUGGED[EntityKind.STORYLINE], show)
+
+
+@bp.route("/<show>/storylines/<storyline>", methods=["GET", "POST"])
+def storyline(show: str, storyline: str):
+    return _edit_slugged(SLUGGED[EntityKind.STORYLINE], show, storyline)
+
+
+@bp.post("/<show>/storylines/<storyline>/delete")
+def delete_storyline(show: str, storyline: str):
+    return _delete_slugged(SLUGGED[EntityKind.STORYLINE], show, storyline)
+
+
+@bp.route("/<show>/characters/new", methods=["GET", "POST"])
+def new_character(show: str):
+    return _new_slugged(SLUGGED[EntityKind.CHARACTER], show)
+
+
+@bp.route("/<show>/characters/<character>", methods=["GET", "POST"])
+def character(show: str, character: str):
+    return _edit_slugged(SLUGGED[EntityKind.CHARACTER], show, character)
+
+
+@bp.post("/<show>/characters/<character>/delete")
+def delete_character(show: str, character: str):
+    return _delete_slugged(SLUGGED[EntityKind.CHARACTER], show, character)
+
+
+@bp.route("/<show>/questions/new", methods=["GET", "POST"])
+def new_question(show: str):
+    return _new_slugged(SLUGGED[EntityKind.QUESTION], show)
+
+
+@bp.route("/<show>/questions/<question>", methods=["GET", "POST"])
+def question(show: str, question: str):
+    return _edit_slugged(SLUGGED[EntityKind.QUESTION], show, question)
+
+
+@bp.post("/<show>/questions/<question>/delete")
+def delete_question(show: str, question: str):
+    return _delete_slugged(SLUGGED[EntityKind.QUESTION], show, question)

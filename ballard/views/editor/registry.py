@@ -1,0 +1,59 @@
+"""The editable kinds: for each, its form (built from the kind's model), its template,
+its edit page and how to preview it. Pages, the history and the controller look a kind
+up here instead of naming it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ballard.editor.entities import KINDS, Kind
+from ballard.editor.forms import EntityForm, entity_form
+from ballard.models import Character, EntityKind, Question, Show, Storyline
+from ballard.views.editor.previews import (
+    Preview,
+    character_previews,
+    question_previews,
+    storyline_previews,
+)
+
+
+@dataclass(frozen=True)
+class Editable:
+    kind: Kind
+    form: type[EntityForm]
+    template: str
+    endpoint: str  # its edit page
+    arg: str | None = None  # the edit page's URL argument, for slugged kinds
+    model: type | None = None  # the table of a slugged kind, for its taken slugs
+    previews: Callable[[Show, dict[str, Any]], list[Preview]] | None = None
+
+
+def _editable(name: str, submit: str, **kwargs: Any) -> Editable:
+    kind = KINDS[name]
+    return Editable(kind, entity_form(kind.story, submit), f"editor/{name}.html", **kwargs)
+
+
+EDITABLE: dict[str, Editable] = {
+    EntityKind.EPISODE: _editable("episode", "Save episode", endpoint="editor.episode"),
+    EntityKind.PLOT_POINT: _editable("plot_point", "Save plot point", endpoint="editor.plot_point"),
+    EntityKind.STORYLINE: _editable("storyline", "Save storyline", endpoint="editor.storyline",
+                                    arg="storyline", model=Storyline, previews=storyline_previews),
+    EntityKind.CHARACTER: _editable("character", "Save character", endpoint="editor.character",
+                                    arg="character", model=Character, previews=character_previews),
+    EntityKind.QUESTION: _editable("question", "Save question", endpoint="editor.question",
+                                   arg="question", model=Question, previews=question_previews),
+}
+SLUGGED = {name: e for name, e in EDITABLE.items() if e.arg is not None}
+
+
+def edit_url_args(kind: str, key: str) -> tuple[str, dict[str, str]]:
+    """(endpoint, URL arguments) of the edit page of the entity `key` of `kind`."""
+    editable = EDITABLE[kind]
+    if kind == EntityKind.EPISODE:
+        return editable.endpoint, {"episode": key}
+    if kind == EntityKind.PLOT_POINT:
+        code, number = key.split("/")
+        return editable.endpoint, {"episode": code, "point": number}
+    return editable.endpoint, {editable.arg: key}
