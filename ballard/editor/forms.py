@@ -319,34 +319,28 @@ class EntityForm(FlaskForm):
         try:
             self.KIND.schema.model_validate(data)
         except ValidationError as exc:
-            placed = False
             for error in exc.errors():
-                placed = self._place(error) or placed
-            return not placed and not exc.errors()
+                self._place(error)
+            return False
         return True
 
-    def _place(self, error: dict[str, Any]) -> bool:
+    def _place(self, error: Any) -> None:
+        """Put one of the model's errors next to the field (or the row's field) it names."""
         loc = list(error["loc"])
-        if not loc:
+        name, rest = (str(loc[0]), loc[1:]) if loc else ("", [])
+        if name not in self._fields:  # about the whole form, or a field the URL fixed
             self.form_errors.append(_message(error, None, False))
-            return True
-        name, rest = str(loc[0]), loc[1:]
-        if name not in self._fields:
-            self.form_errors.append(f"{name}: {_message(error, None, False)}")
-            return True
+            return
         field = self[name]
         shape = next((s for s in (*self.SHAPES, *self._slug_shape()) if s.name == name), None)
-        if name in self.ROW_LISTS and len(rest) >= 2:
-            kept = [e.form for e in field if not e.form.is_blank()]
-            row = kept[int(rest[0])]
-            field, shape = row[str(rest[1])], next(s for s in row.SHAPES if s.name == rest[1])
-            in_row = True
-        else:
-            in_row = False
-        if field.errors:  # already explained (a value WTForms could not read)
-            return True
-        field.errors = [*field.errors, _message(error, shape, in_row, entry=bool(rest) and not in_row)]
-        return True
+        in_row = name in self.ROW_LISTS and len(rest) >= 2
+        if in_row:
+            row = [e.form for e in field if not e.form.is_blank()][int(rest[0])]
+            field = row[str(rest[1])]
+            shape = next(s for s in row.SHAPES if s.name == rest[1])
+        if not field.errors:  # else already explained (a value WTForms could not read)
+            field.errors = [*field.errors, _message(error, shape, in_row,
+                                                    entry=bool(rest) and not in_row)]
 
     def _slug_shape(self) -> Iterator[_Shape]:
         if self.SLUGGED:

@@ -1,0 +1,113 @@
+"""Each story kind is defined once (ballard/story/): the pack loader and the editor fill
+rows with the same function, the editor's snapshot is the model's dump, its forms are
+built from the model and validate through it, and the lint finds texts and stamps from
+the model and the columns, not from lists of its own."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from ballard.content.checks import check_references, stamp_fields
+from ballard.content.findings import ERROR, Finding
+from ballard.content.lint import lint_pack, shown_texts
+from ballard.content.pack import pack_from_db, parse_pack, read_pack
+from ballard.db import get_session
+from ballard.editor.catalogue import Catalogue
+from ballard.editor.entities import KINDS as EDITOR_KINDS
+from ballard.editor.forms import NOT_IN_FORMS
+from ballard.models import Show
+from ballard.story.character import BioIn, CharacterIn
+from ballard.story.fields import Shown, metadata
+from ballard.story.kinds import KINDS
+from ballard.views.editor.registry import EDITABLE
+from tests.conftest import TINY_PACK
+
+
+@pytest.mark.parametrize("name", sorted(KINDS))
+def test_every_model_field_is_in_the_editor_form(tiny, name):
+    """A field added to a kind's model shows up in the editor without writing it again."""
+    kind = KINDS[name]
+    expected = [f for f in kind.schema.model_fields if f not in NOT_IN_FORMS]
+    with tiny.test_request_context():
+        catalogue = Catalogue(get_session(), get_session().scalar(select(Show)))
+        form = EDITABLE[name].form(catalogue, meta={"csrf": False})
+    assert [f.name for f in form.fields] == expected
+    for list_name, table in kind.children.items():
+        row_model = kind.schema.model_fields[list_name].annotation.__args__[0]
+        assert form.columns(list_name) == list(row_model.model_fields)
+        assert stamp_fields(row_model, table) == ("revealed_in",)
+
+
+def test_the_editor_snapshot_is_the_models_dump(tiny):
+    with tiny.app_context():
+        session = get_session()
+        show = session.scalar(select(Show))
+        snapshot = EDITOR_KINDS["character"].snapshot(session, show, "owen-marsh")
+        pack = pack_from_db(session, show)
+    place = snapshot.pop("sort_order")
+    owen = next(c for c in pack.characters if c.slug == "owen-marsh")
+    assert snapshot == owen.model_dump(mode="json")
+    assert place == 1
+
+
+def test_an_editor_save_and_a_pack_load_fill_a_row_alike(tiny):
+    """Apply a snapshot through the editor's write path; the pack read back is the pack
+    with that one row changed."""
+    pack = read_pack(TINY_PACK)
+    owen = next(c for c in pack.characters if c.slug == "owen-marsh")
+    changed = owen.model_copy(update={
+        "actor": "Sam Example",
+        "bios": [*owen.bios, BioIn(revealed_in=4, text="He rowed out alone.")]})
+    with tiny.app_context():
+        session = get_session()
+        show = session.scalar(select(Show))
+        EDITOR_KINDS["character"].apply(session, show, "owen-marsh",
+                                        {**changed.model_dump(mode="json"), "sort_order": 1})
+        session.flush()
+        after = pack_from_db(session, show)
+        session.rollback()
+    expected = pack.model_copy(update={"characters": [
+        changed if c.slug == "owen-marsh" else c for c in pack.characters]})
+    assert after == expected
+
+
+def test_a_finding_carries_where_it_is_as_data():
+    text = TINY_PACK.read_text().replace(
+        "He runs the only inn in town.", "He runs the inn; they call him The Boatman.")
+    [finding] = [f for f in lint_pack(parse_pack(text)) if f.level == ERROR]
+    assert finding == Finding(
+        ERROR, "character", "owen-marsh", (("bios", 0),), "text",
+        "shown from 2 but names 'The Boatman' (alias of 'owen-marsh', revealed in 3)")
+    assert finding.where == "character owen-marsh, bios[0], field text"
+
+
+def test_plot_point_findings_name_the_point_by_episode_and_index():
+    text = TINY_PACK.read_text().replace("The town's only witness will not talk.", "Owen will not talk.")
+    [finding] = [f for f in lint_pack(parse_pack(text)) if f.level == ERROR]
+    assert (finding.kind, finding.key, finding.row, finding.field) == (
+        "plot_point", "s1e1/1", (), "text")
+
+
+def test_stamps_out_of_range_are_found_from_the_columns():
+    """A nested row's stamp is checked because its column is declared a stamp."""
+    tiny = read_pack(TINY_PACK)
+    owen = next(c for c in tiny.characters if c.slug == "owen-marsh")
+    bad = owen.model_copy(update={"aliases": [owen.aliases[0].model_copy(update={"revealed_in": 9})]})
+    broken = tiny.model_copy(update={"characters": [
+        bad if c.slug == "owen-marsh" else c for c in tiny.characters]})
+    assert [(f.kind, f.key, f.row, f.field, f.message) for f in check_references(broken)] == [
+        ("character", "owen-marsh", (("aliases", 0),), "revealed_in",
+         "stamp 9 is after the last episode (4)")]
+
+
+def test_the_lint_reads_viewer_texts_from_the_model():
+    """Texts marked Shown in the model are linted from their stamp; the others are not."""
+    assert metadata(CharacterIn, "role", Shown) == Shown("introduced_in")
+    assert metadata(CharacterIn, "short_names", Shown) is None  # never shown to viewers
+    owen = next(c for c in read_pack(TINY_PACK).characters if c.slug == "owen-marsh")
+    texts = [(t.row, t.field, t.stamp) for t in shown_texts(owen, None)]
+    assert texts == [((), "role", 2), ((("bios", 0),), "text", 2),
+                     ((("statuses", 0),), "status", 2), ((("statuses", 1),), "status", 4),
+                     ((("statuses", 1),), "note", 4)]
+
