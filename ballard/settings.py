@@ -32,7 +32,7 @@ class Kind:
     """How a `BALLARD_*` string becomes a typed value, and what to say when it cannot."""
 
     expected: str  # completes "BALLARD_X must be ..."
-    parse: Callable[[str], Any]  # raises ValueError for a value it refuses
+    parse: Callable[[str], Any]  # raises ValueError or LookupError for a value it refuses
     shown: Callable[[str], str] = str  # how a refused value appears in the error
 
 
@@ -98,8 +98,9 @@ def _database_url(raw: str) -> str:
 
 
 def _hide_password(raw: str) -> str:
-    # A refused URL is echoed back to the operator, but never with its password.
-    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", raw)
+    # A refused URL is echoed back to the operator, but never with its password (which
+    # may itself hold an unescaped "@", hence up to the last one).
+    return re.sub(r"(://[^:/@]*:).*@", r"\1***@", raw)
 
 
 TEXT = Kind("text", _text)

@@ -102,6 +102,7 @@ def test_values_are_typed(name, raw, value):
     ("DATABASE_URL", "ballard.db", "BALLARD_DATABASE_URL must be a database URL such as sqlite:///path/to/ballard.db or postgresql://user@host/db, not 'ballard.db'"),
     # SQLAlchemy dropped the "postgres" name; the password never reaches the message.
     ("DATABASE_URL", "postgres://ballard:hunter2@db/ballard", "BALLARD_DATABASE_URL must be a database URL such as sqlite:///path/to/ballard.db or postgresql://user@host/db, not 'postgres://ballard:***@db/ballard'"),
+    ("DATABASE_URL", "postgresql+nope://ballard:hun@ter2@db/ballard", "BALLARD_DATABASE_URL must be a database URL such as sqlite:///path/to/ballard.db or postgresql://user@host/db, not 'postgresql+nope://ballard:***@db/ballard'"),
 ])
 def test_a_bad_value_is_refused_naming_variable_value_and_expectation(name, raw, message):
     with pytest.raises(ConfigError) as refused:
