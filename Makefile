@@ -23,6 +23,7 @@ run: $(STAMP)
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
+	scripts/ensure-chromium
 	$(BIN)/flask --app app content lint
 	BALLARD_ENV=testing $(BIN)/python -m pytest $(PYTEST_ARGS)
 

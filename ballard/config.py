@@ -1,4 +1,8 @@
-"""Configuration: in-code defaults, then BALLARD_* environment variables, then test overrides."""
+"""Configuration: in-code defaults, then BALLARD_* environment variables, then test overrides.
+
+Every setting, its default and its type are in `ballard.settings`; a `BALLARD_*` value
+that does not fit its setting, or names no setting, stops the app at start.
+"""
 
 from __future__ import annotations
 
@@ -10,49 +14,28 @@ from typing import Any
 
 from flask import Flask
 
-ENVIRONMENTS = ("production", "development", "testing")
+from ballard import settings
+from ballard.settings import ENVIRONMENTS, ConfigError
+
+__all__ = ["ENVIRONMENTS", "MIN_SECRET_KEY_LENGTH", "ConfigError", "load_config"]
+
 MIN_SECRET_KEY_LENGTH = 32
-
-
-class ConfigError(RuntimeError):
-    """The configuration cannot run safely; the message says what to set."""
-
-
-def defaults(instance_path: str) -> dict[str, Any]:
-    return {
-        "ENV": "production",
-        "DATABASE_URL": "sqlite:///" + str(Path(instance_path) / "ballard.db"),
-        "SECRET_KEY": None,
-        # The viewer's horizon cookie lives long: people come back between episodes.
-        "HORIZON_COOKIE_MAX_AGE": 60 * 60 * 24 * 400,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "WTF_CSRF_TIME_LIMIT": None,
-        "SQL_ECHO": False,
-        # No form here needs more; a bigger body is refused with 413 before it is read.
-        "MAX_CONTENT_LENGTH": 64 * 1024,
-        # Rendered viewer pages kept per worker (0 turns the cache off).
-        "PAGE_CACHE_SIZE": 5000,
-        # Seconds a worker trusts its last read of the content version (other workers'
-        # changes show up within this time; its own at once).
-        "PAGE_CACHE_VERSION_TTL": 1.0,
-        # How many proxies (load balancers) in front of the app set X-Forwarded-*.
-        "TRUSTED_PROXIES": 0,
-    }
 
 
 def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     """Fill app.config and refuse to start without a usable secret key outside dev and tests."""
-    app.config.from_mapping(defaults(app.instance_path))
-    app.config.from_prefixed_env("BALLARD", loads=_keep_strings)
+    from_env = settings.from_environment(os.environ)
+    app.config.from_mapping(settings.defaults(Path(app.instance_path)))
+    app.config.from_mapping(from_env)
+    # test_config holds typed Python values from code; it is not coerced.
     if test_config is not None:
         app.config.from_mapping(test_config)
 
     env = app.config["ENV"]
-    if env not in ENVIRONMENTS:
-        raise ConfigError(f"BALLARD_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
-    app.config["TESTING"] = app.config.get("TESTING", False) or env == "testing"
-    if env == "testing" and "PAGE_CACHE_VERSION_TTL" not in (test_config or {}):
+    if env not in ENVIRONMENTS:  # test_config is not coerced, so check again
+        raise ConfigError(f"BALLARD_ENV must be {settings.BY_NAME['ENV'].kind.expected}, not {env!r}")
+    app.config["TESTING"] = app.config["TESTING"] or env == "testing"
+    if env == "testing" and "PAGE_CACHE_VERSION_TTL" not in {**from_env, **(test_config or {})}:
         app.config["PAGE_CACHE_VERSION_TTL"] = 0.0  # tests change content between requests
     app.config["SESSION_COOKIE_SECURE"] = env == "production"
 
@@ -67,11 +50,6 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
             )
     elif not key:
         app.config["SECRET_KEY"] = _development_key(app.instance_path)
-
-
-def _keep_strings(value: str) -> Any:
-    # from_prefixed_env would json-parse values; secrets and URLs must stay strings.
-    return value
 
 
 def _development_key(instance_path: str) -> str:
