@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 import math
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -26,6 +25,7 @@ from ballard.db import get_session
 from ballard.editor import accounts
 from ballard.editor.forms import LoginForm
 from ballard.models import User
+from ballard.redirects import safe_local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -55,15 +55,7 @@ def is_editor() -> bool:
 
 def safe_next(target: str | None) -> str | None:
     """`next` only when it is a path inside the editor (no open redirects)."""
-    target = target or ""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not (target == "/editor/" or target.startswith("/editor/")):
-        return None
-    if "\\" in target or "//" in target or any(ord(ch) < 32 for ch in target):
-        return None
-    if any(segment in (".", "..") for segment in parts.path.split("/")):
-        return None
-    return target
+    return safe_local_path(target, "/editor/")
 
 
 def login_redirect():
