@@ -31,12 +31,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Database, page cache, CSRF protection, security headers, request log."""
+    """Database, page cache, CSRF protection, editor sign-in, security headers, request log."""
     from ballard import db, page_cache, request_log, security
+    from ballard.views import auth
 
     db.init_app(app)
     page_cache.init_app(app)
     csrf.init_app(app)
+    auth.init_app(app)  # Flask-Login
     security.init_app(app)
     request_log.init_app(app)
     app.jinja_env.trim_blocks = True

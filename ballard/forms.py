@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SubmitField
 from wtforms.validators import InputRequired, NumberRange
+
+from ballard.redirects import safe_local_path
 
 
 class ProgressForm(FlaskForm):
@@ -32,13 +32,7 @@ class ProgressForm(FlaskForm):
 
     def safe_next(self, show_slug: str) -> str | None:
         """`next` only when it is a path inside this show's guide (no open redirects)."""
-        target = self.next.data or ""
-        parts = urlsplit(target)
-        if parts.scheme or parts.netloc or not target.startswith(f"/{show_slug}/at/"):
-            return None
-        if "\\" in target or any(ord(ch) < 32 for ch in target):
-            return None
-        return target
+        return safe_local_path(self.next.data, f"/{show_slug}/at/")
 
 
 class UpcomingTitlesForm(FlaskForm):

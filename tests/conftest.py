@@ -12,6 +12,7 @@ import functools
 import os
 from pathlib import Path
 
+import flask
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import text
@@ -20,8 +21,8 @@ from werkzeug.security import generate_password_hash
 from ballard import create_app
 from ballard.cli import load_packs, upgrade_database
 from ballard.db import Base, get_engine, get_session
-from ballard.editor.accounts import session_fingerprint
 from ballard.models import User
+from ballard.views.auth import start_session
 
 PACKS = Path(__file__).parent / "packs"
 TINY_PACK = PACKS / "tiny.yaml"
@@ -197,13 +198,13 @@ def auth(client) -> EditorAuth:
 
 
 def sign_in(app, client, user_id: int) -> None:
-    """Put a signed-in editor in the client's session without the (slow) password check."""
-    with app.app_context():
-        user = get_session().get(User, user_id)
-        fingerprint = session_fingerprint(user, app.config["SECRET_KEY"])
+    """Put a signed-in editor in the client's session without the (slow) password check:
+    the session keys the sign-in form would set, made by the same function."""
+    with app.test_request_context():
+        start_session(get_session().get_one(User, user_id))
+        signed_in = dict(flask.session)
     with client.session_transaction() as session:
-        session["editor_id"] = user_id
-        session["editor_auth"] = fingerprint
+        session.update(signed_in)
 
 
 @pytest.fixture

@@ -5,11 +5,18 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select, update
+from werkzeug.security import generate_password_hash
 
 from ballard.db import get_session
-from ballard.editor.accounts import FAILURE_WINDOW, MAX_FAILURES_PER_ACCOUNT
+from ballard.editor.accounts import FAILURE_WINDOW, MAX_FAILURES_PER_ACCOUNT, session_fingerprint
 from ballard.models import LoginAttempt, User
-from tests.conftest import EDITOR_EMAIL, EDITOR_PASSWORD, csrf_from, make_editor
+from tests.conftest import (
+    EDITOR_EMAIL,
+    EDITOR_PASSWORD,
+    csrf_from,
+    make_editor,
+    sign_in,
+)
 
 
 def soup(response) -> BeautifulSoup:
@@ -222,12 +229,68 @@ def test_a_deleted_account_is_signed_out(editor, tiny):
     assert editor.get("/editor/").status_code == 302
 
 
-def test_a_tampered_session_is_not_an_editor(tiny, client):
-    user_id = make_editor(tiny)
+def _fingerprint(app, user_id: int, secret_key: str | None = None) -> str:
+    with app.app_context():
+        user = get_session().get_one(User, user_id)
+        return session_fingerprint(user, secret_key or app.config["SECRET_KEY"])
+
+
+@pytest.mark.parametrize("forged", [
+    "guessed fingerprint", "right shape, wrong fingerprint", "no fingerprint", "an int",
+    "another editor's fingerprint", "fingerprint under another key", "signed in"])
+def test_a_forged_session_is_not_an_editor(tiny, client, forged):
+    """Flask-Login keeps "<id>:<fingerprint>" in `_user_id`; only the real pair signs in."""
+    user_id, other_id = make_editor(tiny), make_editor(tiny, "other@example.com", "another password!")
+    login_id = {
+        "guessed fingerprint": f"{user_id}:guessed",
+        "right shape, wrong fingerprint": f"{user_id}:{'0' * 32}",
+        "no fingerprint": str(user_id),
+        "an int": user_id,
+        "another editor's fingerprint": f"{user_id}:{_fingerprint(tiny, other_id)}",
+        "fingerprint under another key": f"{user_id}:{_fingerprint(tiny, user_id, 'another-key-' * 4)}",
+        "signed in": f"{user_id}:{_fingerprint(tiny, user_id)}",
+    }[forged]
     with client.session_transaction() as session:
-        session["editor_id"] = user_id
-        session["editor_auth"] = "guessed"
-    assert client.get("/editor/").status_code == 302
+        session["_user_id"] = login_id
+    expected = 200 if forged == "signed in" else 302
+    assert client.get("/editor/").status_code == expected
+
+
+def test_the_session_holds_the_id_and_fingerprint_not_the_hash(tiny, client, auth):
+    user_id = make_editor(tiny)
+    assert auth.login().status_code == 303
+    with client.session_transaction() as session:
+        assert session["_user_id"] == f"{user_id}:{_fingerprint(tiny, user_id)}"
+        assert "scrypt" not in repr(dict(session))
+
+
+def test_signing_in_sets_only_the_session_cookie(tiny, client, auth):
+    """No Flask-Login "remember me" cookie: closing the browser ends the session."""
+    make_editor(tiny)
+    response = auth.login()
+    assert response.status_code == 303
+    cookies = response.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1 and cookies[0].startswith("session=")
+    assert "Expires" not in cookies[0] and "Max-Age" not in cookies[0]
+    assert client.get_cookie("remember_token") is None
+
+
+def test_an_editor_whose_address_changes_stays_signed_in(editor):
+    """Flask-Login's session protection is off: "strong" would sign editors out on every
+    new network, and the password fingerprint is what ends sessions here."""
+    assert editor.get("/editor/").status_code == 200
+    moved = {"REMOTE_ADDR": "203.0.113.9", "HTTP_USER_AGENT": "another browser"}
+    assert editor.get("/editor/", environ_base=moved).status_code == 200
+
+
+def test_signing_in_again_after_a_password_change_works(editor, tiny, auth):
+    with tiny.app_context():
+        session = get_session()
+        session.execute(update(User).values(password_hash=generate_password_hash("a brand new password")))
+        session.commit()
+    assert editor.get("/editor/").status_code == 302
+    assert auth.login(password="a brand new password").status_code == 303
+    assert editor.get("/editor/").status_code == 200
 
 
 def test_control_characters_in_the_email_are_refused_before_any_lookup(client):
@@ -236,3 +299,45 @@ def test_control_characters_in_the_email_are_refused_before_any_lookup(client):
         "csrf_token": token, "email": "ed\x00@example.com", "password": "whatever it is"})
     assert response.status_code == 400
     assert "control characters" in soup(response).select_one("#email-errors").text
+
+
+# --- one app context held around several requests ----------------------------------------------
+# Flask-Login keeps the request's user on `g`, and `g` lives as long as the app context. A
+# request reuses an app context that is already pushed (tests hold one around several
+# requests), so each of these would see the user of the request before it if that stayed.
+
+
+def test_a_held_app_context_does_not_carry_the_editor_to_another_client(editor, tiny):
+    stranger = tiny.test_client()
+    with tiny.app_context():
+        assert editor.get("/editor/").status_code == 200
+        assert stranger.get("/editor/").status_code == 302
+        assert editor.get("/editor/").status_code == 200
+
+
+def test_a_held_app_context_sees_a_sign_out_and_the_other_editors(editor, tiny, auth):
+    other = tiny.test_client()
+    sign_in(tiny, other, make_editor(tiny, "other@example.com"))
+    with tiny.app_context():
+        assert editor.get("/editor/").status_code == 200
+        auth.logout()
+        assert editor.get("/editor/").status_code == 302
+        assert other.get("/editor/").status_code == 200
+        assert editor.get("/editor/").status_code == 302
+
+
+@pytest.mark.parametrize("where", ["in the held context", "in another context"])
+def test_a_held_app_context_sees_a_password_change(editor, tiny, where):
+    with tiny.app_context():
+        assert editor.get("/editor/").status_code == 200
+        # Held here, the account stays in the held context's SQLAlchemy session, which
+        # the next request reuses: it must read the row again, not trust this object.
+        user = get_session().scalar(select(User))
+        if where == "in the held context":
+            user.password_hash = "scrypt:changed"
+            get_session().commit()
+        else:
+            with tiny.app_context():
+                get_session().execute(update(User).values(password_hash="scrypt:changed"))
+                get_session().commit()
+        assert editor.get("/editor/").status_code == 302

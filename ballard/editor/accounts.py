@@ -76,8 +76,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 def session_fingerprint(user: User, secret_key: str) -> str:
-    """Stored in the session cookie next to the user id; changes when the password does,
-    which signs out every other session of that editor."""
+    """Part of the id Flask-Login keeps in the session cookie (ballard/views/auth.py);
+    changes when the password does, which signs out every other session of that editor."""
     return hmac.new(secret_key.encode(), user.password_hash.encode(), hashlib.sha256).hexdigest()[:32]
 
 

@@ -1,52 +1,105 @@
 """Signing editors in and out. Viewers never sign in; only the editor needs an account.
 
-The session cookie (Flask's signed cookie: HttpOnly, SameSite=Lax, Secure in production;
-see ballard/config.py) holds the editor's id and a fingerprint of their password hash,
-so changing a password signs out every other session.
+Flask-Login keeps the signed-in editor in the session cookie (Flask's signed cookie:
+HttpOnly, SameSite=Lax, Secure in production; see ballard/config.py). The id it keeps is
+the editor's id plus a fingerprint of their password hash, so changing a password signs
+out every other session. No "remember me" cookie is ever set.
 """
 
 from __future__ import annotations
 
 import hmac
 import math
-from urllib.parse import urlsplit
+import re
 
 from flask import (
     Blueprint,
+    Flask,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from ballard.db import get_session
 from ballard.editor import accounts
 from ballard.editor.forms import LoginForm
 from ballard.models import User
+from ballard.redirects import safe_local_path
 
 bp = Blueprint("auth", __name__)
 
-_USER_KEY, _FINGERPRINT_KEY = "editor_id", "editor_auth"
+login_manager = LoginManager()
+# "strong" would sign an editor out whenever their address changes (mobile, VPN) and
+# "basic" only marks the session not fresh, which nothing here looks at: the password
+# fingerprint is what ends sessions.
+login_manager.session_protection = None
+
+# Flask-Login's `_user_id` in the session: "<user id>:<fingerprint>" (see SignedInEditor).
+# ASCII only, as hmac.compare_digest requires of str.
+_LOGIN_ID = re.compile(r"([0-9]{1,18}):[0-9a-f]{1,64}")
+
+
+class SignedInEditor(UserMixin):
+    """The signed-in editor as Flask-Login sees them; models.User stays a plain model."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    def get_id(self) -> str:
+        # Flask-Login's "alternative token": a new password gives a new id, which no
+        # session from before holds, so the loader turns those away.
+        fingerprint = accounts.session_fingerprint(self.user, current_app.config["SECRET_KEY"])
+        return f"{self.user.id}:{fingerprint}"
+
+
+def init_app(app: Flask) -> None:
+    """Register the login manager (called by the app factory)."""
+    # Templates get `editor` from the editor's context processor; Flask-Login's own would
+    # look the user up on every viewer page too.
+    login_manager.init_app(app, add_context_processor=False)
+    app.teardown_request(_forget_editor)
+
+
+@login_manager.user_loader
+def _load_editor(login_id: str) -> SignedInEditor | None:
+    """The editor whose session holds `login_id`, if their password is still the same."""
+    match = _LOGIN_ID.fullmatch(login_id) if isinstance(login_id, str) else None
+    if match is None:
+        return None
+    # populate_existing: read the row even if this SQLAlchemy session already holds the
+    # object (an app context kept across requests keeps its session), so that a password
+    # changed since is seen.
+    user = get_session().get(User, int(match[1]), populate_existing=True)
+    if user is None:
+        return None
+    editor = SignedInEditor(user)
+    return editor if hmac.compare_digest(editor.get_id(), login_id) else None
+
+
+def _forget_editor(_exc: BaseException | None = None) -> None:
+    """Drop Flask-Login's per-request cache of the user (`g._login_user`) as the request
+    ends. `g` belongs to the app context, and a request reuses one already pushed (tests
+    hold one around several requests): the next request, maybe another browser's, must
+    load its own user."""
+    g.pop("_login_user", None)
 
 
 def current_editor() -> User | None:
-    """The signed-in editor, or None.
+    """The signed-in editor's account, or None (also outside a request)."""
+    signed_in = current_user._get_current_object()
+    return signed_in.user if isinstance(signed_in, SignedInEditor) else None
 
-    Not cached on `g`: an app context can outlive a request (tests push one around many
-    requests), and the session's identity map already makes repeated lookups free.
-    """
-    user_id = session.get(_USER_KEY)
-    if type(user_id) is not int:
-        return None
-    user = get_session().get(User, user_id)
-    if user is None:
-        return None
-    fingerprint = accounts.session_fingerprint(user, current_app.config["SECRET_KEY"])
-    given = session.get(_FINGERPRINT_KEY)
-    return user if isinstance(given, str) and hmac.compare_digest(given, fingerprint) else None
+
+def start_session(user: User) -> None:
+    """Sign `user` in on this browser (after the password was checked)."""
+    session.clear()  # nothing from before sign-in carries over
+    login_user(SignedInEditor(user))  # remember=False: no long-lived cookie
 
 
 def is_editor() -> bool:
@@ -55,15 +108,7 @@ def is_editor() -> bool:
 
 def safe_next(target: str | None) -> str | None:
     """`next` only when it is a path inside the editor (no open redirects)."""
-    target = target or ""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not (target == "/editor/" or target.startswith("/editor/")):
-        return None
-    if "\\" in target or "//" in target or any(ord(ch) < 32 for ch in target):
-        return None
-    if any(segment in (".", "..") for segment in parts.path.split("/")):
-        return None
-    return target
+    return safe_local_path(target, "/editor/")
 
 
 def login_redirect():
@@ -108,9 +153,7 @@ def login():
         return render_template("auth/login.html", form=form), 400
     accounts.clear_failures(db, ip, form.email.data)
     db.commit()
-    session.clear()
-    session[_USER_KEY] = user.id
-    session[_FINGERPRINT_KEY] = accounts.session_fingerprint(user, current_app.config["SECRET_KEY"])
+    start_session(user)
     return redirect(safe_next(form.next.data) or url_for("editor.index"), code=303)
 
 
@@ -118,6 +161,7 @@ def login():
 def logout():
     """POST only (with the CSRF token CSRFProtect checks), so a link cannot sign you out."""
     if is_editor():  # nobody signed in: nothing to change, not even the session cookie
+        logout_user()
         session.clear()
         flash("You are signed out.", "success")
     return redirect(url_for("auth.login"), code=303)
