@@ -208,12 +208,12 @@ def index():
     return jsonify({"shows": [show_json(s) for s in horizon.list_shows(get_session())]})
 
 
-@bp.get("/shows/<show>")
+@bp.get("/shows/<slug:show>")
 def show(show: str):
     return jsonify(show_json(horizon.find_show(get_session(), show)))
 
 
-@bp.get("/shows/<show>/at/<h>")
+@bp.get("/shows/<slug:show>/at/<h>")
 def home(show: str, h: str):
     gate = _gate(show, h)
     current = gate.current_episode()
@@ -229,13 +229,13 @@ def home(show: str, h: str):
     ))
 
 
-@bp.get("/shows/<show>/at/<h>/episodes")
+@bp.get("/shows/<slug:show>/at/<h>/episodes")
 def episodes(show: str, h: str):
     gate = _gate(show, h)
     return jsonify(_envelope(gate, episodes=[episode_json(gate, e) for e in gate.episodes()]))
 
 
-@bp.get("/shows/<show>/at/<h>/episodes/<episode>")
+@bp.get("/shows/<slug:show>/at/<h>/episodes/<episode_code:episode>")
 def recap(show: str, h: str, episode: str):
     gate = _gate(show, h)
     recap = gate.recap(episode)
@@ -252,28 +252,28 @@ def recap(show: str, h: str, episode: str):
     ))
 
 
-@bp.get("/shows/<show>/at/<h>/story")
+@bp.get("/shows/<slug:show>/at/<h>/story")
 def story(show: str, h: str):
     gate = _gate(show, h)
     return jsonify(_envelope(gate, view="condensed", storylines=[
         storyline_json(gate, s, points=True) for s in gate.storylines(CONDENSED_LEVELS)]))
 
 
-@bp.get("/shows/<show>/at/<h>/story/full")
+@bp.get("/shows/<slug:show>/at/<h>/story/full")
 def story_full(show: str, h: str):
     gate = _gate(show, h)
     return jsonify(_envelope(gate, view="full", storylines=[
         storyline_json(gate, s, points=True) for s in gate.storylines()]))
 
 
-@bp.get("/shows/<show>/at/<h>/storylines")
+@bp.get("/shows/<slug:show>/at/<h>/storylines")
 def storylines(show: str, h: str):
     gate = _gate(show, h)
     return jsonify(_envelope(gate, storylines=[
         storyline_json(gate, s, points=False) for s in gate.storylines()]))
 
 
-@bp.get("/shows/<show>/at/<h>/storylines/<storyline>")
+@bp.get("/shows/<slug:show>/at/<h>/storylines/<slug:storyline>")
 def storyline(show: str, h: str, storyline: str):
     gate = _gate(show, h)
     view = gate.storyline(storyline)
@@ -281,14 +281,14 @@ def storyline(show: str, h: str, storyline: str):
                                                             history=True)))
 
 
-@bp.get("/shows/<show>/at/<h>/characters")
+@bp.get("/shows/<slug:show>/at/<h>/characters")
 def characters(show: str, h: str):
     gate = _gate(show, h)
     return jsonify(_envelope(gate, characters=[character_json(gate, c)
                                                for c in gate.characters()]))
 
 
-@bp.get("/shows/<show>/at/<h>/characters/<character>")
+@bp.get("/shows/<slug:show>/at/<h>/characters/<slug:character>")
 def character(show: str, h: str, character: str):
     gate = _gate(show, h)
     detail = gate.character(character)
@@ -301,7 +301,7 @@ def character(show: str, h: str, character: str):
     }))
 
 
-@bp.get("/shows/<show>/at/<h>/questions")
+@bp.get("/shows/<slug:show>/at/<h>/questions")
 def questions(show: str, h: str):
     gate = _gate(show, h)
     board = gate.questions()
@@ -309,13 +309,13 @@ def questions(show: str, h: str):
                              answered=[question_json(gate, q) for q in board.answered]))
 
 
-@bp.get("/shows/<show>/at/<h>/questions/<question>")
+@bp.get("/shows/<slug:show>/at/<h>/questions/<slug:question>")
 def question(show: str, h: str, question: str):
     gate = _gate(show, h)
     return jsonify(_envelope(gate, question=question_json(gate, gate.question(question))))
 
 
-@bp.get("/shows/<show>/at/<h>/next-season")
+@bp.get("/shows/<slug:show>/at/<h>/next-season")
 def next_season(show: str, h: str):
     """Before the finale horizon: `finished: false` and nothing else (no count, no list)."""
     gate = _gate(show, h)
@@ -326,7 +326,7 @@ def next_season(show: str, h: str):
     ))
 
 
-@bp.get("/shows/<show>/at/<h>/timeline")
+@bp.get("/shows/<slug:show>/at/<h>/timeline")
 def timeline(show: str, h: str):
     gate = _gate(show, h)
     return jsonify(_envelope(
@@ -337,7 +337,7 @@ def timeline(show: str, h: str):
     ))
 
 
-@bp.get("/shows/<show>/at/<h>/search")
+@bp.get("/shows/<slug:show>/at/<h>/search")
 def search(show: str, h: str):
     gate = _gate(show, h)
     raw = request.args.get("q", "")
