@@ -21,8 +21,8 @@ class SlugConverter(BaseConverter):
     regex = SLUG_REGEX
 
     def to_python(self, value: str) -> str:
-        # The length limit is checked here rather than in the regex: a bounded
-        # repetition of the pattern's groups cannot express it.
+        # The length limit is checked here: the pattern alone cannot bound the total
+        # length, and a lookahead would assume the slug is a whole path segment.
         if len(value) > SLUG_MAX_LENGTH:
             raise ValidationError()
         return value
