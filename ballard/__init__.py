@@ -24,6 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     load_config(app, test_config)
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
@@ -43,6 +44,13 @@ def register_extensions(app: Flask) -> None:
     request_log.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+
+def register_converters(app: Flask) -> None:
+    """`<slug:...>` and `<episode_code:...>` in routes; rules need them as they are added."""
+    from ballard import converters
+
+    converters.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -11,10 +11,12 @@ import pytest
 import schemathesis
 from bs4 import BeautifulSoup
 from flask import Flask
+from pydantic import BaseModel
 
 from ballard.cli import load_packs
-from ballard.openapi import DOCUMENT
+from ballard.openapi import DOCUMENT, component_schemas
 from ballard.progress import UPCOMING_TITLES_COOKIE
+from ballard.views.api_shapes import Closed
 from ballard.views.guide import MAX_QUERY_LENGTH
 from tests.canary import later_tokens
 from tests.conftest import TINY_PACK, get_engine_dispose, make_app, set_progress_cookie
@@ -98,6 +100,57 @@ def test_served_document_is_valid_openapi_3_1(tiny, client):
     schema.validate()  # against the OpenAPI 3.1 meta-schema
     q = served["paths"][f"{API}/shows/{{show}}/at/{{h}}/search"]["get"]["parameters"][-1]
     assert q["schema"]["maxLength"] == MAX_QUERY_LENGTH
+
+
+def _loose_objects(schema, where: str) -> list[str]:
+    """Object schemas, at any depth, that allow other properties or leave one out."""
+    problems = []
+    if isinstance(schema, list):
+        for i, item in enumerate(schema):
+            problems += _loose_objects(item, f"{where}[{i}]")
+    elif isinstance(schema, dict):
+        if schema.get("type") == "object":
+            if schema.get("additionalProperties") is not False:
+                problems.append(f"{where}: not closed")
+            optional = sorted(set(schema.get("properties", {})) - set(schema.get("required", [])))
+            if optional:
+                problems.append(f"{where}: optional {optional}")
+        for key, value in schema.items():
+            if key == "properties":
+                for name, property_schema in value.items():
+                    problems += _loose_objects(property_schema, f"{where}.{name}")
+            else:
+                problems += _loose_objects(value, f"{where}/{key}" if where else key)
+    return problems
+
+
+def test_every_object_in_the_document_is_closed_with_every_property_required():
+    """So an answer with a field the document does not list, or without one it lists,
+    fails the conformance tests; nullable fields are required too, and say null."""
+    schemas = DOCUMENT["components"]["schemas"]
+    assert _loose_objects(schemas, "") == []
+    assert {"type": "null"} in schemas["Question"]["properties"]["answer"]["anyOf"]
+    assert {"type": "null"} in schemas["WatchedEpisode"]["properties"]["title"]["anyOf"]
+    assert schemas["WatchedEpisode"]["properties"]["watched"]["const"] is True
+    assert schemas["UnwatchedEpisode"]["properties"]["watched"]["const"] is False
+    assert schemas["UnwatchedEpisode"]["required"] == ["position", "code", "watched"]
+    assert schemas["SpoilerLevel"]["enum"] == ["minor", "major", "twist"]
+    assert schemas["Story"]["properties"]["view"]["enum"] == ["condensed", "full"]
+    error = schemas["ErrorDetail"]
+    assert (error["required"], schemas["Error"]["required"]) == (["code", "message"], ["error"])
+
+
+def test_the_closed_object_check_catches_an_open_shape_and_a_default():
+    class Open(BaseModel):
+        a: int
+
+    class WithDefault(Closed):
+        a: int
+        b: int = 0
+        nested: Open
+
+    assert _loose_objects(component_schemas([WithDefault])[1], "") == [
+        "Open: not closed", "WithDefault: optional ['b']"]
 
 
 def test_every_answer_at_every_horizon_conforms_to_the_document(tiny, client):

@@ -2,26 +2,69 @@
 
 Same rules as the HTML pages (ballard/views/guide.py): the horizon is in the path, every
 story fact comes through the horizon gate (ballard/horizon.py) as frozen dataclasses, and
-this module only turns those into JSON. There is no share guard and no opt-in to upcoming
-titles: the API reads no cookies, so an answer is a pure function of its URL and the
-content version. Episodes after h are `{"position", "code", "watched": false}` and nothing
+this module only turns those into the answer shapes of ballard/views/api_shapes.py (which
+the OpenAPI document, ballard/openapi.py, is generated from). There is no share guard and
+no opt-in to upcoming titles: the API reads no cookies, so an answer is a pure function of
+its URL and the content version. Episodes after h are `{"position", "code", "watched": false}` and nothing
 else.
 
 URL arguments have the same names as the HTML routes' (show, h, episode, character,
 storyline, question), so the future-invariance test covers these routes as it finds them.
-Errors are `{"error": {"code", "message"}}` (ballard/errors.py); the document describing
-all of this is ballard/openapi.py, served at /api/v1/openapi.json.
+Errors are `{"error": {"code", "message"}}` (ballard/errors.py); the document is served
+at /api/v1/openapi.json.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Literal
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from pydantic import BaseModel
 
 from ballard import horizon, page_cache
 from ballard.db import get_session
 from ballard.errors import json_error
+from ballard.views.api_shapes import (
+    Bio,
+    Character,
+    CharacterDetail,
+    CharacterList,
+    CharacterRef,
+    CharacterSummary,
+    EpisodeList,
+    EpisodePoints,
+    EpisodeRef,
+    Home,
+    Links,
+    News,
+    NextSeason,
+    PlotPoint,
+    Question,
+    QuestionAnswer,
+    QuestionBoard,
+    Recap,
+    RecapSection,
+    SearchHit,
+    SearchResults,
+    Show,
+    ShowBrief,
+    ShowList,
+    SliderStop,
+    Status,
+    StatusChange,
+    Story,
+    Storyline,
+    StorylineDetail,
+    StorylineList,
+    StorylineRef,
+    StorylineStory,
+    StorylineSummary,
+    Timeline,
+    TimelineRow,
+    UnwatchedEpisode,
+    WatchedEpisode,
+)
 from ballard.views.guide import CONDENSED_LEVELS, MAX_QUERY_LENGTH
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -29,8 +72,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Query parameters each endpoint reads; anything else is a 400, so a typo such as
 # `?query=` is reported instead of silently searching for nothing.
 QUERY_PARAMETERS = {"api.search": {"q"}}
-
-Json = dict[str, Any]
 
 
 @bp.before_request
@@ -59,6 +100,11 @@ def cache_headers(response):
     return response
 
 
+def _answer(shape: BaseModel) -> Response:
+    # jsonify sorts keys, so the bytes do not depend on the order fields are declared in.
+    return jsonify(shape.model_dump(mode="json"))
+
+
 def _gate(show: str, h: str) -> horizon.Gate:
     # Never the upcoming-titles opt-in: the API has no cookies, so no opt-in.
     return horizon.open_gate(get_session(), show, h, show_upcoming_titles=False)
@@ -68,129 +114,124 @@ def _url(gate: horizon.Gate, endpoint: str, **values: str) -> str:
     return url_for(endpoint, show=gate.show.slug, h=gate.h, **values)
 
 
-# --- the gate's dataclasses as JSON ---------------------------------------------------------
+# --- the gate's dataclasses as answer shapes ---------------------------------------------------
 
 
-def show_json(show: horizon.ShowInfo) -> Json:
+def show_shape(show: horizon.ShowInfo) -> Show:
     """A show's h = 0 facts."""
-    return {
-        "slug": show.slug,
-        "title": show.title,
-        "network": show.network,
-        "premise": show.premise,
-        "episode_count": show.episode_count,
-        "url": url_for("api.show", show=show.slug),
-        "start": url_for("api.home", show=show.slug, h=0),
-    }
+    return Show(
+        slug=show.slug, title=show.title, network=show.network, premise=show.premise,
+        episode_count=show.episode_count, url=url_for("api.show", show=show.slug),
+        start=url_for("api.home", show=show.slug, h=0),
+    )
 
 
-def _envelope(gate: horizon.Gate, **data: Any) -> Json:
-    return {"show": {"slug": gate.show.slug, "title": gate.show.title,
-                     "episode_count": gate.show.episode_count},
-            "h": gate.h, **data}
+def _at(gate: horizon.Gate) -> dict[str, Any]:
+    """The fields every answer at a horizon starts with (api_shapes.At)."""
+    return {"show": ShowBrief(slug=gate.show.slug, title=gate.show.title,
+                              episode_count=gate.show.episode_count),
+            "h": gate.h}
 
 
-def episode_json(gate: horizon.Gate, card: horizon.EpisodeCard) -> Json:
+def watched_episode(gate: horizon.Gate, card: horizon.EpisodeCard) -> WatchedEpisode:
+    # `watched` is the card's own flag, so an unwatched card here fails loudly (the shape
+    # accepts only True) instead of being labelled watched.
+    return WatchedEpisode(
+        position=card.position, code=card.code, slug=card.slug, watched=card.watched,
+        title=card.title, display_title=card.display_title, release_date=card.release_date,
+        runtime_minutes=card.runtime_minutes, writer=card.writer, director=card.director,
+        url=_url(gate, "api.recap", episode=card.slug),
+    )
+
+
+def episode_shape(gate: horizon.Gate,
+                  card: horizon.EpisodeCard) -> WatchedEpisode | UnwatchedEpisode:
     """A watched episode in full; an unwatched one as its position and code only."""
     if not card.watched:
-        return {"position": card.position, "code": card.code, "watched": False}
-    return {
-        "position": card.position,
-        "code": card.code,
-        "slug": card.slug,
-        "watched": True,
-        "title": card.title,
-        "display_title": card.display_title,
-        "release_date": card.release_date.isoformat() if card.release_date else None,
-        "runtime_minutes": card.runtime_minutes,
-        "writer": card.writer,
-        "director": card.director,
-        "url": _url(gate, "api.recap", episode=card.slug),
-    }
+        return UnwatchedEpisode(position=card.position, code=card.code, watched=False)
+    return watched_episode(gate, card)
 
 
-def episode_ref(card: horizon.EpisodeCard | None) -> Json | None:
+def episode_ref(card: horizon.EpisodeCard) -> EpisodeRef:
+    return EpisodeRef(position=card.position, code=card.code)
+
+
+def since(card: horizon.EpisodeCard | None) -> EpisodeRef | None:
     """The episode a stamped row dates from; None for a row known from the premise."""
-    if card is None:
-        return None
-    return {"position": card.position, "code": card.code}
+    return None if card is None else episode_ref(card)
 
 
-def character_ref(gate: horizon.Gate, ref: horizon.CharacterRef) -> Json:
-    return {"slug": ref.slug, "name": ref.name,
-            "url": _url(gate, "api.character", character=ref.slug)}
+def character_ref(gate: horizon.Gate, ref: horizon.CharacterRef) -> CharacterRef:
+    return CharacterRef(slug=ref.slug, name=ref.name,
+                        url=_url(gate, "api.character", character=ref.slug))
 
 
-def storyline_ref(gate: horizon.Gate, ref: horizon.StorylineRef) -> Json:
-    return {"slug": ref.slug, "title": ref.title,
-            "url": _url(gate, "api.storyline", storyline=ref.slug)}
+def storyline_ref(gate: horizon.Gate, ref: horizon.StorylineRef) -> StorylineRef:
+    return StorylineRef(slug=ref.slug, title=ref.title,
+                        url=_url(gate, "api.storyline", storyline=ref.slug))
 
 
-def status_json(view: horizon.StatusView | None) -> Json | None:
-    if view is None:
-        return None
-    return {"status": view.status, "note": view.note, "episode": episode_ref(view.episode)}
+def status_shape(view: horizon.StatusView) -> Status:
+    return Status(status=view.status, note=view.note, episode=since(view.episode))
 
 
-def point_json(gate: horizon.Gate, point: horizon.PlotPointView) -> Json:
-    return {"text": point.text, "level": point.level, "twist": point.is_twist,
-            "characters": [character_ref(gate, c) for c in point.characters]}
+def current_status(view: horizon.StatusView | None) -> Status | None:
+    return None if view is None else status_shape(view)
 
 
-def points_by_episode(gate: horizon.Gate, groups) -> list[Json]:
-    return [{"episode": episode_ref(card), "points": [point_json(gate, p) for p in points]}
+def point_shape(gate: horizon.Gate, point: horizon.PlotPointView) -> PlotPoint:
+    return PlotPoint(text=point.text, level=point.level, twist=point.is_twist,
+                     characters=[character_ref(gate, c) for c in point.characters])
+
+
+def points_by_episode(gate: horizon.Gate, groups) -> list[EpisodePoints]:
+    return [EpisodePoints(episode=episode_ref(card),
+                          points=[point_shape(gate, p) for p in points])
             for card, points in groups]
 
 
-def question_json(gate: horizon.Gate, q: horizon.QuestionView) -> Json:
-    return {
-        "slug": q.slug,
-        "text": q.text,
-        "raised": episode_ref(q.raised),
-        "answer": q.answer,
-        "answered": episode_ref(q.answered),
-        "url": _url(gate, "api.question", question=q.slug),
-    }
+def question_shape(gate: horizon.Gate, q: horizon.QuestionView) -> Question:
+    return Question(
+        slug=q.slug, text=q.text, raised=since(q.raised), answer=q.answer,
+        answered=since(q.answered), url=_url(gate, "api.question", question=q.slug),
+    )
 
 
-def news_json(gate: horizon.Gate, news: horizon.EpisodeNews) -> Json:
-    return {
-        "characters_introduced": [character_ref(gate, c) for c in news.characters_introduced],
-        "status_changes": [
-            {"kind": change.url_kind, "slug": change.slug, "name": change.subject,
-             "change": status_json(change.change),
-             "url": _url(gate, f"api.{change.url_kind}", **{change.url_kind: change.slug})}
+def news_shape(gate: horizon.Gate, news: horizon.EpisodeNews) -> News:
+    return News(
+        characters_introduced=[character_ref(gate, c) for c in news.characters_introduced],
+        status_changes=[
+            StatusChange(kind=change.url_kind, slug=change.slug, name=change.subject,
+                         change=status_shape(change.change),
+                         url=_url(gate, f"api.{change.url_kind}",
+                                  **{change.url_kind: change.slug}))
             for change in news.status_changes
         ],
-        "questions_raised": [question_json(gate, q) for q in news.questions_raised],
-        "questions_answered": [question_json(gate, q) for q in news.questions_answered],
-    }
+        questions_raised=[question_shape(gate, q) for q in news.questions_raised],
+        questions_answered=[question_shape(gate, q) for q in news.questions_answered],
+    )
 
 
-def storyline_json(gate: horizon.Gate, s: horizon.StorylineView, *, points: bool,
-                   history: bool = False) -> Json:
-    data = {"slug": s.slug, "title": s.title, "summary": s.summary,
-            "status": status_json(s.status),
+def _storyline_fields(gate: horizon.Gate, s: horizon.StorylineView) -> dict[str, Any]:
+    """The fields of StorylineSummary, which the longer storyline shapes extend."""
+    return {"slug": s.slug, "title": s.title, "summary": s.summary,
+            "status": current_status(s.status),
             "url": _url(gate, "api.storyline", storyline=s.slug)}
-    if history:
-        data["history"] = [status_json(row) for row in s.history]
-    if points:
-        data["episodes"] = points_by_episode(gate, s.points)
-    return data
 
 
-def character_json(gate: horizon.Gate, c: horizon.CharacterSummary) -> Json:
+def _character_fields(gate: horizon.Gate, c: horizon.CharacterSummary) -> dict[str, Any]:
+    """The fields of CharacterSummary, which CharacterDetail extends."""
     return {"slug": c.slug, "name": c.name, "role": c.role, "actor": c.actor,
-            "status": status_json(c.status), "aliases": list(c.aliases),
+            "status": current_status(c.status), "aliases": list(c.aliases),
             "url": _url(gate, "api.character", character=c.slug)}
 
 
-def hit_json(hit: horizon.SearchHit) -> Json:
+def hit_shape(hit: horizon.SearchHit) -> SearchHit:
     """A search hit links to the API resource and to the HTML page it came from."""
     args = dict(hit.args)
     api_endpoint = "api." + hit.endpoint.removeprefix("guide.")
-    return {"kind": hit.kind, "title": hit.title, "snippet": hit.snippet,
-            "url": url_for(api_endpoint, **args), "page": url_for(hit.endpoint, **args)}
+    return SearchHit(kind=hit.kind, title=hit.title, snippet=hit.snippet,
+                     url=url_for(api_endpoint, **args), page=url_for(hit.endpoint, **args))
 
 
 # --- endpoints (named as in guide.py) ------------------------------------------------------
@@ -205,139 +246,149 @@ def openapi():
 
 @bp.get("/shows")
 def index():
-    return jsonify({"shows": [show_json(s) for s in horizon.list_shows(get_session())]})
+    return _answer(ShowList(shows=[show_shape(s) for s in horizon.list_shows(get_session())]))
 
 
-@bp.get("/shows/<show>")
+@bp.get("/shows/<slug:show>")
 def show(show: str):
-    return jsonify(show_json(horizon.find_show(get_session(), show)))
+    return _answer(show_shape(horizon.find_show(get_session(), show)))
 
 
-@bp.get("/shows/<show>/at/<h>")
+@bp.get("/shows/<slug:show>/at/<h>")
 def home(show: str, h: str):
     gate = _gate(show, h)
     current = gate.current_episode()
-    return jsonify(_envelope(
-        gate,
+    return _answer(Home(
+        **_at(gate),
         premise=gate.show.premise,
-        current_episode=episode_json(gate, current) if current else None,
-        news=news_json(gate, gate.episode_news(current.position)) if current else None,
-        horizons=[{"h": stop.value, "label": stop.label} for stop in gate.slider_stops()],
-        links={name: _url(gate, f"api.{name}") for name in
-               ("episodes", "story", "story_full", "storylines", "characters", "questions",
-                "next_season", "timeline", "search")},
+        current_episode=watched_episode(gate, current) if current else None,
+        news=news_shape(gate, gate.episode_news(current.position)) if current else None,
+        horizons=[SliderStop(h=stop.value, label=stop.label) for stop in gate.slider_stops()],
+        links=Links(**{name: _url(gate, f"api.{name}") for name in Links.model_fields}),
     ))
 
 
-@bp.get("/shows/<show>/at/<h>/episodes")
+@bp.get("/shows/<slug:show>/at/<h>/episodes")
 def episodes(show: str, h: str):
     gate = _gate(show, h)
-    return jsonify(_envelope(gate, episodes=[episode_json(gate, e) for e in gate.episodes()]))
+    return _answer(EpisodeList(**_at(gate),
+                               episodes=[episode_shape(gate, e) for e in gate.episodes()]))
 
 
-@bp.get("/shows/<show>/at/<h>/episodes/<episode>")
+@bp.get("/shows/<slug:show>/at/<h>/episodes/<episode_code:episode>")
 def recap(show: str, h: str, episode: str):
     gate = _gate(show, h)
     recap = gate.recap(episode)
     following = recap.next if recap.next and recap.next.watched else None
-    return jsonify(_envelope(
-        gate,
-        episode=episode_json(gate, recap.episode),
-        storylines=[{"storyline": storyline_ref(gate, section.storyline),
-                     "points": [point_json(gate, p) for p in section.points]}
+    return _answer(Recap(
+        **_at(gate),
+        episode=watched_episode(gate, recap.episode),
+        storylines=[RecapSection(storyline=storyline_ref(gate, section.storyline),
+                                 points=[point_shape(gate, p) for p in section.points])
                     for section in recap.sections],
-        news=news_json(gate, gate.episode_news(recap.episode.position)),
-        previous=episode_json(gate, recap.previous) if recap.previous else None,
-        next=episode_json(gate, following) if following else None,
+        news=news_shape(gate, gate.episode_news(recap.episode.position)),
+        previous=watched_episode(gate, recap.previous) if recap.previous else None,
+        next=watched_episode(gate, following) if following else None,
     ))
 
 
-@bp.get("/shows/<show>/at/<h>/story")
+def _story(gate: horizon.Gate, view: Literal["condensed", "full"],
+           storylines: Iterable[horizon.StorylineView]) -> Story:
+    return Story(**_at(gate), view=view, storylines=[
+        StorylineStory(**_storyline_fields(gate, s), episodes=points_by_episode(gate, s.points))
+        for s in storylines])
+
+
+@bp.get("/shows/<slug:show>/at/<h>/story")
 def story(show: str, h: str):
     gate = _gate(show, h)
-    return jsonify(_envelope(gate, view="condensed", storylines=[
-        storyline_json(gate, s, points=True) for s in gate.storylines(CONDENSED_LEVELS)]))
+    return _answer(_story(gate, "condensed", gate.storylines(CONDENSED_LEVELS)))
 
 
-@bp.get("/shows/<show>/at/<h>/story/full")
+@bp.get("/shows/<slug:show>/at/<h>/story/full")
 def story_full(show: str, h: str):
     gate = _gate(show, h)
-    return jsonify(_envelope(gate, view="full", storylines=[
-        storyline_json(gate, s, points=True) for s in gate.storylines()]))
+    return _answer(_story(gate, "full", gate.storylines()))
 
 
-@bp.get("/shows/<show>/at/<h>/storylines")
+@bp.get("/shows/<slug:show>/at/<h>/storylines")
 def storylines(show: str, h: str):
     gate = _gate(show, h)
-    return jsonify(_envelope(gate, storylines=[
-        storyline_json(gate, s, points=False) for s in gate.storylines()]))
+    return _answer(StorylineList(**_at(gate), storylines=[
+        StorylineSummary(**_storyline_fields(gate, s)) for s in gate.storylines()]))
 
 
-@bp.get("/shows/<show>/at/<h>/storylines/<storyline>")
+@bp.get("/shows/<slug:show>/at/<h>/storylines/<slug:storyline>")
 def storyline(show: str, h: str, storyline: str):
     gate = _gate(show, h)
     view = gate.storyline(storyline)
-    return jsonify(_envelope(gate, storyline=storyline_json(gate, view, points=True,
-                                                            history=True)))
+    return _answer(Storyline(**_at(gate), storyline=StorylineDetail(
+        **_storyline_fields(gate, view),
+        history=[status_shape(row) for row in view.history],
+        episodes=points_by_episode(gate, view.points),
+    )))
 
 
-@bp.get("/shows/<show>/at/<h>/characters")
+@bp.get("/shows/<slug:show>/at/<h>/characters")
 def characters(show: str, h: str):
     gate = _gate(show, h)
-    return jsonify(_envelope(gate, characters=[character_json(gate, c)
-                                               for c in gate.characters()]))
+    return _answer(CharacterList(**_at(gate), characters=[
+        CharacterSummary(**_character_fields(gate, c)) for c in gate.characters()]))
 
 
-@bp.get("/shows/<show>/at/<h>/characters/<character>")
+@bp.get("/shows/<slug:show>/at/<h>/characters/<slug:character>")
 def character(show: str, h: str, character: str):
     gate = _gate(show, h)
     detail = gate.character(character)
-    return jsonify(_envelope(gate, character={
-        **character_json(gate, detail.summary),
-        "introduced": episode_ref(detail.introduced),
-        "bios": [{"text": b.text, "episode": episode_ref(b.episode)} for b in detail.bios],
-        "history": [status_json(row) for row in detail.history],
-        "appearances": [episode_ref(card) for card in detail.appearances],
-    }))
+    return _answer(Character(**_at(gate), character=CharacterDetail(
+        **_character_fields(gate, detail.summary),
+        introduced=since(detail.introduced),
+        bios=[Bio(text=b.text, episode=since(b.episode)) for b in detail.bios],
+        history=[status_shape(row) for row in detail.history],
+        appearances=[episode_ref(card) for card in detail.appearances],
+    )))
 
 
-@bp.get("/shows/<show>/at/<h>/questions")
+@bp.get("/shows/<slug:show>/at/<h>/questions")
 def questions(show: str, h: str):
     gate = _gate(show, h)
     board = gate.questions()
-    return jsonify(_envelope(gate, open=[question_json(gate, q) for q in board.open],
-                             answered=[question_json(gate, q) for q in board.answered]))
+    return _answer(QuestionBoard(**_at(gate),
+                                 open=[question_shape(gate, q) for q in board.open],
+                                 answered=[question_shape(gate, q) for q in board.answered]))
 
 
-@bp.get("/shows/<show>/at/<h>/questions/<question>")
+@bp.get("/shows/<slug:show>/at/<h>/questions/<slug:question>")
 def question(show: str, h: str, question: str):
     gate = _gate(show, h)
-    return jsonify(_envelope(gate, question=question_json(gate, gate.question(question))))
+    return _answer(QuestionAnswer(**_at(gate),
+                                  question=question_shape(gate, gate.question(question))))
 
 
-@bp.get("/shows/<show>/at/<h>/next-season")
+@bp.get("/shows/<slug:show>/at/<h>/next-season")
 def next_season(show: str, h: str):
     """Before the finale horizon: `finished: false` and nothing else (no count, no list)."""
     gate = _gate(show, h)
     found = gate.next_season_questions()
-    return jsonify(_envelope(
-        gate, finished=found is not None,
-        questions=None if found is None else [question_json(gate, q) for q in found],
+    return _answer(NextSeason(
+        **_at(gate), finished=found is not None,
+        questions=None if found is None else [question_shape(gate, q) for q in found],
     ))
 
 
-@bp.get("/shows/<show>/at/<h>/timeline")
+@bp.get("/shows/<slug:show>/at/<h>/timeline")
 def timeline(show: str, h: str):
     gate = _gate(show, h)
-    return jsonify(_envelope(
-        gate,
+    return _answer(Timeline(
+        **_at(gate),
         episodes=[episode_ref(card) for card in gate.episodes()[: gate.h]],
-        storylines=[{"storyline": storyline_ref(gate, row.storyline), "counts": list(row.counts)}
+        storylines=[TimelineRow(storyline=storyline_ref(gate, row.storyline),
+                                counts=list(row.counts))
                     for row in gate.timeline()],
     ))
 
 
-@bp.get("/shows/<show>/at/<h>/search")
+@bp.get("/shows/<slug:show>/at/<h>/search")
 def search(show: str, h: str):
     gate = _gate(show, h)
     raw = request.args.get("q", "")
@@ -346,5 +397,6 @@ def search(show: str, h: str):
                           f"Searches are limited to {MAX_QUERY_LENGTH} characters.")
     query = raw.strip()
     results = gate.search(query) if query else horizon.SearchResults(query, (), ())
-    return jsonify(_envelope(gate, query=query, hits=[hit_json(hit) for hit in results.hits],
-                             suggestions=list(results.suggestions)))
+    return _answer(SearchResults(**_at(gate), query=query,
+                                 hits=[hit_shape(hit) for hit in results.hits],
+                                 suggestions=list(results.suggestions)))

@@ -126,7 +126,7 @@ def index():
     return render_template("guide/index.html", shows=horizon.list_shows(get_session()))
 
 
-@bp.get("/<show>/")
+@bp.get("/<slug:show>/")
 def show_home(show: str):
     """Send the reader to their saved horizon, or to h = 0 when there is none."""
     info = horizon.find_show(get_session(), show)
@@ -135,7 +135,7 @@ def show_home(show: str):
     return redirect(url_for("guide.home", show=info.slug, h=saved.h or 0, **params))
 
 
-@bp.get("/<show>/at/<h>/")
+@bp.get("/<slug:show>/at/<h>/")
 def home(show: str, h: str):
     gate = _gate(show, h)
     current = gate.current_episode()
@@ -151,13 +151,13 @@ def home(show: str, h: str):
     )
 
 
-@bp.get("/<show>/at/<h>/episodes")
+@bp.get("/<slug:show>/at/<h>/episodes")
 def episodes(show: str, h: str):
     gate = _gate(show, h)
     return _page("guide/episodes.html", gate, episodes=gate.episodes())
 
 
-@bp.get("/<show>/at/<h>/episodes/<episode>")
+@bp.get("/<slug:show>/at/<h>/episodes/<episode_code:episode>")
 def recap(show: str, h: str, episode: str):
     gate = _gate(show, h)
     recap = gate.recap(episode)
@@ -165,63 +165,63 @@ def recap(show: str, h: str, episode: str):
                  news=gate.episode_news(recap.episode.position))
 
 
-@bp.get("/<show>/at/<h>/story")
+@bp.get("/<slug:show>/at/<h>/story")
 def story(show: str, h: str):
     gate = _gate(show, h)
     return _page("guide/story.html", gate, storylines=gate.storylines(CONDENSED_LEVELS),
                  full=False)
 
 
-@bp.get("/<show>/at/<h>/story/full")
+@bp.get("/<slug:show>/at/<h>/story/full")
 def story_full(show: str, h: str):
     gate = _gate(show, h)
     return _page("guide/story.html", gate, storylines=gate.storylines(), full=True)
 
 
-@bp.get("/<show>/at/<h>/storylines/<storyline>")
+@bp.get("/<slug:show>/at/<h>/storylines/<slug:storyline>")
 def storyline(show: str, h: str, storyline: str):
     gate = _gate(show, h)
     return _page("guide/storyline.html", gate, storyline=gate.storyline(storyline))
 
 
-@bp.get("/<show>/at/<h>/characters")
+@bp.get("/<slug:show>/at/<h>/characters")
 def characters(show: str, h: str):
     gate = _gate(show, h)
     return _page("guide/characters.html", gate, characters=gate.characters())
 
 
-@bp.get("/<show>/at/<h>/characters/<character>")
+@bp.get("/<slug:show>/at/<h>/characters/<slug:character>")
 def character(show: str, h: str, character: str):
     gate = _gate(show, h)
     return _page("guide/character.html", gate, character=gate.character(character))
 
 
-@bp.get("/<show>/at/<h>/questions")
+@bp.get("/<slug:show>/at/<h>/questions")
 def questions(show: str, h: str):
     gate = _gate(show, h)
     return _page("guide/questions.html", gate, board=gate.questions())
 
 
-@bp.get("/<show>/at/<h>/questions/<question>")
+@bp.get("/<slug:show>/at/<h>/questions/<slug:question>")
 def question(show: str, h: str, question: str):
     gate = _gate(show, h)
     return _page("guide/question.html", gate, question=gate.question(question))
 
 
-@bp.get("/<show>/at/<h>/next-season")
+@bp.get("/<slug:show>/at/<h>/next-season")
 def next_season(show: str, h: str):
     gate = _gate(show, h)
     return _page("guide/next_season.html", gate, questions=gate.next_season_questions())
 
 
-@bp.get("/<show>/at/<h>/timeline")
+@bp.get("/<slug:show>/at/<h>/timeline")
 def timeline(show: str, h: str):
     gate = _gate(show, h)
     return _page("guide/timeline.html", gate, rows=gate.timeline(),
                  episodes=gate.episodes()[: gate.h])
 
 
-@bp.get("/<show>/at/<h>/search")
+@bp.get("/<slug:show>/at/<h>/search")
 def search(show: str, h: str):
     gate = _gate(show, h)
     query = request.args.get("q", "").strip()
@@ -232,7 +232,7 @@ def search(show: str, h: str):
     return _page("guide/search.html", gate, results=results, query=query, error=None)
 
 
-@bp.post("/<show>/progress")
+@bp.post("/<slug:show>/progress")
 def set_progress(show: str):
     """The slider's form: validate, save the cookie, redirect (POST/redirect/GET)."""
     info = horizon.find_show(get_session(), show)
@@ -249,7 +249,7 @@ def set_progress(show: str):
     return response
 
 
-@bp.post("/<show>/preferences")
+@bp.post("/<slug:show>/preferences")
 def set_preferences(show: str):
     """Save the "show upcoming episode titles" opt-in and go back to the reader's home."""
     info = horizon.find_show(get_session(), show)
