@@ -22,7 +22,7 @@ def test_every_viewer_route_names_things_through_the_converters(app):
     so a new route cannot forget one."""
     checked, wrong = 0, []
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith(("guide.", "api.")):
+        if not rule.endpoint.startswith(("guide.", "api.", "editor.")):
             continue
         for name, converter in rule._converters.items():
             expected = (SlugConverter if name in SLUG_ARGUMENTS

@@ -15,6 +15,7 @@ from ballard.editor.changes import ChangeBlocked, StaleChange, restore, version_
 from ballard.editor.entities import KINDS, ChangeRefused
 from ballard.editor.forms import RestoreForm
 from ballard.models import Revision, Show
+from ballard.story.fields import has_control_characters
 from ballard.views.auth import current_editor
 from ballard.views.editor import bp
 from ballard.views.editor.controller import flash_saved, problem_page, refusal, show_value
@@ -71,7 +72,7 @@ def _change(row: Show, r: Revision, current: dict | None) -> Change:
     )
 
 
-@bp.get("/<show>/history")
+@bp.get("/<slug:show>/history")
 def history(show: str):
     row = show_or_404(show)
     kind = request.args.get("kind") or None
@@ -79,7 +80,7 @@ def history(show: str):
     page = request.args.get("page", "1")
     if kind is not None and kind not in KINDS:
         abort(400, description=f"There is no kind {kind[:40]!r}; use one of {', '.join(KINDS)}.")
-    if key is not None and (len(key) > 120 or "\x00" in key):
+    if key is not None and (len(key) > 120 or has_control_characters(key)):
         abort(400, description="That is not an entity key.")
     if not re.fullmatch(r"[1-9][0-9]{0,5}", page):
         abort(400, description="The page must be a whole number from 1.")
@@ -94,7 +95,7 @@ def history(show: str):
     )
 
 
-@bp.post("/<show>/history/restore")
+@bp.post("/<slug:show>/history/restore")
 def restore_revision(show: str):
     row = show_or_404(show)
     form = RestoreForm()

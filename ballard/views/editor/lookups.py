@@ -14,19 +14,12 @@ from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue, EpisodeSlot
 from ballard.editor.entities import KINDS
 from ballard.models import Character, PlotPoint, Question, Show, Storyline
-from ballard.story.fields import has_control_characters
-
-
-def url_key(value: str) -> str:
-    """A slug or key from the URL, fit to compare in SQL: PostgreSQL refuses a NUL byte
-    (an error, not "no row"), and no stored key can hold one."""
-    if has_control_characters(value):
-        abort(404)
-    return value
 
 
 def show_or_404(slug: str) -> Show:
-    show = get_session().scalar(select(Show).where(Show.slug == url_key(slug)))
+    """The show a URL names (its `slug` converter has already refused anything that is
+    not a slug, such as a NUL byte PostgreSQL would refuse to compare)."""
+    show = get_session().scalar(select(Show).where(Show.slug == slug))
     if show is None:
         abort(404)
     return show

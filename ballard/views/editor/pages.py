@@ -25,7 +25,6 @@ from ballard.views.editor.lookups import (
     show_or_404,
     slot_or_404,
     slugs,
-    url_key,
 )
 from ballard.views.editor.previews import Preview, at, episode_previews, point_previews
 from ballard.views.editor.registry import EDITABLE, SLUGGED, Editable
@@ -42,7 +41,7 @@ def index():
     return render_template("editor/index.html", shows=shows)
 
 
-@bp.get("/<show>/")
+@bp.get("/<slug:show>/")
 def overview(show: str):
     row = show_or_404(show)
     session = get_session()
@@ -69,7 +68,7 @@ def _episode_form(catalogue: Catalogue, code: str, **kwargs) -> EntityForm:
     return EDITABLE[EntityKind.EPISODE].form(catalogue, fixed={"number": number}, **kwargs)
 
 
-@bp.route("/<show>/episodes/new", methods=["GET", "POST"])
+@bp.route("/<slug:show>/episodes/new", methods=["GET", "POST"])
 def new_episode(show: str):
     row = show_or_404(show)
     session = get_session()
@@ -82,7 +81,7 @@ def new_episode(show: str):
         {"heading": f"New episode {code.upper()}", "points": [], "previews": []}, creating=True))
 
 
-@bp.route("/<show>/episodes/<episode>", methods=["GET", "POST"])
+@bp.route("/<slug:show>/episodes/<episode_code:episode>", methods=["GET", "POST"])
 def episode(show: str, episode: str):
     row = show_or_404(show)
     session = get_session()
@@ -98,7 +97,7 @@ def episode(show: str, episode: str):
          "previews": episode_previews(row, slot)}))
 
 
-@bp.post("/<show>/episodes/<episode>/delete")
+@bp.post("/<slug:show>/episodes/<episode_code:episode>/delete")
 def delete_episode(show: str, episode: str):
     row = show_or_404(show)
     slot = slot_or_404(Catalogue(get_session(), row), episode)
@@ -115,7 +114,7 @@ def _point_form(catalogue: Catalogue, row: Show, slot: EpisodeSlot, **kwargs) ->
         catalogue, choices=ref_choices(row), floors={"revealed_in": slot.position}, **kwargs)
 
 
-@bp.route("/<show>/episodes/<episode>/plot-points/new", methods=["GET", "POST"])
+@bp.route("/<slug:show>/episodes/<episode_code:episode>/plot-points/new", methods=["GET", "POST"])
 def new_plot_point(show: str, episode: str):
     row = show_or_404(show)
     session = get_session()
@@ -131,7 +130,7 @@ def new_plot_point(show: str, episode: str):
         creating=True))
 
 
-@bp.route("/<show>/episodes/<episode>/plot-points/edit", methods=["GET", "POST"])
+@bp.route("/<slug:show>/episodes/<episode_code:episode>/plot-points/edit", methods=["GET", "POST"])
 def plot_point(show: str, episode: str):
     row = show_or_404(show)
     session = get_session()
@@ -151,7 +150,7 @@ def plot_point(show: str, episode: str):
          "previews": point_previews(row, slot, current["revealed_in"])}))
 
 
-@bp.post("/<show>/episodes/<episode>/plot-points/delete")
+@bp.post("/<slug:show>/episodes/<episode_code:episode>/plot-points/delete")
 def delete_plot_point(show: str, episode: str):
     row = show_or_404(show)
     slot = slot_or_404(Catalogue(get_session(), row), episode)
@@ -181,7 +180,7 @@ def _new_slugged(editable: Editable, show: str):
 def _edit_slugged(editable: Editable, show: str, slug: str):
     row = show_or_404(show)
     session = get_session()
-    current = editable.kind.snapshot(session, row, url_key(slug))
+    current = editable.kind.snapshot(session, row, slug)
     if current is None:
         abort(404)
     form = editable.form(Catalogue(session, row), fixed={"slug": slug},
@@ -195,51 +194,51 @@ def _edit_slugged(editable: Editable, show: str, slug: str):
 
 def _delete_slugged(editable: Editable, show: str, slug: str):
     row = show_or_404(show)
-    exists_or_404(row, editable.kind.name, url_key(slug))
+    exists_or_404(row, editable.kind.name, slug)
     return delete(row, editable.kind.name, slug, url_for("editor.overview", show=row.slug),
                   url_for(editable.endpoint, show=row.slug, **{editable.arg: slug}))
 
 
-@bp.route("/<show>/storylines/new", methods=["GET", "POST"])
+@bp.route("/<slug:show>/storylines/new", methods=["GET", "POST"])
 def new_storyline(show: str):
     return _new_slugged(SLUGGED[EntityKind.STORYLINE], show)
 
 
-@bp.route("/<show>/storylines/<storyline>", methods=["GET", "POST"])
+@bp.route("/<slug:show>/storylines/<slug:storyline>", methods=["GET", "POST"])
 def storyline(show: str, storyline: str):
     return _edit_slugged(SLUGGED[EntityKind.STORYLINE], show, storyline)
 
 
-@bp.post("/<show>/storylines/<storyline>/delete")
+@bp.post("/<slug:show>/storylines/<slug:storyline>/delete")
 def delete_storyline(show: str, storyline: str):
     return _delete_slugged(SLUGGED[EntityKind.STORYLINE], show, storyline)
 
 
-@bp.route("/<show>/characters/new", methods=["GET", "POST"])
+@bp.route("/<slug:show>/characters/new", methods=["GET", "POST"])
 def new_character(show: str):
     return _new_slugged(SLUGGED[EntityKind.CHARACTER], show)
 
 
-@bp.route("/<show>/characters/<character>", methods=["GET", "POST"])
+@bp.route("/<slug:show>/characters/<slug:character>", methods=["GET", "POST"])
 def character(show: str, character: str):
     return _edit_slugged(SLUGGED[EntityKind.CHARACTER], show, character)
 
 
-@bp.post("/<show>/characters/<character>/delete")
+@bp.post("/<slug:show>/characters/<slug:character>/delete")
 def delete_character(show: str, character: str):
     return _delete_slugged(SLUGGED[EntityKind.CHARACTER], show, character)
 
 
-@bp.route("/<show>/questions/new", methods=["GET", "POST"])
+@bp.route("/<slug:show>/questions/new", methods=["GET", "POST"])
 def new_question(show: str):
     return _new_slugged(SLUGGED[EntityKind.QUESTION], show)
 
 
-@bp.route("/<show>/questions/<question>", methods=["GET", "POST"])
+@bp.route("/<slug:show>/questions/<slug:question>", methods=["GET", "POST"])
 def question(show: str, question: str):
     return _edit_slugged(SLUGGED[EntityKind.QUESTION], show, question)
 
 
-@bp.post("/<show>/questions/<question>/delete")
+@bp.post("/<slug:show>/questions/<slug:question>/delete")
 def delete_question(show: str, question: str):
     return _delete_slugged(SLUGGED[EntityKind.QUESTION], show, question)
