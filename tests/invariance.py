@@ -1,10 +1,11 @@
 """Machinery for the future-invariance property (DESIGN.md §2).
 
 For every route and every horizon h, the response rendered from the full database must
-equal, byte for byte, the response rendered from a database whose rows stamped after h
-are deleted. Routes come from the app's URL map; each URL argument is filled in from the
-database by its name, so a new route is covered without editing the tests (and a new
-argument name fails loudly until it gets a provider here).
+equal, byte for byte, the response rendered from a database pruned to h (`prune_after`:
+rows stamped after h deleted, fields revealed after h blanked). Routes come from the
+app's URL map; each URL argument is filled in from the database by its name, so a new
+route is covered without editing the tests (and a new argument name fails loudly until
+it gets a provider here).
 
 Per-request values are handled in this one place: `INVARIANCE_CONFIG` turns off CSRF
 tokens (the only per-request value in page bodies), and `snapshot()` drops the two
@@ -20,24 +21,11 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import Column, select
 
 from ballard.content.pack import bump_version
-from ballard.db import get_session
-from ballard.models import (
-    Character,
-    CharacterAlias,
-    CharacterBio,
-    CharacterStatus,
-    Episode,
-    PlotPoint,
-    Question,
-    Season,
-    Show,
-    Storyline,
-    StorylineStatus,
-    plot_point_characters,
-)
+from ballard.db import Base, get_session, stamp_columns
+from ballard.models import Character, CharacterAlias, Episode, Question, Season, Show, Storyline
 
 INVARIANCE_CONFIG = {"WTF_CSRF_ENABLED": False}
 UNKNOWN = "zz-unknown-slug"
@@ -129,33 +117,44 @@ def urls_at(app: Flask, h: int, values: dict[str, list[str]],
                         yield rule.endpoint, method, f"{url}?{query}" if query else url
 
 
-def prune_after(app: Flask, h: int) -> None:
-    """Delete every row stamped after h (and blank an unwatched episode's stamped fields).
+# Story tables without a stamp: every fact in them is known at h = 0, so pruning never
+# touches them. tests/test_pruning.py fails for any other story table without a stamp
+# (but for link tables, whose rows go with either end).
+PREMISE_LEVEL: dict[type[Base], str] = {
+    Show: "the show's title, network and premise are what a viewer who has seen nothing reads",
+    Season: "a season's number and first position frame the episode codes (S1E7), which are "
+            "premise-level; nothing in a season row tells what happens in it",
+}
+# The key of a stamp's info that names the columns it reveals (see ballard/db.py).
+REVEALS_INFO = "reveals"
 
-    An episode's existence and code ("S1E7") are premise-level facts; its title, date and
-    credits are stamped at its own position.
+
+def stamped_columns() -> list[Column]:
+    """Every stamped column in the schema, the tables that others reference first."""
+    return [column for table in Base.metadata.sorted_tables for column in stamp_columns(table)]
+
+
+def prune_after(app: Flask, h: int) -> None:
+    """Take the database back to what a viewer at h has seen, by the stamps alone.
+
+    Stamped columns declare themselves (ballard/db.py), and this names no table: a plain
+    stamp after h deletes its row, and ON DELETE CASCADE removes the rows that hang off
+    it (statuses, bios, plot point and character links); a stamp that reveals columns
+    keeps its row and blanks them, and itself when it may be NULL (an unwatched episode
+    keeps its code, an open question its text).
     """
     with app.app_context():
         s = get_session()
-        late_points = select(PlotPoint.id).where(PlotPoint.revealed_in > h)
-        late_characters = select(Character.id).where(Character.introduced_in > h)
-        s.execute(plot_point_characters.delete().where(
-            plot_point_characters.c.plot_point_id.in_(late_points)
-            | plot_point_characters.c.character_id.in_(late_characters)))
-        s.execute(PlotPoint.__table__.delete().where(PlotPoint.revealed_in > h))
-        for model in (StorylineStatus, CharacterBio, CharacterStatus, CharacterAlias):
-            s.execute(model.__table__.delete().where(model.revealed_in > h))
-        for model in (CharacterBio, CharacterStatus, CharacterAlias):
-            s.execute(model.__table__.delete().where(model.character_id.in_(late_characters)))
-        s.execute(Character.__table__.delete().where(Character.introduced_in > h))
-        late_storylines = select(Storyline.id).where(Storyline.introduced_in > h)
-        s.execute(StorylineStatus.__table__.delete().where(
-            StorylineStatus.storyline_id.in_(late_storylines)))
-        s.execute(Storyline.__table__.delete().where(Storyline.introduced_in > h))
-        s.execute(Question.__table__.delete().where(Question.raised_in > h))
-        s.execute(update(Question).where(Question.answered_in > h)
-                  .values(answered_in=None, answer=None))
-        s.execute(update(Episode).where(Episode.position > h).values(
-            title=None, release_date=None, runtime_minutes=None, writer=None, director=None))
+        columns = stamped_columns()
+        # Deletions first, parents first, so that the cascade does its share of the work.
+        for column in columns:
+            if REVEALS_INFO not in column.info:
+                s.execute(column.table.delete().where(column > h))
+        for column in columns:
+            if REVEALS_INFO in column.info:
+                blank = dict.fromkeys(column.info[REVEALS_INFO])
+                if column.nullable:
+                    blank[column.name] = None
+                s.execute(column.table.update().where(column > h).values(blank))
         bump_version(s)  # a content change, so no page cached from the full data survives
         s.commit()

@@ -8,10 +8,14 @@ import ballard
 from ballard.models import STORY_MODELS
 
 PACKAGE = Path(ballard.__file__).parent
+# The gate: the modules of ballard/horizon/ that query story tables. Its other modules
+# (the import point, the values, search) read only through these, and are checked.
+GATE = {"horizon/core.py", "horizon/gate.py", "horizon/story.py", "horizon/characters.py",
+        "horizon/questions.py"}
 # Modules that may touch story models: the gate itself, the models, and the offline
 # content tools (pack loader/dumper, lint, CLI) that never answer a viewer.
 # A name ending in "/" allows a whole package.
-ALLOWED = {"horizon.py", "models.py", "cli.py", "content/pack.py", "content/lint.py",
+ALLOWED = {*GATE, "models.py", "cli.py", "content/pack.py", "content/lint.py",
            "content/schema.py", "content/load.py", "content/dump.py",
            # The story kinds: each fills and reads back its own rows (the write side).
            "story/",
@@ -46,11 +50,50 @@ def test_no_viewer_module_touches_story_models():
     assert offenders == {}, f"story models used outside the gate: {offenders}"
 
 
+def test_every_exemption_names_a_module():
+    """A renamed or deleted module must not leave its exemption behind for a newcomer."""
+    def exists(rel: str) -> bool:
+        return (PACKAGE / rel).is_dir() if rel.endswith("/") else (PACKAGE / rel).is_file()
+
+    assert sorted(rel for rel in ALLOWED if not exists(rel)) == []
+
+
+GATE_PARTS = {p.stem for p in (PACKAGE / "horizon").glob("*.py")} - {"__init__"}
+
+
+def _gate_submodule_imports(tree: ast.AST) -> set[str]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ballard.horizon."):
+            found.add(node.module)
+        if isinstance(node, ast.ImportFrom) and node.module == "ballard.horizon":
+            found |= {f"ballard.horizon.{a.name}" for a in node.names if a.name in GATE_PARTS}
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("ballard.horizon.")}
+    return found
+
+
+def test_the_gate_is_imported_from_its_package_only():
+    """Views, the API, the CLI and the tools import `ballard.horizon`, never its parts."""
+    offenders = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if not rel.startswith("horizon/"):
+            tree = ast.parse(path.read_text(), filename=rel)
+            if names := _gate_submodule_imports(tree):
+                offenders[rel] = sorted(names)
+    assert offenders == {}, f"import these from ballard.horizon instead: {offenders}"
+
+
 def test_the_check_would_catch_an_offender():
     tree = ast.parse("from ballard.models import PlotPoint\nselect(PlotPoint)")
     assert _story_imports(tree) == {"PlotPoint"}
     tree = ast.parse("import ballard.models as m\nm.Character")
     assert _story_imports(tree) == {"ballard.models", "Character"}
+    tree = ast.parse("from ballard.horizon.core import GateCore\nimport ballard.horizon.values")
+    assert _gate_submodule_imports(tree) == {"ballard.horizon.core", "ballard.horizon.values"}
+    tree = ast.parse("from ballard.horizon import Gate, story")
+    assert _gate_submodule_imports(tree) == {"ballard.horizon.story"}
 
 
 def test_templates_never_query():

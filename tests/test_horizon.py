@@ -1,7 +1,10 @@
 """The gate's boundary: a row stamped E_n is visible at h = n and invisible at h = n - 1."""
 
+import dataclasses
+
 import pytest
 
+from ballard import horizon
 from ballard.db import get_session
 from ballard.horizon import NotVisible, open_gate, parse_horizon
 
@@ -73,7 +76,8 @@ def test_unknown_show_is_not_visible(tiny):
         open_gate(get_session(), "nope", "1")
 
 
-@pytest.mark.parametrize("slug", ["s1e9", "S1E1", "s1e01", "s2e1", "e1", "s1e1x", "../s1e1"])
+@pytest.mark.parametrize("slug", ["s1e9", "S1E1", "s1e01", "s2e1", "e1", "s1e1x", "../s1e1",
+                                  "s0e1", "s1e0", "s1e1\x00", "s1e1\n"])
 def test_bad_episode_slugs_are_not_visible(tiny, slug):
     with tiny.app_context(), pytest.raises(NotVisible):
         open_gate(get_session(), "tiny", "4").recap(slug)
@@ -85,3 +89,12 @@ def test_recap_groups_by_storyline_in_order(tiny):
     assert [s.storyline.slug for s in recap.sections] == ["the-case", "the-family"]
     assert [c.name for c in recap.sections[0].points[0].characters] == ["Dana Reed", "Owen Marsh"]
     assert recap.previous.code == "S1E1" and recap.next.code == "S1E3"
+
+
+def test_the_package_is_the_one_import_point():
+    """Views import every gate name from `ballard.horizon`; the values stay frozen."""
+    missing = [name for name in horizon.__all__ if not hasattr(horizon, name)]
+    assert missing == []
+    values = [getattr(horizon, n) for n in horizon.__all__ if dataclasses.is_dataclass(getattr(horizon, n))]
+    assert len(values) == 21  # the 20 value classes and the Gate
+    assert [v.__name__ for v in values if v is not horizon.Gate and not v.__dataclass_params__.frozen] == []

@@ -1,0 +1,49 @@
+"""THE horizon gate: the only package that reads story tables on behalf of viewers.
+
+A viewer's horizon h is the position of the last episode they have watched (0 = nothing).
+Every query here filters on the row's stamp in SQL (`revealed_in <= h`, `introduced_in <= h`),
+so rows from later episodes are never even loaded, and returns plain frozen dataclasses,
+so templates cannot wander into relationships. Views call `open_gate()` and nothing else
+from the data layer, and import it from here only. tests/test_architecture.py keeps it that way.
+
+    values.py      the frozen dataclasses views get, and NotVisible
+    gate.py        open_gate, find_show, list_shows, parse_horizon; the Gate, composed of:
+    core.py          the show, h, episode cards, slider, recaps and plot points
+    story.py         storylines, their statuses, the timeline
+    characters.py    characters with their bios, statuses, aliases and appearances
+    questions.py     questions, and what one episode added
+    search.py        search over the above, querying nothing itself
+"""
+
+from ballard.horizon.gate import Gate, find_show, list_shows, open_gate, parse_horizon
+from ballard.horizon.values import (
+    BioView,
+    CharacterDetail,
+    CharacterRef,
+    CharacterSummary,
+    EpisodeCard,
+    EpisodeNews,
+    NotVisible,
+    PlotPointView,
+    QuestionBoard,
+    QuestionView,
+    Recap,
+    SearchHit,
+    SearchResults,
+    ShowInfo,
+    SliderStop,
+    StatusChange,
+    StatusView,
+    StorylineRef,
+    StorylineSection,
+    StorylineView,
+    TimelineRow,
+)
+
+__all__ = [
+    "BioView", "CharacterDetail", "CharacterRef", "CharacterSummary", "EpisodeCard",
+    "EpisodeNews", "Gate", "NotVisible", "PlotPointView", "QuestionBoard", "QuestionView",
+    "Recap", "SearchHit", "SearchResults", "ShowInfo", "SliderStop", "StatusChange",
+    "StatusView", "StorylineRef", "StorylineSection", "StorylineView", "TimelineRow",
+    "find_show", "list_shows", "open_gate", "parse_horizon",
+]

@@ -1,0 +1,163 @@
+"""What every part of the gate stands on: the show, the horizon h and the episode cards,
+and the plot points visible at h (recaps here; the story pages in story.py)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from ballard.horizon.values import (
+    CharacterRef,
+    EpisodeCard,
+    NotVisible,
+    PlotPointView,
+    Recap,
+    ShowInfo,
+    SliderStop,
+    StatusView,
+    StorylineRef,
+    StorylineSection,
+)
+from ballard.models import Character, Episode, PlotPoint, Season, Storyline, plot_point_characters
+from ballard.story.fields import parse_episode_code
+
+
+def lookup_key(slug: str) -> str:
+    """A slug from a URL, fit to compare in SQL. PostgreSQL refuses text with a NUL byte
+    (an error, not "no row"), and no stored slug can hold one: answer NotVisible first."""
+    if "\x00" in slug:
+        raise NotVisible(slug)
+    return slug
+
+
+@dataclass
+class GateCore:
+    session: Session
+    show: ShowInfo
+    h: int
+    show_upcoming_titles: bool = False
+    _episodes: list[EpisodeCard] | None = field(default=None, repr=False)
+
+    @property
+    def is_finale(self) -> bool:
+        return self.h == self.show.episode_count
+
+    # Episodes ------------------------------------------------------------------------
+
+    def episodes(self) -> list[EpisodeCard]:
+        """Every episode of the show, with unwatched ones reduced to their code."""
+        if self._episodes is None:
+            rows = self.session.execute(
+                select(Episode, Season.number)
+                .join(Season, Episode.season_id == Season.id)
+                .where(Episode.show_id == self.show.id)
+                .order_by(Episode.position)
+            ).all()
+            self._episodes = [self._card(e, season_number) for e, season_number in rows]
+        return self._episodes
+
+    def _card(self, e: Episode, season_number: int) -> EpisodeCard:
+        code = f"S{season_number}E{e.number}"
+        if e.position > self.h:
+            # The card for an unwatched episode is built from its position alone.
+            title = e.title if self.show_upcoming_titles else None
+            return EpisodeCard(e.position, code, watched=False, title=title)
+        return EpisodeCard(
+            e.position, code, watched=True, title=e.title, release_date=e.release_date,
+            runtime_minutes=e.runtime_minutes, writer=e.writer, director=e.director,
+        )
+
+    def _card_at(self, position: int) -> EpisodeCard | None:
+        """The card for a stamp <= h; None for stamp 0, which means "from the premise"."""
+        return self.episodes()[position - 1] if position else None
+
+    def _status(self, status: str, note: str | None, stamp: int) -> StatusView:
+        return StatusView(status, note, self._card_at(stamp))
+
+    def current_episode(self) -> EpisodeCard | None:
+        return self.episodes()[self.h - 1] if self.h else None
+
+    def watched_episode(self, slug: str) -> EpisodeCard:
+        """A watched episode by its code ("s1e3"); later or unknown ones are NotVisible."""
+        if parse_episode_code(slug) is None:
+            raise NotVisible(slug)
+        for card in self.episodes():
+            if card.watched and card.slug == slug:
+                return card
+        raise NotVisible(slug)
+
+    def slider_stops(self) -> list[SliderStop]:
+        stops = [SliderStop(0, "Not started yet")]
+        for card in self.episodes():
+            label = f"Watched through E{card.position}"
+            title = card.display_title if card.watched else card.title
+            if title:
+                label += f" · {title}"
+            stops.append(SliderStop(card.position, label))
+        return stops
+
+    # Recaps and plot points ----------------------------------------------------------
+
+    def recap(self, slug: str) -> Recap:
+        episode = self.watched_episode(slug)
+        rows = self._plot_points(
+            PlotPoint.episode_position == episode.position,
+            order=(Storyline.sort_order, PlotPoint.sort_order),
+        )
+        sections = tuple(
+            StorylineSection(storyline, tuple(point for _, _, point in group))
+            for storyline, group in groupby(rows, key=lambda row: row[0])
+        )
+        cards = self.episodes()
+        index = episode.position - 1
+        previous = cards[index - 1] if index > 0 else None
+        following = cards[index + 1] if index + 1 < len(cards) else None
+        return Recap(episode, sections, previous, following)
+
+    def _plot_points(
+        self, *conditions: ColumnElement[bool], order: tuple[InstrumentedAttribute[int], ...]
+    ) -> list[tuple[StorylineRef, int, PlotPointView]]:
+        """(storyline, episode position, point) for plot points visible at h.
+
+        Two queries, whatever the number of points: the points with their storyline,
+        then the characters tagged on them. Plain rows, not ORM objects: a long story
+        page builds hundreds of these.
+        """
+        rows = self.session.execute(
+            select(PlotPoint.id, PlotPoint.episode_position, PlotPoint.text,
+                   PlotPoint.spoiler_level, Storyline.slug, Storyline.title)
+            .join(Storyline, PlotPoint.storyline_id == Storyline.id)
+            .where(
+                PlotPoint.show_id == self.show.id,
+                PlotPoint.revealed_in <= self.h,
+                Storyline.introduced_in <= self.h,
+                *conditions,
+            )
+            .order_by(*order)
+        ).all()
+        tagged: dict[int, list[CharacterRef]] = defaultdict(list)
+        if rows:
+            links = self.session.execute(
+                select(plot_point_characters.c.plot_point_id, Character.slug, Character.name)
+                .join(Character, Character.id == plot_point_characters.c.character_id)
+                .where(
+                    plot_point_characters.c.plot_point_id.in_([r.id for r in rows]),
+                    Character.introduced_in <= self.h,
+                )
+                .order_by(Character.sort_order)
+            )
+            for point_id, character_slug, name in links:
+                tagged[point_id].append(CharacterRef(character_slug, name))
+        refs: dict[str, StorylineRef] = {}
+        return [
+            (
+                refs.setdefault(r.slug, StorylineRef(r.slug, r.title)),
+                r.episode_position,
+                PlotPointView(r.text, r.spoiler_level, tuple(tagged[r.id])),
+            )
+            for r in rows
+        ]

@@ -1,0 +1,74 @@
+"""How a view gets a gate: the show by its slug, the horizon from its URL text, and the
+Gate itself, composed of the parts that each read one kind of story fact at h."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ballard.horizon.characters import CharacterReads
+from ballard.horizon.core import lookup_key
+from ballard.horizon.questions import QuestionReads
+from ballard.horizon.search import search
+from ballard.horizon.story import StorylineReads
+from ballard.horizon.values import NotVisible, SearchResults, ShowInfo
+from ballard.models import Episode, Show
+
+_HORIZON_TEXT = re.compile(r"0|[1-9][0-9]{0,3}")
+
+
+class Gate(StorylineReads, CharacterReads, QuestionReads):
+    """Everything a viewer at h may read about one show (fields and episodes: core.py)."""
+
+    def search(self, query: str) -> SearchResults:
+        return search(self, query)
+
+
+def parse_horizon(raw: str, episode_count: int) -> int | None:
+    """The horizon in a URL or cookie, or None when it is malformed or out of range."""
+    if not isinstance(raw, str) or not _HORIZON_TEXT.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if value <= episode_count else None
+
+
+def find_show(session: Session, slug: str) -> ShowInfo:
+    """A show's h = 0 facts (title, premise, how many episodes), or NotVisible."""
+    slug = lookup_key(slug)
+    row = session.execute(
+        select(Show, func.count(Episode.id))
+        .outerjoin(Episode, Episode.show_id == Show.id)
+        .where(Show.slug == slug)
+        .group_by(Show.id)
+    ).first()
+    if row is None:
+        raise NotVisible(slug)
+    show, count = row
+    return ShowInfo(show.id, show.slug, show.title, show.network, show.premise, count)
+
+
+def list_shows(session: Session) -> list[ShowInfo]:
+    rows = session.execute(
+        select(Show, func.count(Episode.id))
+        .outerjoin(Episode, Episode.show_id == Show.id)
+        .group_by(Show.id)
+        .order_by(Show.title)
+    ).all()
+    return [ShowInfo(s.id, s.slug, s.title, s.network, s.premise, n) for s, n in rows]
+
+
+def open_gate(
+    session: Session, show_slug: str, raw_horizon: str, show_upcoming_titles: bool = False
+) -> Gate:
+    """The gate for a URL's show and horizon; NotVisible for anything that does not parse.
+
+    `show_upcoming_titles` is the viewer's explicit opt-in to see the titles (and only
+    the titles) of episodes they have not watched.
+    """
+    show = find_show(session, show_slug)
+    h = parse_horizon(raw_horizon, show.episode_count)
+    if h is None:
+        raise NotVisible(raw_horizon)
+    return Gate(session, show, h, show_upcoming_titles)

@@ -1,0 +1,201 @@
+"""The values the gate hands to views: frozen dataclasses, with no way back to the rows.
+
+Templates and the API serialise these and nothing else, so a page cannot wander into a
+relationship the gate did not filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ballard.models import SpoilerLevel
+
+
+class NotVisible(LookupError):
+    """The thing asked for does not exist for this viewer: unknown, or not yet watched.
+
+    Both cases raise the same exception so that they answer the same 404.
+    """
+
+
+@dataclass(frozen=True)
+class ShowInfo:
+    id: int
+    slug: str
+    title: str
+    network: str | None
+    premise: str
+    episode_count: int
+
+
+@dataclass(frozen=True)
+class EpisodeCard:
+    """An episode as a viewer at h may see it: unwatched ones carry nothing but the code."""
+
+    position: int
+    code: str  # "S1E7"
+    watched: bool
+    title: str | None = None
+    release_date: dt.date | None = None
+    runtime_minutes: int | None = None
+    writer: str | None = None
+    director: str | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.code.lower()
+
+    @property
+    def display_title(self) -> str:
+        """The title, "Episode 9" when no title is known, or just the code when unwatched."""
+        if not self.watched:
+            return self.code
+        return self.title or f"Episode {self.code.split('E')[1]}"
+
+
+@dataclass(frozen=True)
+class CharacterRef:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class StorylineRef:
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class PlotPointView:
+    text: str
+    level: str
+    characters: tuple[CharacterRef, ...]
+
+    @property
+    def is_twist(self) -> bool:
+        return self.level == SpoilerLevel.TWIST
+
+
+@dataclass(frozen=True)
+class StorylineSection:
+    storyline: StorylineRef
+    points: tuple[PlotPointView, ...]
+
+
+@dataclass(frozen=True)
+class Recap:
+    episode: EpisodeCard
+    sections: tuple[StorylineSection, ...]
+    previous: EpisodeCard | None
+    next: EpisodeCard | None
+
+
+@dataclass(frozen=True)
+class SliderStop:
+    value: int
+    label: str  # "Watched through E4 · Landmines"; no title past what is watched
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """A stamped status row: what changed, and in which episode."""
+
+    status: str
+    note: str | None
+    episode: EpisodeCard | None  # None: known from the premise
+
+
+@dataclass(frozen=True)
+class StorylineView:
+    slug: str
+    title: str
+    summary: str
+    status: StatusView | None  # the latest row <= h
+    history: tuple[StatusView, ...]
+    points: tuple[tuple[EpisodeCard, tuple[PlotPointView, ...]], ...]  # by episode
+
+
+@dataclass(frozen=True)
+class CharacterSummary:
+    slug: str
+    name: str
+    role: str
+    actor: str | None
+    status: StatusView | None
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BioView:
+    text: str
+    episode: EpisodeCard | None  # None: known from the premise
+
+
+@dataclass(frozen=True)
+class CharacterDetail:
+    summary: CharacterSummary
+    introduced: EpisodeCard | None  # None: known from the premise
+    bios: tuple[BioView, ...]
+    history: tuple[StatusView, ...]
+    appearances: tuple[EpisodeCard, ...]
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    slug: str
+    text: str
+    raised: EpisodeCard
+    answer: str | None = None
+    answered: EpisodeCard | None = None
+
+
+@dataclass(frozen=True)
+class QuestionBoard:
+    open: tuple[QuestionView, ...]
+    answered: tuple[QuestionView, ...]
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    subject: str  # a character's or storyline's name
+    url_kind: str  # "character" or "storyline"
+    slug: str
+    change: StatusView
+
+
+@dataclass(frozen=True)
+class EpisodeNews:
+    """What a watched episode added: questions, fates, new faces."""
+
+    questions_raised: tuple[QuestionView, ...]
+    questions_answered: tuple[QuestionView, ...]
+    status_changes: tuple[StatusChange, ...]
+    characters_introduced: tuple[CharacterRef, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.questions_raised or self.questions_answered or self.status_changes
+                    or self.characters_introduced)
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    storyline: StorylineRef
+    counts: tuple[int, ...]  # plot points per watched episode, 1..h
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # "episode", "character", "storyline", "question", "plot point"
+    title: str
+    snippet: str
+    endpoint: str
+    args: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    hits: tuple[SearchHit, ...]
+    suggestions: tuple[str, ...]
