@@ -23,13 +23,13 @@ from ballard.horizon.values import (
     StorylineSection,
 )
 from ballard.models import Character, Episode, PlotPoint, Season, Storyline, plot_point_characters
-from ballard.story.fields import parse_episode_code
+from ballard.story.fields import is_slug, parse_episode_code
 
 
 def lookup_key(slug: str) -> str:
-    """A slug from a URL, fit to compare in SQL. PostgreSQL refuses text with a NUL byte
-    (an error, not "no row"), and no stored slug can hold one: answer NotVisible first."""
-    if "\x00" in slug:
+    """A slug to look up. What is not a slug (the CLI passes what it is given; a NUL
+    byte, which PostgreSQL would refuse to compare) can match no stored row: NotVisible."""
+    if not is_slug(slug):
         raise NotVisible(slug)
     return slug
 

@@ -19,6 +19,7 @@ SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 SLUG_MAX_LENGTH = 80
 EPISODE_CODE_REGEX = r"s[1-9][0-9]{0,2}e[1-9][0-9]{0,3}"
 
+_SLUG = re.compile(SLUG_REGEX)
 _EPISODE_CODE = re.compile(r"s([1-9][0-9]{0,2})e([1-9][0-9]{0,3})")
 # Line breaks and tabs are text; NUL and the other controls are not (PostgreSQL refuses NUL).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -37,6 +38,11 @@ def parse_episode_code(code: str) -> tuple[int, int] | None:
     """(season, number) for 's1e3', or None when it is not an episode code."""
     match = _EPISODE_CODE.fullmatch(code) if isinstance(code, str) else None
     return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def is_slug(value: str) -> bool:
+    return isinstance(value, str) and len(value) <= SLUG_MAX_LENGTH \
+        and _SLUG.fullmatch(value) is not None
 
 
 def has_control_characters(value: str) -> bool:
