@@ -235,7 +235,7 @@ class EntityForm(FlaskForm):
 
     @property
     def fields(self) -> list[Field]:
-        """The model's fields, in the model's order, for the template."""
+        """The model's fields, in the form's order, for the template."""
         return [self[s.name] for s in self.SHAPES]
 
     def lines(self, name: str) -> int | None:
@@ -374,9 +374,11 @@ def _message(error: dict[str, Any], shape: _Shape | None, in_row: bool, entry: b
 NOT_IN_FORMS = ("slug", "number", "plot_points")
 
 
-def entity_form(kind: StoryKind, submit: str) -> type[EntityForm]:
-    """The edit form of `kind`: every field of its model, in the model's order."""
-    names = tuple(n for n in kind.schema.model_fields if n not in NOT_IN_FORMS)
+def entity_form(kind: StoryKind, submit: str, lead: tuple[str, ...] = ()) -> type[EntityForm]:
+    """The edit form of `kind`: every field of its model, those in `lead` first (what an
+    editor writes first), the rest in the model's order."""
+    rest = [n for n in kind.schema.model_fields if n not in NOT_IN_FORMS and n not in lead]
+    names = (*lead, *rest)
     stamps = stamp_fields(kind.schema, kind.model)
     shapes = tuple(_Shape(kind.schema, name, stamps) for name in names)
     attrs: dict[str, Any] = {"KIND": kind, "SHAPES": shapes, "ROW_LISTS": tuple(kind.children),

@@ -1,7 +1,7 @@
 """The read-only JSON API: the viewer pages as JSON, under /api/v1/.
 
 Same rules as the HTML pages (ballard/views/guide.py): the horizon is in the path, every
-story fact comes through the horizon gate (ballard/horizon.py) as frozen dataclasses, and
+story fact comes through the horizon gate (ballard/horizon/) as frozen dataclasses, and
 this module only turns those into the answer shapes of ballard/views/api_shapes.py (which
 the OpenAPI document, ballard/openapi.py, is generated from). There is no share guard and
 no opt-in to upcoming titles: the API reads no cookies, so an answer is a pure function of

@@ -1,4 +1,4 @@
-"""Viewer pages. Every story fact comes through the horizon gate; see ballard/horizon.py.
+"""Viewer pages. Every story fact comes through the horizon gate; see ballard/horizon/.
 
 URL arguments are named after what they point at (episode, character, storyline,
 question), so tests can find every route and fill it in from the URL map alone.

@@ -30,14 +30,16 @@ class Editable:
     previews: Callable[[Show, dict[str, Any]], list[Preview]] | None = None
 
 
-def _editable(name: str, submit: str, **kwargs: Any) -> Editable:
+def _editable(name: str, submit: str, lead: tuple[str, ...] = (), **kwargs: Any) -> Editable:
     kind = KINDS[name]
-    return Editable(kind, entity_form(kind.story, submit), f"editor/{name}.html", **kwargs)
+    return Editable(kind, entity_form(kind.story, submit, lead), f"editor/{name}.html", **kwargs)
 
 
 EDITABLE: dict[str, Editable] = {
     EntityKind.EPISODE: _editable("episode", "Save episode", endpoint="editor.episode"),
-    EntityKind.PLOT_POINT: _editable("plot_point", "Save plot point", endpoint="editor.plot_point"),
+    # The text first: the list of characters to tick is long.
+    EntityKind.PLOT_POINT: _editable("plot_point", "Save plot point", endpoint="editor.plot_point",
+                                     lead=("text", "storyline", "level", "revealed_in")),
     EntityKind.STORYLINE: _editable("storyline", "Save storyline", endpoint="editor.storyline",
                                     arg="storyline", model=Storyline, previews=storyline_previews),
     EntityKind.CHARACTER: _editable("character", "Save character", endpoint="editor.character",
