@@ -14,10 +14,10 @@ from flask import Flask
 from pydantic import BaseModel
 
 from ballard.cli import load_packs
-from ballard.openapi import DOCUMENT, component_schemas
 from ballard.progress import UPCOMING_TITLES_COOKIE
 from ballard.views.api_shapes import Closed
 from ballard.views.guide import MAX_QUERY_LENGTH
+from ballard.views.openapi import DOCUMENT, component_schemas
 from tests.canary import later_tokens
 from tests.conftest import TINY_PACK, get_engine_dispose, make_app, set_progress_cookie
 from tests.invariance import argument_values, prune_after, search_terms, snapshot, urls_at

@@ -101,3 +101,55 @@ def test_templates_never_query():
     templates = Path(ballard.ROOT, "templates")
     offenders = [p.name for p in templates.rglob("*.html") if database_calls.search(p.read_text())]
     assert offenders == []
+
+
+# Layers, lowest first: a module imports from its own layer or a lower one, never up.
+LAYERS = (
+    {"settings", "db", "redirects"},
+    {"config", "models"},
+    {"story"},  # the story kinds: the write side's one definition of each kind
+    {"content", "horizon", "converters"},  # packs and lint; the gate
+    {"editor", "progress", "errors", "page_cache", "forms"},
+    {"views", "export", "backup", "security", "request_log", "gunicorn_conf"},
+    {"cli", "__init__"},  # the app and its commands put everything together
+)
+
+
+def _layer(module: str) -> int:
+    """The layer of `ballard.<part>...` by its first part ("__init__" for the package)."""
+    part = module.split(".")[1] if "." in module else "__init__"
+    found = [i for i, layer in enumerate(LAYERS) if part in layer]
+    assert found, f"{module} is in no layer: add {part!r} to tests/test_architecture.py LAYERS"
+    return found[0]
+
+
+def _imports(tree: ast.AST) -> set[str]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "ballard":
+            # `from ballard import horizon` names a subpackage; `import ROOT` the package.
+            found |= {f"ballard.{a.name}" if (PACKAGE / a.name).exists()
+                      or (PACKAGE / f"{a.name}.py").exists() else "ballard" for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ballard."):
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("ballard.")}
+    return found
+
+
+def test_no_import_runs_back_up_the_layers():
+    upward = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).with_suffix("")
+        module = ".".join(("ballard", *rel.parts)).removesuffix(".__init__")
+        own = _layer(module)
+        for imported in _imports(ast.parse(path.read_text())):
+            if _layer(imported) > own:
+                upward.append(f"{module} imports {imported}")
+    assert upward == []
+
+
+def test_the_layer_check_would_catch_an_upward_import():
+    tree = ast.parse("from ballard.views.guide import MAX_QUERY_LENGTH\nfrom ballard import horizon")
+    assert _imports(tree) == {"ballard.views.guide", "ballard.horizon"}
+    assert _layer("ballard.views.guide") > _layer("ballard.story.fields")

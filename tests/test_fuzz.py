@@ -35,8 +35,8 @@ from itsdangerous import URLSafeSerializer
 from ballard.cli import load_packs
 from ballard.content import shipped_packs
 from ballard.content.pack import read_pack
-from ballard.openapi import DOCUMENT
 from ballard.progress import _SALT, UPCOMING_TITLES_COOKIE, cookie_name
+from ballard.views.openapi import DOCUMENT
 from tests.conftest import SECRET, _empty_tables, get_engine_dispose, make_app, progress_cookie
 from tests.invariance import argument_values
 

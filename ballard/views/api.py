@@ -3,7 +3,7 @@
 Same rules as the HTML pages (ballard/views/guide.py): the horizon is in the path, every
 story fact comes through the horizon gate (ballard/horizon/) as frozen dataclasses, and
 this module only turns those into the answer shapes of ballard/views/api_shapes.py (which
-the OpenAPI document, ballard/openapi.py, is generated from). There is no share guard and
+the OpenAPI document, ballard/views/openapi.py, is generated from). There is no share guard and
 no opt-in to upcoming titles: the API reads no cookies, so an answer is a pure function of
 its URL and the content version. Episodes after h are `{"position", "code", "watched": false}` and nothing
 else.
@@ -239,7 +239,7 @@ def hit_shape(hit: horizon.SearchHit) -> SearchHit:
 
 @bp.get("/openapi.json")
 def openapi():
-    from ballard.openapi import document_json
+    from ballard.views.openapi import document_json
 
     return current_app.response_class(document_json(), mimetype="application/json")
 

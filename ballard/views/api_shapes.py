@@ -1,6 +1,6 @@
 """The shapes of the JSON API's answers, defined once.
 
-ballard/views/api.py builds every answer through these models, and ballard/openapi.py
+ballard/views/api.py builds every answer through these models, and ballard/views/openapi.py
 generates the document's component schemas from them, so what is served and what is
 documented cannot drift apart. A docstring here is the schema's description in the
 document, so it is written for API clients.
