@@ -341,3 +341,15 @@ def test_a_held_app_context_sees_a_password_change(editor, tiny, where):
                 get_session().execute(update(User).values(password_hash="scrypt:changed"))
                 get_session().commit()
         assert editor.get("/editor/").status_code == 302
+
+
+def test_answers_that_read_no_cookie_do_not_vary_by_cookie(tiny):
+    """Signing in must not make every answer vary by cookie: the API's answers, the one
+    404 and /healthz are the same for every reader (and shared caches may keep them)."""
+    client = tiny.test_client()
+    for url in ("/api/v1/shows", "/api/v1/shows/tiny/at/2/characters", "/api/v1/nope",
+                "/tiny/at/0/characters/nobody", "/zz-unknown/address", "/healthz"):
+        response = client.get(url)
+        assert "Vary" not in response.headers, (url, response.headers.get("Vary"))
+    # A viewer page does vary: the share guard reads the progress cookie.
+    assert "Cookie" in client.get("/tiny/at/0/").headers.get("Vary", "")

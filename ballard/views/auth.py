@@ -34,7 +34,19 @@ from ballard.redirects import safe_local_path
 
 bp = Blueprint("auth", __name__)
 
-login_manager = LoginManager()
+class _LoginManager(LoginManager):
+    """Flask-Login without its "remember me" cookie, which editors never get.
+
+    Its after-request hook for that cookie reads the session on every response, and a
+    read session makes Flask add `Vary: Cookie`: every API answer and every 404 would
+    then vary by cookie, which they do not (and shared caches could not share them).
+    """
+
+    def _update_remember_cookie(self, response):
+        return response
+
+
+login_manager = _LoginManager()
 # "strong" would sign an editor out whenever their address changes (mobile, VPN) and
 # "basic" only marks the session not fresh, which nothing here looks at: the password
 # fingerprint is what ends sessions.
