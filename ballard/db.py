@@ -27,6 +27,7 @@ intpk = Annotated[int, mapped_column(primary_key=True)]
 #                                              the stamp itself, when nullable) are blank
 #                                              before it.
 STAMP_INFO = "stamp"
+REVEALS_INFO = "reveals"
 stamp = Annotated[int, mapped_column(nullable=False, info={STAMP_INFO: True})]
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ballard.db import STAMP_INFO, Base, intpk, stamp
+from ballard.db import REVEALS_INFO, STAMP_INFO, Base, intpk, stamp
 
 
 class SpoilerLevel(enum.StrEnum):
@@ -98,7 +98,7 @@ class Episode(Base):
     # exists from the premise on ("S1E7"); what it is called and who made it, from here.
     position: Mapped[int] = mapped_column(info={
         STAMP_INFO: True,
-        "reveals": ("title", "release_date", "runtime_minutes", "writer", "director"),
+        REVEALS_INFO: ("title", "release_date", "runtime_minutes", "writer", "director"),
     })
     number: Mapped[int]
     title: Mapped[str | None] = mapped_column(String(200))
@@ -285,7 +285,7 @@ class Question(Base):
     text: Mapped[str] = mapped_column(Text)
     raised_in: Mapped[stamp]
     # The question exists from raised_in; its answer only from answered_in.
-    answered_in: Mapped[int | None] = mapped_column(info={STAMP_INFO: True, "reveals": ("answer",)})
+    answered_in: Mapped[int | None] = mapped_column(info={STAMP_INFO: True, REVEALS_INFO: ("answer",)})
     answer: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[str] = mapped_column(String(10))
     sources: Mapped[list[str]]

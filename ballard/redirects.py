@@ -17,9 +17,10 @@ def safe_local_path(target: str | None, prefix: str) -> str | None:
     them out), a host (`//x`) or any other `//`, a backslash (browsers read `/\\x` as
     `//x`), control or other invisible characters (they could split the Location header
     or hide what the link says), and `.` or `..` segments (they would climb out of
-    `prefix` once the browser resolves them). The path is checked again percent-decoded,
-    because browsers resolve `%2e%2e` as `..` too; the query is left encoded, as it
-    cannot change where the browser goes.
+    `prefix` once the browser resolves them). The whole target, query included, is
+    checked as given; the path is checked again percent-decoded, because browsers
+    resolve `%2e%2e` as `..` too (a decoded query cannot change where the browser goes,
+    so it is not decoded).
     """
     if not prefix.startswith("/") or not prefix.endswith("/"):
         # "/editor" would let "/editorial" through.

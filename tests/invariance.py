@@ -24,7 +24,7 @@ from flask import Flask
 from sqlalchemy import Column, select
 
 from ballard.content.pack import bump_version
-from ballard.db import Base, get_session, stamp_columns
+from ballard.db import REVEALS_INFO, Base, get_session, stamp_columns
 from ballard.models import Character, CharacterAlias, Episode, Question, Season, Show, Storyline
 
 INVARIANCE_CONFIG = {"WTF_CSRF_ENABLED": False}
@@ -125,8 +125,6 @@ PREMISE_LEVEL: dict[type[Base], str] = {
     Season: "a season's number and first position frame the episode codes (S1E7), which are "
             "premise-level; nothing in a season row tells what happens in it",
 }
-# The key of a stamp's info that names the columns it reveals (see ballard/db.py).
-REVEALS_INFO = "reveals"
 
 
 def stamped_columns() -> list[Column]:

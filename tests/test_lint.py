@@ -42,6 +42,11 @@ def test_tiny_pack_is_clean():
         # an unplaced fact before the finale
         ("    confidence: likely\n  - storyline", "    confidence: unplaced\n  - storyline",
          "an unplaced fact must wait for the finale (4), not 2"),
+        # an episode title naming an alias before its reveal (titles are shown from their episode)
+        ("title: Arrival", "title: The Boatman Arrives",
+         "episode s1e1, field title: shown from 1 but names 'The Boatman'"),
+        # a question's slug is in its address from the episode that raises it
+        ("slug: why-did-dana-leave", "slug: why-did-owen-leave", "question why-did-owen-leave, field slug"),
         # an answer naming someone introduced after the answer's stamp
         ("answered_in: 3\n  answer: A case went wrong.", "answered_in: 1\n  answer: Owen Marsh knows.", "question why-did-dana-leave, field answer"),
     ],

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ballard.cli import load_packs
 from ballard.content import shipped_packs
-from ballard.db import STAMP_INFO, Base, get_session, stamp_columns
+from ballard.db import REVEALS_INFO, STAMP_INFO, Base, get_session, stamp_columns
 from ballard.models import (
     STORY_MODELS,
     Character,
@@ -28,7 +28,7 @@ from ballard.models import (
     StorylineStatus,
     plot_point_characters,
 )
-from tests.invariance import PREMISE_LEVEL, REVEALS_INFO, prune_after, stamped_columns
+from tests.invariance import PREMISE_LEVEL, prune_after, stamped_columns
 
 BALLARD_PACK = next(p for p in shipped_packs() if p.parent.name == "ballard")
 STORY_TABLES = [m.__table__ for m in STORY_MODELS] + [plot_point_characters]
@@ -220,3 +220,45 @@ def test_the_column_check_would_catch_an_undeclared_stamp():
                      Column("position", Integer), Column("sort_order", Integer),
                      Column("login", String))
     assert unmarked_stamps([position], {}) == ["t.episode_position", "t.position"]
+
+
+# --- (d) a kept row shows nothing before its stamp but what is named premise-level ---------
+
+# Columns of rows that exist from the premise (every stamp of the table reveals columns
+# rather than deleting the row) that a viewer may see before the stamp, with the reason.
+PREMISE_COLUMNS = {
+    "episodes.number": "the code (S1E7) says an episode exists; that is premise-level",
+}
+
+
+def unrevealed_columns(tables: list[Table], premise_columns: dict[str, str]) -> list[str]:
+    """Columns of a kept-row table that pruning would leave filled in after their stamp:
+    not a key, not a stamp, not revealed by a stamp, not declared premise-level."""
+    found = []
+    for table in tables:
+        stamps = [c for c in table.columns if c.info.get(STAMP_INFO)]
+        if not stamps or any(REVEALS_INFO not in c.info for c in stamps):
+            continue  # unstamped, or its rows are deleted before their stamp
+        revealed = {name for c in stamps for name in c.info[REVEALS_INFO]}
+        for column in table.columns:
+            name = f"{table.name}.{column.name}"
+            if not (column.primary_key or column.foreign_keys or column in stamps
+                    or column.name in revealed or premise_columns.get(name)):
+                found.append(name)
+    return found
+
+
+def test_a_kept_row_reveals_every_column_at_its_stamp():
+    """A new column on a kept-row table (an episode's synopsis, say) must be named in
+    its stamp's `reveals`, or pruning would keep it and the master test could not see
+    a page showing it early."""
+    assert unrevealed_columns(Base.metadata.sorted_tables, PREMISE_COLUMNS) == []
+
+
+def test_the_kept_row_check_would_catch_a_forgotten_column():
+    table = Table("shows_like", MetaData(), Column("id", Integer, primary_key=True),
+                  Column("number", Integer), Column("synopsis", String),
+                  Column("position", Integer, info={STAMP_INFO: True, REVEALS_INFO: ("title",)}),
+                  Column("title", String))
+    assert unrevealed_columns([table], {}) == ["shows_like.number", "shows_like.synopsis"]
+    assert unrevealed_columns([table], {"shows_like.number": "why", "shows_like.synopsis": "why"}) == []

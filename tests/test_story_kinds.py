@@ -5,6 +5,10 @@ the model and the columns, not from lists of its own."""
 
 from __future__ import annotations
 
+import datetime as dt
+import typing
+from collections.abc import Iterator
+
 import pytest
 from sqlalchemy import select
 
@@ -12,13 +16,14 @@ from ballard.content.checks import check_references, stamp_fields
 from ballard.content.findings import ERROR, Finding
 from ballard.content.lint import lint_pack, shown_texts
 from ballard.content.pack import pack_from_db, parse_pack, read_pack
+from ballard.content.schema import PackIn
 from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue
 from ballard.editor.entities import KINDS as EDITOR_KINDS
 from ballard.editor.forms import NOT_IN_FORMS
-from ballard.models import Show
+from ballard.models import CaseStatus, Show
 from ballard.story.character import BioIn, CharacterIn
-from ballard.story.fields import Shown, metadata
+from ballard.story.fields import NotLinted, Ref, Row, Shown, metadata
 from ballard.story.kinds import KINDS
 from ballard.views.editor.registry import EDITABLE
 from tests.conftest import TINY_PACK
@@ -107,7 +112,42 @@ def test_the_lint_reads_viewer_texts_from_the_model():
     assert metadata(CharacterIn, "short_names", Shown) is None  # never shown to viewers
     owen = next(c for c in read_pack(TINY_PACK).characters if c.slug == "owen-marsh")
     texts = [(t.row, t.field, t.stamp) for t in shown_texts(owen, None)]
-    assert texts == [((), "role", 2), ((("bios", 0),), "text", 2),
+    assert texts == [((), "slug", 2), ((), "name", 2), ((), "role", 2),
+                     ((("bios", 0),), "text", 2),
                      ((("statuses", 0),), "status", 2), ((("statuses", 1),), "status", 4),
-                     ((("statuses", 1),), "note", 4)]
+                     ((("statuses", 1),), "note", 4), ((("aliases", 0),), "alias", 3)]
 
+
+
+def _row_models(model: type[Row]) -> Iterator[type[Row]]:
+    """`model` and every row model nested in it."""
+    yield model
+    for info in model.model_fields.values():
+        for arg in (info.annotation, *typing.get_args(info.annotation)):
+            if isinstance(arg, type) and issubclass(arg, Row):
+                yield from _row_models(arg)
+
+
+def _is_text(annotation) -> bool:
+    """str, str | None, list[str] (enums are a fixed vocabulary, not text)."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    inner = [typing.get_args(a)[0] if typing.get_origin(a) is list else a for a in args]
+    return any(a is str or (typing.get_origin(a) is typing.Annotated and typing.get_args(a)[0] is str)
+               for a in inner)
+
+
+def test_every_text_field_is_linted_or_says_why_not():
+    """A new text field is checked by the spoiler lint from its stamp (Shown), or says
+    why not (NotLinted, or Ref: a slug naming a row checked on its own)."""
+    undeclared = sorted(
+        f"{model.__name__}.{name}"
+        for model in set(_row_models(PackIn)) for name, info in model.model_fields.items()
+        if _is_text(info.annotation)
+        and not any(metadata(model, name, kind) for kind in (Shown, NotLinted, Ref)))
+    assert undeclared == []
+
+
+def test_the_text_field_check_sees_text():
+    assert _is_text(str) and _is_text(list[str]) and _is_text(str | None)
+    assert _is_text(CharacterIn.model_fields["short_names"].annotation)
+    assert not _is_text(int) and not _is_text(CaseStatus) and not _is_text(dt.date | None)

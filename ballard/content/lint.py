@@ -88,7 +88,7 @@ def shown_texts(data: Row, default_stamp: int | None,
         value = getattr(data, name)
         shown = metadata(type(data), name, Shown)
         if shown is not None and isinstance(value, str):
-            stamp = getattr(data, shown.stamp) if shown.stamp else 0
+            stamp = 0 if shown.premise else getattr(data, shown.stamp) if shown.stamp else None
             yield _Text(row, name, default_stamp if stamp is None else stamp, value)
         elif isinstance(value, list) and value and isinstance(value[0], Row) \
                 and not isinstance(data, EpisodeIn):  # an episode's points are entities

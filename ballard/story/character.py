@@ -10,6 +10,7 @@ from ballard.models import Character, CharacterAlias, CharacterBio, CharacterSta
 from ballard.story.fields import (
     MAX_ROWS,
     Editor,
+    NotLinted,
     Row,
     ShortText,
     Shown,
@@ -41,20 +42,20 @@ class CharacterStatusIn(Row):
 
 class AliasIn(Row):
     revealed_in: Annotated[Stamp, Editor("Shown from")]
-    alias: Annotated[ShortText, Editor(
+    alias: Annotated[ShortText, Shown("revealed_in"), Editor(
         "Alias", missing="Write the alias, or set the episode to — to drop the row.")]
 
 
 class CharacterIn(Row):
-    slug: Slug
-    name: Annotated[ShortText, Editor("Name")]
-    short_names: Annotated[list[ShortText], Editor(
+    slug: Annotated[Slug, Shown("introduced_in")]  # in the addresses of their pages
+    name: Annotated[ShortText, Shown("introduced_in"), Editor("Name")]
+    short_names: Annotated[list[ShortText], NotLinted("never shown: what the lint looks for"), Editor(
         "Short names", hint="Comma-separated spellings the spoiler lint looks for, such as "
                             "Ballard, Renée. Never shown to viewers.")] = []
     introduced_in: Annotated[Stamp, Editor("Introduced in")]
     role: Annotated[RoleText, Shown("introduced_in"), Editor(
         "Role", hint="Short, safe at the stamp above.")]
-    actor: Annotated[ShortText | None, Editor("Played by")] = None
+    actor: Annotated[ShortText | None, Shown("introduced_in"), Editor("Played by")] = None
     bios: Annotated[list[BioIn], Field(max_length=MAX_ROWS), Editor("Bio, in stages")] = []
     statuses: Annotated[list[CharacterStatusIn], Field(max_length=MAX_ROWS), Editor("Status")] = []
     aliases: Annotated[list[AliasIn], Field(max_length=MAX_ROWS), Editor("Aliases")] = []

@@ -73,14 +73,23 @@ EpisodeStamp = Annotated[int, Field(ge=1)]
 
 @dataclass(frozen=True)
 class Shown:
-    """A text a viewer sees from a stamp on: the row's field `stamp` (falling back to the
-    row's place when that is empty, as for a plot point told in its own episode), or the
-    premise (stamp 0) when `stamp` is None."""
+    """A text a viewer sees from a stamp on: the row's field `stamp`, or, when that is
+    empty or not given, the row's place (the episode an episode's title or a plot point
+    belongs to); from the premise (stamp 0) with `premise`. The lint checks each such
+    text against what is known at that stamp."""
 
-    stamp: str | None
+    stamp: str | None = None
+    premise: bool = False
 
 
-PREMISE = Shown(None)
+PREMISE = Shown(premise=True)
+
+
+@dataclass(frozen=True)
+class NotLinted:
+    """A text field the lint does not check, and why (a test requires one or the other)."""
+
+    why: str
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,10 @@ class Editor:
     hint: str | None = None
     missing: str | None = None  # the message when a kept row leaves it empty
     lines: int | None = None  # a text area of this many lines; None: one line
+
+
+Sources = Annotated[list[ShortText], NotLinted("editor-only: fact sheet keys, never shown"),
+                    Editor("Sources", hint="Comma-separated fact sheet keys, such as D1, M1.")]
 
 
 class Row(BaseModel):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Annotated
 
 from ballard.models import Character, Confidence, PlotPoint, SpoilerLevel, Storyline
-from ballard.story.fields import Editor, EpisodeStamp, Ref, Row, ShortText, Shown, Slug, Text
+from ballard.story.fields import Editor, EpisodeStamp, Ref, Row, Shown, Slug, Sources, Text
 
 
 class PlotPointIn(Row):
@@ -18,8 +18,7 @@ class PlotPointIn(Row):
     text: Annotated[Text, Shown("revealed_in"), Editor(
         "Text", hint="Our own words, safe for a viewer at its stamp.", lines=4)]
     confidence: Annotated[Confidence, Editor("Confidence")] = Confidence.SURE
-    sources: Annotated[list[ShortText], Editor(
-        "Sources", hint="Comma-separated fact sheet keys, such as D1, M1.")] = []
+    sources: Sources = []
     # None: from the episode that tells it.
     revealed_in: Annotated[EpisodeStamp | None, Editor(
         "Shown from", hint="Never before the episode that tells it.")] = None

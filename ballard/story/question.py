@@ -7,11 +7,11 @@ from typing import Annotated
 from pydantic import Field, ValidationInfo, field_validator
 
 from ballard.models import Confidence, Question
-from ballard.story.fields import Editor, EpisodeStamp, Row, ShortText, Shown, Slug, Text
+from ballard.story.fields import Editor, EpisodeStamp, Row, Shown, Slug, Sources, Text
 
 
 class QuestionIn(Row):
-    slug: Slug
+    slug: Annotated[Slug, Shown("raised_in")]  # in the address of its page
     text: Annotated[Text, Shown("raised_in"), Editor("Question", lines=2)]
     raised_in: Annotated[EpisodeStamp, Editor("Raised in")]
     answered_in: Annotated[EpisodeStamp | None, Editor("Answered in")] = None
@@ -19,8 +19,7 @@ class QuestionIn(Row):
     answer: Annotated[Text | None, Shown("answered_in"), Field(validate_default=True), Editor(
         "Answer", hint="Give it together with the episode.", lines=2)] = None
     confidence: Annotated[Confidence, Editor("Confidence")] = Confidence.SURE
-    sources: Annotated[list[ShortText], Editor(
-        "Sources", hint="Comma-separated fact sheet keys, such as D1, M1.")] = []
+    sources: Sources = []
 
     @field_validator("answered_in")
     @classmethod

@@ -19,6 +19,7 @@ from ballard.story.fields import (
     EpisodeStamp,
     Row,
     ShortText,
+    Shown,
     Slug,
     Text,
 )
@@ -29,9 +30,9 @@ RESERVED_SHOW_SLUGS = frozenset({"api", "auth", "editor", "static", "healthz"})
 
 
 class ShowIn(Row):
-    slug: Slug
-    title: ShortText
-    network: ShortText | None = None
+    slug: Annotated[Slug, PREMISE]
+    title: Annotated[ShortText, PREMISE]
+    network: Annotated[ShortText | None, PREMISE] = None
     premise: Annotated[Text, PREMISE]
 
     @field_validator("slug")
@@ -49,13 +50,15 @@ class SeasonIn(Row):
 
 class EpisodeIn(Row):
     number: Annotated[int, Field(ge=1)]
-    title: Annotated[ShortText | None, Editor(
+    # Shown from the episode's own position (and before, as a title only, to a viewer who
+    # opts in to upcoming titles).
+    title: Annotated[ShortText | None, Shown(), Editor(
         "Title", hint="Leave empty while the title is not established.")] = None
     release_date: Annotated[dt.date | None, Editor(
         "Release date", hint="YYYY-MM-DD; leave empty when unknown.")] = None
     runtime_minutes: Annotated[int | None, Field(ge=1, le=600), Editor("Runtime (minutes)")] = None
-    writer: Annotated[ShortText | None, Editor("Written by")] = None
-    director: Annotated[ShortText | None, Editor("Directed by")] = None
+    writer: Annotated[ShortText | None, Shown(), Editor("Written by")] = None
+    director: Annotated[ShortText | None, Shown(), Editor("Directed by")] = None
     plot_points: list[PlotPointIn] = []
 
 

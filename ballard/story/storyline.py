@@ -27,7 +27,7 @@ class StorylineStatusIn(Row):
 
 
 class StorylineIn(Row):
-    slug: Slug
+    slug: Annotated[Slug, Shown("introduced_in")]  # in the addresses of its pages
     title: Annotated[ShortText, Shown("introduced_in"), Editor("Title")]
     introduced_in: Annotated[Stamp, Editor("Introduced in")]
     summary: Annotated[Text, Shown("introduced_in"), Editor(
