@@ -85,7 +85,7 @@ def test_removed_rows_are_deleted(tiny, app, tmp_path):
         ("sure\n    revealed_in: 3\n", "sure\n    revealed_in: 1\n", "field revealed_in: 1 is before the episode itself (2)"),
         ("- slug: the-family", "- slug: the-case", "'the-case' is used twice"),
         ("title: Arrival", "title: Arrival\n  colour: blue", "row episodes[0] (number 1), field colour"),
-        ("  answered_in: 3\n", "", "field answer: Value error, Give the answer and the episode that answers it together, or neither."),
+        ("  answered_in: 3\n", "", "field answer: Give the answer and the episode that answers it together, or neither."),
     ],
 )
 def test_bad_pack_is_rejected_with_file_row_and_field(old, new, expected):
@@ -148,5 +148,5 @@ def test_audit_rejects_a_bad_horizon(tiny, runner):
 
 def test_reserved_show_slug_is_rejected():
     text = TINY_PACK.read_text().replace("slug: tiny", "slug: api", 1)
-    with pytest.raises(PackError, match=r"row show \(slug 'api'\), field slug: Value error, 'api' is a reserved"):
+    with pytest.raises(PackError, match=r"row show \(slug 'api'\), field slug: 'api' is a reserved"):
         parse_pack(text, source="tiny.yaml")

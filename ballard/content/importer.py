@@ -28,6 +28,7 @@ from bs4 import BeautifulSoup, Tag
 from pydantic import ValidationError
 
 from ballard.content.schema import EpisodeIn, PackIn, SeasonIn, ShowIn
+from ballard.story.fields import describe_errors
 
 PLACEHOLDER_PREMISE = (
     "Premise to be written: in our own words, and safe for someone who has seen nothing."
@@ -98,15 +99,13 @@ def import_episodes(html: str, *, table: int = 1, season: int = 1, show_title: s
             episodes.append(EpisodeIn(number=r.number, title=r.title, writer=r.writer,
                                       director=r.director, release_date=r.release_date))
         except ValidationError as exc:
-            details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            raise ImportProblem(f"Episode {r.number}: {details}") from None
+            raise ImportProblem(f"Episode {r.number}: {'; '.join(describe_errors(exc))}") from None
     try:
         pack = PackIn(format=1, show=ShowIn(slug=slug, title=title, premise=PLACEHOLDER_PREMISE),
                       season=SeasonIn(number=season, first_position=first_position),
                       episodes=episodes)
     except ValidationError as exc:
-        details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ImportProblem(f"Show: {details} (pass --title and --slug)") from None
+        raise ImportProblem(f"Show: {'; '.join(describe_errors(exc))} (pass --title and --slug)") from None
     return Imported(pack, warnings)
 
 

@@ -22,6 +22,7 @@ from ballard.content.findings import last_position
 from ballard.content.load import LoadResult, load_pack
 from ballard.content.schema import PackIn
 from ballard.content.version import VERSION_BUMPED, bump_version, current_version
+from ballard.story.fields import error_location, error_message
 
 __all__ = [
     "VERSION_BUMPED", "LoadResult", "PackError", "bump_version", "check_references",
@@ -61,12 +62,11 @@ def _describe(error: Any, raw: dict[str, Any]) -> str:
     where the problem is in the file as written."""
     loc = list(error["loc"])
     field = str(loc.pop()) if loc and isinstance(loc[-1], str) else "(row)"
-    row, node = "", raw
+    node = raw
     for part in loc:
-        row += f"[{part}]" if isinstance(part, int) else (f".{part}" if row else str(part))
         node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
-    label = _row_label(node)
-    return f"row {row or '(top)'}{label}, field {field}: {error['msg']}"
+    row = error_location(tuple(loc)) if loc else "(top)"
+    return f"row {row}{_row_label(node)}, field {field}: {error_message(error)}"
 
 
 def _has(node: dict | list, part: Any) -> bool:

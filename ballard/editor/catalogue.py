@@ -50,9 +50,7 @@ class Catalogue:
         slot = self._by_position.get(position)
         return slot.code if slot else f"#{position}"
 
-    def stamp_choices(self, minimum: int = 0) -> list[tuple[int, str]]:
-        """('0 · premise'), ('1 · S1E1 Library of Lost Souls'), ... from `minimum` on."""
-        choices = [(0, "0 · premise")] if minimum <= 0 else []
-        choices += [(s.position, f"{s.position} · {s.label}") for s in self.slots
-                    if s.position >= minimum]
-        return choices
+    def stamp_choices(self) -> list[tuple[int, str]]:
+        """('0 · premise'), ('1 · S1E1 Library of Lost Souls'), ...: every stamp there is
+        (a stamp field offers those from its own minimum on)."""
+        return [(0, "0 · premise"), *((s.position, f"{s.position} · {s.label}") for s in self.slots)]

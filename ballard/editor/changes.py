@@ -32,7 +32,7 @@ from ballard.content.schema import PackIn
 from ballard.editor.accounts import utcnow
 from ballard.editor.entities import KINDS, ChangeRefused, Snapshot
 from ballard.models import ContentVersion, EntityKind, Episode, PlotPoint, Revision, Season, Show, User
-from ballard.story.fields import episode_code
+from ballard.story.fields import describe_errors, episode_code
 
 
 def version_token(key: str, snapshot: Snapshot | None) -> str:
@@ -167,10 +167,7 @@ def _pack(session: Session, show: Show, keys: dict[str, str]) -> PackIn:
     except PackError as exc:
         raise ChangeBlocked([Problem(p) for p in exc.problems]) from None
     except ValidationError as exc:
-        raise ChangeBlocked([
-            Problem(f"{'.'.join(str(part) for part in e['loc']) or 'row'}: {e['msg']}")
-            for e in exc.errors()
-        ]) from None
+        raise ChangeBlocked([Problem(text) for text in describe_errors(exc)]) from None
     problems = [_with_editor_key(f, keys) for f in check_references(pack)]
     if problems:
         raise ChangeBlocked([Problem(f"{f.where}: {f.message}") for f in problems])

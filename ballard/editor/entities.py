@@ -17,6 +17,7 @@ in the revision history.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +40,7 @@ from ballard.models import (
     plot_point_characters,
 )
 from ballard.story import character, plot_point, question, storyline
-from ballard.story.fields import Row, episode_code, parse_episode_code
+from ballard.story.fields import Row, describe_errors, episode_code, parse_episode_code
 from ballard.story.kinds import KINDS as STORY_KINDS
 from ballard.story.kinds import StoryKind
 from ballard.story.show import EPISODE_OWN_FIELDS, dump_episode, fill_episode
@@ -81,15 +82,24 @@ def next_point_key(session: Session, show: Show, catalogue: Catalogue, code: str
     for key in session.scalars(select(Revision.entity_key).where(
             Revision.show_id == show.id, Revision.entity_kind == EntityKind.PLOT_POINT.value,
             Revision.entity_key.startswith(f"{code}/"))):
-        used.add(int(key.rsplit("/", 1)[1]))
-    return f"{code}/{max(used) + 1 if used else 0}"
+        parsed = parse_point_key(key)
+        if parsed is not None:
+            used.add(parsed[1])
+    return point_key(code, max(used) + 1 if used else 0)
+
+
+_SLOT = re.compile(r"0|[1-9][0-9]{0,5}")
+
+
+def point_key(code: str, slot: int | str) -> str:
+    """'s1e3/2': the plot point in sort slot 2 of S1E3."""
+    return f"{code}/{slot}"
 
 
 def parse_point_key(key: str) -> tuple[str, int] | None:
-    """('s1e3', 2) for 's1e3/2'."""
+    """('s1e3', 2) for 's1e3/2'; None for anything else."""
     code, _, slot = key.partition("/")
-    if parse_episode_code(code) is None or not slot.isascii() or not slot.isdigit() \
-            or len(slot) > 6 or (slot.startswith("0") and slot != "0"):
+    if parse_episode_code(code) is None or not _SLOT.fullmatch(slot):
         return None
     return code, int(slot)
 
@@ -173,9 +183,8 @@ def _validated(kind: StoryKind, data: Snapshot, **fixed: Any) -> Any:
     try:
         return kind.schema.model_validate({**payload, **fixed})
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'row'}: {e['msg']}"
-                             for e in exc.errors())
-        raise ChangeRefused(f"This version is not valid: {problems}.") from None
+        raise ChangeRefused("This version is not valid now: "
+                            + "; ".join(describe_errors(exc))) from None
 
 
 def _next_order(session: Session, model: type, show: Show) -> int:
@@ -326,7 +335,7 @@ class Kind:
         if row is None:
             return None
         if self.name == EntityKind.PLOT_POINT:
-            return self._snapshot(row, key.split("/")[0])
+            return self._snapshot(row, key.partition("/")[0])
         return self._snapshot(row)
 
 

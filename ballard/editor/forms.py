@@ -60,7 +60,16 @@ from ballard.editor.fields import (
     strip,
     words,
 )
-from ballard.story.fields import MAX_ROWS, Editor, Ref, Row, has_control_characters, metadata
+from ballard.story.fields import (
+    CONTROL_CHARACTERS_MESSAGE,
+    MAX_ROWS,
+    Editor,
+    Ref,
+    Row,
+    error_message,
+    has_control_characters,
+    metadata,
+)
 from ballard.story.kinds import StoryKind
 
 BLANK_ROWS = 2  # empty rows offered for adding
@@ -72,7 +81,7 @@ _MISSING_TOKEN = "This form has no version token; reload the page and make the c
 
 def no_control_characters(_form, field) -> None:
     if isinstance(field.data, str) and has_control_characters(field.data):
-        raise WTFValidationError("Remove the control characters (such as NUL) from this text.")
+        raise WTFValidationError(CONTROL_CHARACTERS_MESSAGE)
 
 
 # --- signing in -------------------------------------------------------------------------------
@@ -136,7 +145,7 @@ def _wtforms_field(shape: _Shape, in_row: bool) -> Field:
         if shape.list_of is not None:
             return MultiCheckboxField(
                 label, description=hint,
-                invalid_choice_message="Pick characters from the list (%(value)s is not on it).")
+                invalid_choice_message=f"Pick {shape.ref.kind}s from the list (%(value)s is not on it).")
         return SelectField(label, description=hint,
                            invalid_choice_message=f"Choose a {shape.ref.kind} from the list.")
     if isinstance(shape.type, type) and issubclass(shape.type, enum.Enum):
@@ -166,10 +175,6 @@ class _RowForm(Form):
     """One stamped row. Blank rows (no episode, no text) are ignored; so are removed ones."""
 
     SHAPES: tuple[_Shape, ...] = ()
-
-    @property
-    def columns(self) -> list[str]:
-        return [s.name for s in self.SHAPES]
 
     def is_blank(self) -> bool:
         typed = any(self[s.name].data for s in self.SHAPES
@@ -360,13 +365,17 @@ def _message(error: dict[str, Any], shape: _Shape | None, in_row: bool, entry: b
         limit = ctx.get("max_length")
         return (f"Each entry must be {limit} characters or fewer." if entry
                 else f"Keep it to {limit} characters or fewer.")
-    if kind == "string_pattern_mismatch":
+    if kind == "string_pattern_mismatch" and shape is not None and shape.name == "slug":
         return SLUG_PATTERN
     if kind in ("greater_than_equal", "less_than_equal") and shape is not None:
-        return f"Give a number from {shape.bound(Ge)} to {shape.bound(Le)}."
+        low, high = shape.bound(Ge), shape.bound(Le)
+        if low is not None and high is not None:
+            return f"Give a number from {low} to {high}."
+        return f"Give a number of at least {low}." if low is not None else \
+            f"Give a number of at most {high}."
     if kind == "too_long":
         return f"At most {ctx.get('max_length')} rows."
-    return error["msg"].removeprefix("Value error, ")
+    return error_message(error)
 
 
 # Fields a form never shows: the URL decides the slug (a field of its own only when

@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 _M = TypeVar("_M")
 
 # Unanchored, for URL converters; anchor them (fullmatch, ^...$) everywhere else.
 SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 SLUG_MAX_LENGTH = 80
-EPISODE_CODE_REGEX = r"s[1-9][0-9]{0,2}e[1-9][0-9]{0,3}"
+_SEASON, _NUMBER = "[1-9][0-9]{0,2}", "[1-9][0-9]{0,3}"  # no leading zeros: one spelling
+EPISODE_CODE_REGEX = f"s{_SEASON}e{_NUMBER}"
 
 _SLUG = re.compile(SLUG_REGEX)
-_EPISODE_CODE = re.compile(r"s([1-9][0-9]{0,2})e([1-9][0-9]{0,3})")
+_EPISODE_CODE = re.compile(f"s({_SEASON})e({_NUMBER})")
 # Line breaks and tabs are text; NUL and the other controls are not (PostgreSQL refuses NUL).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS_MESSAGE = "Remove the control characters (such as NUL) from this text."
 
 SHORT_TEXT_MAX = 200  # names, titles, aliases, sources
 PROSE_MAX = 4000  # a plot point, a bio, a summary, a premise
@@ -51,7 +53,7 @@ def has_control_characters(value: str) -> bool:
 
 def _no_control_characters(value: str) -> str:
     if has_control_characters(value):
-        raise ValueError("Remove the control characters (such as NUL) from this text.")
+        raise ValueError(CONTROL_CHARACTERS_MESSAGE)
     return value
 
 
@@ -125,6 +127,24 @@ def metadata(model: type[BaseModel], name: str, kind: type[_M]) -> _M | None:
         if isinstance(item, kind):
             return item
     return None
+
+
+def error_location(loc: tuple) -> str:
+    """pydantic's ('bios', 1, 'text') as 'bios[1].text'."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(row)"
+
+
+def error_message(error: Any) -> str:
+    """A pydantic error's message; our validators' own sentences without its prefix."""
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def describe_errors(exc: ValidationError) -> list[str]:
+    """'bios[1].text: String should have at most 4000 characters', one per error."""
+    return [f"{error_location(e['loc'])}: {error_message(e)}" for e in exc.errors()]
 
 
 def by_stamp(rows: list[_M]) -> list[_M]:

@@ -3,7 +3,6 @@ answers 404, like any unknown address."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import abort, request
@@ -12,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue, EpisodeSlot
-from ballard.editor.entities import KINDS
+from ballard.editor.entities import KINDS, parse_point_key, point_key
 from ballard.models import Character, PlotPoint, Question, Show, Storyline
 
 
@@ -34,10 +33,10 @@ def slot_or_404(catalogue: Catalogue, code: str) -> EpisodeSlot:
 
 def point_key_or_404(slot: EpisodeSlot) -> str:
     """The plot point named by ?point=N within an episode, as its natural key."""
-    number = request.args.get("point", "")
-    if not re.fullmatch(r"0|[1-9][0-9]{0,5}", number):
+    key = point_key(slot.code, request.args.get("point", ""))
+    if parse_point_key(key) is None:
         abort(404)
-    return f"{slot.code}/{number}"
+    return key
 
 
 def exists_or_404(show: Show, kind: str, key: str) -> None:

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue, EpisodeSlot
 from ballard.editor.changes import ChangeBlocked, lint_show
-from ballard.editor.entities import KINDS, next_episode_code, next_point_key
+from ballard.editor.entities import KINDS, next_episode_code, next_point_key, parse_point_key
 from ballard.editor.forms import EntityForm
 from ballard.models import EntityKind, Show
+from ballard.story.fields import parse_episode_code
 from ballard.views.editor import bp
 from ballard.views.editor.controller import EditPage, delete, edit
 from ballard.views.editor.history import revisions
@@ -64,7 +65,7 @@ def overview(show: str):
 
 
 def _episode_form(catalogue: Catalogue, code: str, **kwargs) -> EntityForm:
-    number = int(code.rsplit("e", 1)[1])
+    _season, number = parse_episode_code(code) or (0, 0)  # the code comes from the show's list
     return EDITABLE[EntityKind.EPISODE].form(catalogue, fixed={"number": number}, **kwargs)
 
 
@@ -142,7 +143,7 @@ def plot_point(show: str, episode: str):
         abort(404)
     form = _point_form(catalogue, row, slot,
                        data=on_get(EDITABLE[EntityKind.PLOT_POINT].form.initial(current)))
-    number = key.rsplit("/", 1)[1]
+    number = str(parse_point_key(key)[1])
     return edit(EditPage(
         row, EntityKind.PLOT_POINT.value, key, form,
         lambda: url_for("editor.plot_point", show=row.slug, episode=slot.code, point=number),
@@ -159,7 +160,7 @@ def delete_plot_point(show: str, episode: str):
     return delete(row, EntityKind.PLOT_POINT.value, key,
                   url_for("editor.episode", show=row.slug, episode=slot.code),
                   url_for("editor.plot_point", show=row.slug, episode=slot.code,
-                          point=key.rsplit("/", 1)[1]))
+                          point=parse_point_key(key)[1]))
 
 
 # --- storylines, characters, questions (slugged) ---------------------------------------------

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ballard.editor.entities import KINDS, Kind
+from ballard.editor.entities import KINDS, Kind, parse_point_key
 from ballard.editor.forms import EntityForm, entity_form
 from ballard.models import Character, EntityKind, Question, Show, Storyline
 from ballard.views.editor.previews import (
@@ -41,6 +41,7 @@ EDITABLE: dict[str, Editable] = {
     EntityKind.PLOT_POINT: _editable("plot_point", "Save plot point", endpoint="editor.plot_point",
                                      lead=("text", "storyline", "level", "revealed_in")),
     EntityKind.STORYLINE: _editable("storyline", "Save storyline", endpoint="editor.storyline",
+                                    lead=("title", "summary"),
                                     arg="storyline", model=Storyline, previews=storyline_previews),
     EntityKind.CHARACTER: _editable("character", "Save character", endpoint="editor.character",
                                     arg="character", model=Character, previews=character_previews),
@@ -56,6 +57,6 @@ def edit_url_args(kind: str, key: str) -> tuple[str, dict[str, str]]:
     if kind == EntityKind.EPISODE:
         return editable.endpoint, {"episode": key}
     if kind == EntityKind.PLOT_POINT:
-        code, number = key.split("/")
-        return editable.endpoint, {"episode": code, "point": number}
+        code, slot = parse_point_key(key) or (key, 0)  # keys come from stored revisions
+        return editable.endpoint, {"episode": code, "point": str(slot)}
     return editable.endpoint, {editable.arg: key}
