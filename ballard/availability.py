@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, request
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 
@@ -123,8 +123,11 @@ def unavailable(down: DatabaseUnavailable):
         message = "The guide cannot reach its database just now. Try again in a few seconds."
     if is_api_request():
         return json_error(503, "unavailable", message, headers)
-    body = render_template("errors/error.html", code=503, title="Temporarily unavailable",
-                           message=message, detail=None)
+    # Straight from the Jinja environment, without Flask's context processors: those load
+    # a signed-in editor's account, which needs the very database that is missing.
+    template = current_app.jinja_env.get_template("errors/error.html")
+    body = template.render(code=503, title="Temporarily unavailable", message=message,
+                           detail=None)
     return body, 503, headers
 
 
