@@ -18,6 +18,7 @@ import re
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -281,6 +282,42 @@ def test_an_editor_save_that_cannot_be_written_keeps_the_input(loaded_url, fault
             "The Witness Returns"
         assert get_session().scalar(select(func.count()).select_from(Revision)) == 1
     assert content_version(loaded_url) == before[1] + 1
+
+
+def test_an_editor_save_whose_connection_is_lost_keeps_the_input(pg):
+    """The save waits on the write lock; its PostgreSQL backend is then terminated."""
+    url = pg.createdb("lost")
+    prepare(url)
+    app = make_app(url, DATABASE_LOCK_TIMEOUT=30)
+    client = app.test_client()
+    sign_in(app, client, make_editor(app))
+    path = "/editor/tiny/episodes/s1e3"
+    data = editor_form(app, client, path, {"title": "Cut Off Mid-Save"})
+    before = (rows(url), content_version(url))
+    answers: list = []
+    holder = make_engine(url)
+    with holder.connect() as conn:
+        conn.execute(text("UPDATE content_version SET version = version WHERE id = 1"))
+        saver = threading.Thread(target=lambda: answers.append(client.post(path, data=data)))
+        saver.start()
+        waiting: list[int] = []
+        deadline = time.monotonic() + 20
+        while not waiting and time.monotonic() < deadline:
+            with holder.connect() as probe:
+                waiting = probe.execute(text(
+                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()")).scalars().all()
+            time.sleep(0.05)
+        assert waiting, "the save never waited on the lock"
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": waiting[0]})
+        saver.join(timeout=30)
+        conn.rollback()
+    holder.dispose()
+    [response] = answers
+    assert response.status_code == 503 and response.headers["Retry-After"].isdigit()
+    assert soup_value(response, "title") == "Cut Off Mid-Save"
+    assert "Not saved: the database could not take the change" in response.get_data(as_text=True)
+    assert (rows(url), content_version(url)) == before
 
 
 def test_a_pack_load_that_cannot_be_written_exits_1_and_writes_nothing(loaded_url, tmp_path):

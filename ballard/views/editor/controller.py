@@ -74,17 +74,18 @@ def edit(page: EditPage):
             raise
         # save_change rolled back: nothing was written. The input stays on the page.
         form.form_errors.append(NOT_SAVED)
-        return _render(page), 503, _retry_after(exc)
+        return _render(page), 503, _write_failed(exc)
     flash_saved(saved, f"{KINDS[page.kind].label.capitalize()} saved.")
     return redirect(page.done(), code=303)
 
 
 NOT_SAVED = ("Not saved: the database could not take the change just now (it may be busy, "
-             "restarting or out of space). Nothing was written. Try saving again in a minute.")
+             "restarting or out of space). Nothing was written. Try saving again in a few seconds.")
 
 
-def _retry_after(exc: DBAPIError) -> dict[str, str]:
-    schema_check().forget()  # a database error: the next request checks it again
+def _write_failed(exc: DBAPIError) -> dict[str, str]:
+    """Log it, have the next request check the database again; the 503's headers."""
+    schema_check().forget()
     current_app.logger.warning("editor save failed: %s", describe(exc))
     return {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
@@ -189,7 +190,7 @@ def delete(show: Show, kind: str, key: str, done: str, back: str):
     except DBAPIError as exc:
         if not is_outage(exc):
             raise
-        return (*problem_page(show, 503, "Not deleted", [NOT_SAVED], back), _retry_after(exc))
+        return (*problem_page(show, 503, "Not deleted", [NOT_SAVED], back), _write_failed(exc))
     flash_saved(saved, f"{label.capitalize()} {key} deleted; it can be restored from the history.")
     return redirect(done, code=303)
 
