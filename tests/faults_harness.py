@@ -138,14 +138,16 @@ class Answer:
 
 @dataclass
 class Load:
-    """`readers` threads, each GETting `paths` in turn, one request at a time, until
-    stopped or `max_requests` each: bounded in time and in requests."""
+    """`readers` threads, each GETting `paths` in turn, one request at a time, `pause`
+    seconds apart, until stopped or `max_requests` each: bounded in time and requests
+    (paced so that no test's run reaches the bound before it stops the load)."""
 
     port: int
     paths: list[str]
     headers: dict[str, str]
     readers: int = 4
     max_requests: int = 3000
+    pause: float = 0.01
     answers: list[list[Answer]] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
@@ -168,8 +170,7 @@ class Load:
             status, headers, body = get(self.port, path, self.headers)
             keep = body if status != 200 else b""
             mine.append(Answer(at, status, "retry-after" in headers, keep))
-            if status != 200:
-                time.sleep(0.02)  # a reader retrying, not a tight loop against a 503
+            time.sleep(self.pause if status == 200 else 0.02)  # a retry is slower
 
     def served_since(self, since: float) -> bool:
         return any(a.at >= since and a.status == 200 for mine in self.answers for a in mine)

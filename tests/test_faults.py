@@ -360,8 +360,9 @@ def check_503s(report: h.Report) -> None:
 @pytest.fixture(scope="module")
 def pg() -> Iterator[h.PgCluster]:
     bindir = h.pg_bin()
-    if bindir is None or not (bindir / "pg_ctl").exists():
+    if bindir is None:
         pytest.skip("no PostgreSQL binaries (set BALLARD_TEST_PGBIN or install postgresql)")
+    assert (bindir / "pg_ctl").exists(), f"BALLARD_TEST_PGBIN={bindir} holds no pg_ctl"
     cluster = h.PgCluster(bindir)
     try:
         cluster.start()
@@ -454,7 +455,8 @@ def test_sqlite_file_unreadable_then_restored_under_load(tmp_path):
 def test_a_worker_killed_mid_request(loaded_url):
     before = rows(loaded_url)
     with h.server(loaded_url) as srv:
-        load = h.Load(srv.port, READER_PATHS, reader_headers()).start()
+        # Unpaced, so each worker has requests in flight when one is killed.
+        load = h.Load(srv.port, READER_PATHS, reader_headers(), pause=0).start()
         time.sleep(1)
         workers = srv.worker_pids()
         victim = min(workers)
@@ -518,6 +520,7 @@ def test_a_content_load_killed_mid_way(fresh_url, tmp_path):
     assert again.returncode == 0, again.stderr
     assert after[0] > before[0] and after[1] == before[1] + 1
     assert report.unexpected_5xx == 0 and report.by_status[503] == 0 and report.recovered
+    assert report.sent < load.readers * load.max_requests  # readers ran until the end
 
 
 # --- the restore drill on PostgreSQL: README's exact commands ------------------------------------
