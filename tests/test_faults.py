@@ -23,6 +23,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -419,24 +420,25 @@ def test_postgres_stopped_and_started_under_load(pg):
 
 
 def test_sqlite_file_unreadable_then_restored_under_load(tmp_path):
-    db = tmp_path / "ballard.db"
+    # chmod cannot keep root (CI) out, so the app opens the file through a symlink and the
+    # fault points it at a folder: opening fails. The file, its -wal and -shm are never
+    # touched (moving a live SQLite file can corrupt it). Connections already open keep
+    # working; new workers (a reload, as on every deploy) cannot open it.
+    real = tmp_path / "ballard.db"
+    db = tmp_path / "link.db"
+    db.symlink_to(real)
     url = f"sqlite:///{db}"
     prepare(url)
     before = rows(url)
-    aside = tmp_path / "ballard.db.aside"
+    (tmp_path / "not-a-database").mkdir()
     with h.server(url) as srv:
         load = h.Load(srv.port, READER_PATHS, reader_headers()).start()
         time.sleep(1)
-        # chmod cannot keep root (CI) out, so the path stops opening: a folder takes its
-        # place. Connections already open keep their file; new workers (a reload, as on
-        # every deploy) cannot open it.
-        db.rename(aside)
-        db.mkdir()
+        point(db, tmp_path / "not-a-database")
         srv.proc.send_signal(signal.SIGHUP)
         time.sleep(4)
         status, headers, body = h.get(srv.port, "/healthz")
-        db.rmdir()
-        aside.rename(db)
+        point(db, real)
         restored_at = time.monotonic()
         serving_after = load.wait_served(restored_at, BACK_WITHIN)
         time.sleep(1)
@@ -450,6 +452,13 @@ def test_sqlite_file_unreadable_then_restored_under_load(tmp_path):
     check_503s(report)
     assert serving_after is not None and report.recovered
     assert after == before
+
+
+def point(link: Path, target: Path) -> None:
+    """Swap what the symlink points at, atomically (a new link renamed over it)."""
+    fresh = link.with_suffix(".swap")
+    fresh.symlink_to(target)
+    fresh.replace(link)
 
 
 def test_a_worker_killed_mid_request(loaded_url):
