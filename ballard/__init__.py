@@ -32,8 +32,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Database, page cache, CSRF protection, editor sign-in, security headers, request log."""
-    from ballard import db, page_cache, request_log, security
+    """Database (and its availability check), page cache, CSRF protection, editor sign-in,
+    security headers, request log."""
+    from ballard import availability, db, page_cache, request_log, security
     from ballard.views import auth
 
     db.init_app(app)
@@ -42,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     auth.init_app(app)  # Flask-Login
     security.init_app(app)
     request_log.init_app(app)
+    availability.init_app(app)  # after the request log's start, so a 503 is timed too
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

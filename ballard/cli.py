@@ -14,8 +14,10 @@ from alembic.config import Config
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from ballard import ROOT
+from ballard.availability import UPGRADE_COMMAND, describe, is_outage
 from ballard.content import shipped_packs
 from ballard.content.audit import audit_lines
 from ballard.content.importer import ImportProblem, import_episodes
@@ -85,6 +87,11 @@ def load_command(paths: tuple[Path, ...]) -> None:
             click.echo(line)
     except PackError as exc:
         click.echo(f"Pack rejected, nothing was written:\n{exc}", err=True)
+        sys.exit(1)
+    except DBAPIError as exc:
+        # One transaction, rolled back: the database is as it was before the load.
+        hint = "" if is_outage(exc) else f" (is the database migrated? {UPGRADE_COMMAND})"
+        click.echo(f"Load failed, nothing was written: {describe(exc)}{hint}", err=True)
         sys.exit(1)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Annotated
 
 from flask import Flask, current_app, g
@@ -41,27 +42,48 @@ def stamp_columns(table: Table) -> list[Column]:
     return [column for column in table.columns if column.info.get(STAMP_INFO)]
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
+CONNECT_TIMEOUT_SECONDS = 5  # an unreachable PostgreSQL host fails a request, not hangs it
+
+
+def make_engine(url: str, echo: bool = False, lock_timeout: float = 5.0) -> Engine:
+    """The engine. pool_pre_ping: a pooled connection that a database restart closed is
+    noticed (and replaced) before a request uses it. `lock_timeout`: seconds a statement
+    waits for a lock before failing, on SQLite (busy timeout) and PostgreSQL alike."""
+    connect_args: dict = {}
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url, echo=echo, future=True)
+    if url.startswith("postgresql"):
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+    engine = create_engine(url, echo=echo, future=True, pool_pre_ping=True,
+                           connect_args=connect_args)
+    milliseconds = max(1, round(lock_timeout * 1000))
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", functools.partial(_sqlite_pragmas, milliseconds))
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", functools.partial(_postgres_lock_timeout, milliseconds))
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(busy_ms: int, dbapi_connection, _record) -> None:
     # WAL lets readers run while an editor writes; the timeout waits instead of failing.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
+def _postgres_lock_timeout(lock_ms: int, dbapi_connection, _record) -> None:
+    # Without it a save behind a stuck lock would wait for ever (PostgreSQL's default).
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = {int(lock_ms)}")
+    dbapi_connection.commit()
+
+
 def init_app(app: Flask) -> None:
     """Create the engine from config and close each request's session at teardown."""
-    engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
+    engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"],
+                         lock_timeout=app.config["DATABASE_LOCK_TIMEOUT"])
     app.extensions["ballard.engine"] = engine
     app.extensions["ballard.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(close_session)

@@ -158,11 +158,19 @@ SETTINGS: tuple[Setting, ...] = (
             "balancer)."),
     Setting("MAX_CONTENT_LENGTH", 64 * 1024, whole_number(1, "bytes"),
             "Largest request body accepted, in bytes (larger: 413)."),
+    Setting("DATABASE_LOCK_TIMEOUT", 5.0, number(0.001, "seconds"),
+            "Seconds a statement waits for a lock (SQLite's busy timeout, PostgreSQL's "
+            "`lock_timeout`) before the save or load fails with a 503 or exit status 1."),
     Setting("SQL_ECHO", False, BOOLEAN, "Log every SQL statement (SQLAlchemy's `echo`)."),
     Setting("TEST_DATABASE_URL", None, DATABASE_URL,
             "Tests only: run the suite against this PostgreSQL database instead. Its `public` "
             "schema is dropped and rebuilt.",
             tests_only=True, default_note="(tests use a temporary SQLite file)"),
+    Setting("TEST_PGBIN", None, TEXT,
+            "Tests only: the PostgreSQL binaries (`initdb`, `pg_ctl`, `pg_dump`) the fault tests "
+            "use for a cluster of their own.",
+            tests_only=True,
+            default_note="(the newest `/usr/lib/postgresql/*/bin`; without one those tests skip)"),
     # Fixed in code: changing them weakens the app, so the environment cannot.
     Setting("SESSION_COOKIE_HTTPONLY", True, BOOLEAN,
             "The editor's session cookie is out of reach of scripts.", env=False),

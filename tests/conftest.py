@@ -33,6 +33,16 @@ def pytest_report_header() -> str:
     return f"database: {_database_url_label()}"
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """What readers saw during each fault of tests/test_faults.py."""
+    from tests.faults_harness import REPORTS
+
+    if REPORTS:
+        terminalreporter.section("faults")
+        for line in REPORTS:
+            terminalreporter.write_line(line)
+
+
 def _database_url_label() -> str:
     url = os.environ.get("BALLARD_TEST_DATABASE_URL")
     return "PostgreSQL (BALLARD_TEST_DATABASE_URL)" if url else "SQLite (temporary file)"

@@ -68,7 +68,10 @@ def test_cookies_are_httponly_lax_and_secure_in_production(tiny, migrated):
 
 def test_healthz_checks_the_database(app, client):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.json == {"status": "ok", "database": "ok"}
+    from ballard.availability import migrations_head
+
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok", "revision": migrations_head()}
     assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -77,6 +80,8 @@ def test_healthz_reports_an_unreachable_database(tmp_path):
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["status"] == "unavailable"
+    assert response.json["database"] == "unreachable" and response.json["reason"]
+    assert response.headers["Retry-After"]
 
 
 def test_one_structured_log_line_per_request(tiny, reader):

@@ -197,7 +197,9 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
         "TRUSTED_PROXIES": "1",
         "MAX_CONTENT_LENGTH": "65536",
         "SQL_ECHO": "off",
+        "DATABASE_LOCK_TIMEOUT": "2.5",
         "TEST_DATABASE_URL": migrated,
+        "TEST_PGBIN": "/usr/lib/postgresql/15/bin",
     }
     assert sorted(environment) == sorted(ENV_SETTINGS), "a documented variable is not set here"
     app = start_from_env(**environment)
@@ -205,11 +207,16 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
     config = app.config
     assert (config["ENV"], config["SECRET_KEY"], config["DATABASE_URL"]) == ("production", key, migrated)
     assert config["SESSION_COOKIE_SECURE"] is True and config["TESTING"] is False
-    assert "TEST_DATABASE_URL" not in config
+    assert "TEST_DATABASE_URL" not in config and "TEST_PGBIN" not in config
     cache = app.extensions["ballard.page_cache"]
     assert (cache.size, cache.version_ttl) == (10, 0.5)
     with app.app_context():
         assert get_engine().echo is False
+        with get_engine().connect() as connection:
+            if connection.dialect.name == "sqlite":
+                assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 2500
+            else:
+                assert connection.exec_driver_sql("SHOW lock_timeout").scalar() == "2500ms"
 
     # One load balancer terminates TLS: with TRUSTED_PROXIES=1 the app sees HTTPS.
     client = app.test_client()

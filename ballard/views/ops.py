@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
-from ballard.db import get_session
+from ballard.availability import RETRY_AFTER_SECONDS, UPGRADE_COMMAND, DatabaseUnavailable, schema_check
 
 bp = Blueprint("ops", __name__)
 
 
 @bp.get("/healthz")
 def healthz():
-    """200 when the database answers, 503 when it does not."""
+    """200 when the database answers and is at the migrations' head; 503 saying why not."""
     try:
-        get_session().execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        response = jsonify(status="unavailable", database="unreachable")
+        found = schema_check().status()
+    except DatabaseUnavailable as down:
+        response = jsonify(status="unavailable", database="unreachable", reason=down.message)
         response.status_code = 503
     else:
-        response = jsonify(status="ok", database="ok")
+        if found.revision == found.head:
+            response = jsonify(status="ok", database="ok", revision=found.revision)
+        else:
+            response = jsonify(
+                status="unavailable", database="not_at_head", revision=found.revision,
+                head=found.head, reason=f"The database is not at the migrations' head. "
+                                        f"Run: {UPGRADE_COMMAND}")
+            response.status_code = 503
+    if response.status_code == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -3,8 +3,10 @@ ballard.editor.changes.save_change (lint, revision, commit), then redirect; or s
 
 A rejected form is re-rendered with the editor's input and a message next to each field:
 400 for invalid input or a spoiler the lint caught, 409 when someone else saved first or
-the change conflicts with other rows. A refused delete or restore gets a short page with
-the same statuses. `refusal()` is the one place that turns a refused change into words.
+the change conflicts with other rows, 503 (with Retry-After) when the database could not
+take the write (lock timeout, full or read-only disk, lost connection). A refused delete
+or restore gets a short page with the same statuses. `refusal()` is the one place that
+turns a refused change into words.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.exc import DBAPIError
 
+from ballard.availability import RETRY_AFTER_SECONDS, describe, is_outage, schema_check
 from ballard.db import get_session
 from ballard.editor.changes import ChangeBlocked, Saved, StaleChange, save_change, version_token
 from ballard.editor.entities import KINDS, ChangeRefused
@@ -65,8 +69,25 @@ def edit(page: EditPage):
     except ChangeRefused as refused:
         form.form_errors.append(str(refused))
         return _render(page), 409
+    except DBAPIError as exc:
+        if not is_outage(exc):
+            raise
+        # save_change rolled back: nothing was written. The input stays on the page.
+        form.form_errors.append(NOT_SAVED)
+        return _render(page), 503, _write_failed(exc)
     flash_saved(saved, f"{KINDS[page.kind].label.capitalize()} saved.")
     return redirect(page.done(), code=303)
+
+
+NOT_SAVED = ("Not saved: the database could not take the change just now (it may be busy, "
+             "restarting or out of space). Nothing was written. Try saving again in a few seconds.")
+
+
+def _write_failed(exc: DBAPIError) -> dict[str, str]:
+    """Log it, have the next request check the database again; the 503's headers."""
+    schema_check().forget()
+    current_app.logger.warning("editor save failed: %s", describe(exc))
+    return {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def _render(page: EditPage, conflict: dict | None = None,
@@ -166,6 +187,10 @@ def delete(show: Show, kind: str, key: str, done: str, back: str):
                             form.version_token.data)
     except (StaleChange, ChangeRefused, ChangeBlocked) as exc:
         return problem_page(show, *refusal(exc, label, "deleted"), back)
+    except DBAPIError as exc:
+        if not is_outage(exc):
+            raise
+        return (*problem_page(show, 503, "Not deleted", [NOT_SAVED], back), _write_failed(exc))
     flash_saved(saved, f"{label.capitalize()} {key} deleted; it can be restored from the history.")
     return redirect(done, code=303)
 
