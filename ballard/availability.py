@@ -12,12 +12,12 @@ import threading
 from dataclasses import dataclass
 
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Flask, current_app, request
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 
 from ballard.errors import is_api_request, json_error
+from ballard.migrate import migrations_head
 
 RETRY_AFTER_SECONDS = 5
 UPGRADE_COMMAND = "flask --app app db upgrade"
@@ -103,14 +103,6 @@ class SchemaCheck:
 
 def schema_check() -> SchemaCheck:
     return current_app.extensions["ballard.schema_check"]
-
-
-def migrations_head() -> str:
-    from ballard.cli import alembic_config
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "the migrations have no head"
-    return head
 
 
 def unavailable(down: DatabaseUnavailable):

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import click
 from alembic import command
-from alembic.config import Config
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from ballard import ROOT
 from ballard.availability import UPGRADE_COMMAND, describe, is_outage
 from ballard.content import shipped_packs
 from ballard.content.audit import audit_lines
@@ -26,22 +24,11 @@ from ballard.content.pack import PackError, dump_show, load_pack, pack_to_yaml, 
 from ballard.db import get_engine, get_session
 from ballard.editor.accounts import AccountError, create_editor
 from ballard.horizon import NotVisible, open_gate
+from ballard.migrate import alembic_config, upgrade_database
 from ballard.models import Show
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 content_cli = AppGroup("content", help="Content packs: load, dump, lint.")
-
-
-def alembic_config() -> Config:
-    return Config(toml_file=str(ROOT / "pyproject.toml"))
-
-
-def upgrade_database(revision: str = "head") -> None:
-    """Run the migrations on the app's database."""
-    cfg = alembic_config()
-    with get_engine().begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
 
 
 @db_cli.command("upgrade")

@@ -106,10 +106,10 @@ def test_templates_never_query():
 # Layers, lowest first: a module imports from its own layer or a lower one, never up.
 LAYERS = (
     {"settings", "db", "redirects"},
-    {"config", "models"},
+    {"config", "models", "migrate"},
     {"story"},  # the story kinds: the write side's one definition of each kind
     {"content", "horizon", "converters"},  # packs and lint; the gate
-    {"editor", "progress", "errors", "page_cache", "forms"},
+    {"editor", "progress", "errors", "availability", "page_cache", "forms"},
     {"views", "export", "backup", "security", "request_log", "gunicorn_conf"},
     {"cli", "__init__"},  # the app and its commands put everything together
 )
