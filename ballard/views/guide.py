@@ -221,14 +221,29 @@ def timeline(show: str, h: str):
                  episodes=gate.episodes()[: gate.h])
 
 
+def search_options(args) -> tuple[str | None, int] | str:
+    """The search's kind filter and page from a query string, or what is wrong with them."""
+    kind = args.get("kind") or None
+    if kind is not None and kind not in horizon.SEARCH_KINDS:
+        return "Unknown kind: choose one of " + ", ".join(horizon.SEARCH_KINDS) + "."
+    raw = args.get("page", "1")
+    if not (raw.isascii() and raw.isdigit() and 1 <= len(raw) <= 4 and int(raw) >= 1):
+        return "The page is a whole number from 1."
+    return kind, int(raw)
+
+
 @bp.get("/<slug:show>/at/<h>/search")
 def search(show: str, h: str):
     gate = _gate(show, h)
     query = request.args.get("q", "").strip()
-    if len(query) > MAX_QUERY_LENGTH:
+    options = search_options(request.args)
+    if len(query) > MAX_QUERY_LENGTH or isinstance(options, str):
+        error = (options if isinstance(options, str)
+                 else f"Searches are limited to {MAX_QUERY_LENGTH} characters.")
         return _page("guide/search.html", gate, results=None, query=query[:MAX_QUERY_LENGTH],
-                     error=f"Searches are limited to {MAX_QUERY_LENGTH} characters."), 400
-    results = gate.search(query) if query else None
+                     error=error), 400
+    kind, number = options
+    results = gate.search(query, kind, number) if query else None
     return _page("guide/search.html", gate, results=results, query=query, error=None)
 
 
