@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
+from ballard.horizon import SEARCH_KINDS, SEARCH_PAGE_SIZE
 from ballard.story.fields import EPISODE_CODE_REGEX, SLUG_MAX_LENGTH, SLUG_REGEX
 from ballard.views.api_shapes import (
     Character,
@@ -38,7 +39,6 @@ from ballard.views.api_shapes import (
     Suggestions,
     Timeline,
 )
-from ballard.horizon import SEARCH_KINDS, SEARCH_PAGE_SIZE
 from ballard.views.guide import MAX_QUERY_LENGTH
 
 Schema = dict[str, Any]

@@ -27,6 +27,9 @@ from ballard.models import (
 from ballard.textfold import clean, fold, word_count
 
 NAME, TEXT = 4, 1  # weights: a name, alias or title against plot text
+# PostgreSQL's parser reads <...> as markup and skips what is inside <script>; our texts
+# are plain text, so it gets them without markup characters (same length: same offsets).
+_NO_MARKUP = str.maketrans("<>&", "   ")
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,11 @@ def rebuild_show(session: Session, show_id: int) -> None:
     session.execute(delete(SearchEntry).where(SearchEntry.show_id == show_id))
     rows = [
         {"show_id": show_id, "document": d.document, "kind": d.kind, "target": d.target,
-         "title": d.title, "weight": weight, "body": clean(body), "folded": fold(clean(body)),
-         "words": word_count(body), "sort_order": d.sort_order, "visible_from": stamp}
-        for d, weight, body, stamp in _entries(session, show_id) if body.strip()
+         "title": d.title, "weight": weight, "body": text,
+         "folded": fold(text).translate(_NO_MARKUP), "words": word_count(text),
+         "sort_order": d.sort_order, "visible_from": stamp}
+        for d, weight, body, stamp in _entries(session, show_id)
+        if (text := clean(body)).strip()
     ]
     if rows:
         session.execute(insert(SearchEntry), rows)

@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from ballard.content.findings import ERROR, WARNING, Finding
 from ballard.content.lint import lint_pack
-from ballard.content.search_index import rebuild_show
 from ballard.content.pack import PackError, bump_version, check_references, pack_from_db
 from ballard.content.schema import PackIn
+from ballard.content.search_index import rebuild_show
 from ballard.editor.accounts import utcnow
 from ballard.editor.entities import KINDS, ChangeRefused, Snapshot
 from ballard.models import ContentVersion, EntityKind, Episode, PlotPoint, Revision, Season, Show, User

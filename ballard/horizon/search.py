@@ -43,7 +43,7 @@ def search(gate: Gate, query: str, kind: str | None = None, page: int = 1) -> Se
     shown = chosen[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     hits = tuple(_hit(gate, entries) for _, entries in shown)
     suggestions = () if ranked or not terms else _did_you_mean(gate, terms[0].words[0])
-    return SearchResults(query, hits, suggestions, len(ranked), counts, kind, page, pages)
+    return SearchResults(query.strip(), hits, suggestions, len(ranked), counts, kind, page, pages)
 
 
 def suggest(gate: Gate, query: str, limit: int = 8) -> tuple[str, ...]:

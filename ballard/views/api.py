@@ -403,7 +403,8 @@ def search(show: str, h: str):
         return json_error(400, "bad_request", options)
     kind, number = options
     query = raw.strip()
-    results = (gate.search(query, kind, number) if query
+    # The raw text: a last word with no space after it is still being typed (a prefix).
+    results = (gate.search(raw, kind, number) if query
                else horizon.SearchResults(query, (), (), kind=kind, page=number))
     return _answer(SearchResults(
         **_at(gate), query=query, hits=[hit_shape(hit) for hit in results.hits],

@@ -243,7 +243,8 @@ def search(show: str, h: str):
         return _page("guide/search.html", gate, results=None, query=query[:MAX_QUERY_LENGTH],
                      error=error), 400
     kind, number = options
-    results = gate.search(query, kind, number) if query else None
+    # The raw text: a last word with no space after it is still being typed (a prefix).
+    results = gate.search(request.args.get("q", ""), kind, number) if query else None
     return _page("guide/search.html", gate, results=results, query=query, error=None)
 
 
