@@ -45,7 +45,8 @@ from ballard.horizon.values import (
 )
 
 __all__ = [
-    "SEARCH_KINDS", "SEARCH_PAGE_SIZE", "BioView", "CharacterDetail", "CharacterRef", "CharacterSummary", "EpisodeCard",
+    "SEARCH_KINDS", "SEARCH_PAGE_SIZE", "BioView", "CharacterDetail", "CharacterRef",
+    "CharacterSummary", "EpisodeCard",
     "EpisodeNews", "Gate", "NotVisible", "PlotPointView", "QuestionBoard", "QuestionView",
     "Recap", "SearchHit", "SearchResults", "ShowInfo", "SliderStop", "StatusChange",
     "StatusView", "StorylineRef", "StorylineSection", "StorylineView", "TimelineRow",
