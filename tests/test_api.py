@@ -99,7 +99,7 @@ def test_served_document_is_valid_openapi_3_1(tiny, client):
     schema = schemathesis.openapi.from_dict(served)
     schema.validate()  # against the OpenAPI 3.1 meta-schema
     parameters = served["paths"][f"{API}/shows/{{show}}/at/{{h}}/search"]["get"]["parameters"]
-    q = next(p for p in parameters if p["name"] == "q")
+    q = next(p for p in parameters if p.get("name") == "q")
     assert q["schema"]["maxLength"] == MAX_QUERY_LENGTH
 
 

@@ -248,3 +248,37 @@ def test_did_you_mean_draws_on_visible_words(words):
     assert _search(words, 1, "ledgr ")["suggestions"] == ["ledger"]
     assert _search(words, 3, "quistt ")["suggestions"] == []
     assert _search(words, 4, "quistt ")["suggestions"] == ["quist"]
+
+
+def _tiny_hits(app, h, q):
+    data = json.loads(app.test_client().get(
+        f"/api/v1/shows/tiny/at/{h}/search?{urlencode({'q': q})}").get_data())
+    return [(hit["kind"], hit["snippet"]) for hit in data["hits"]]
+
+
+def test_editor_saves_keep_the_index_in_step(editor, tiny):
+    """The index changes in the save's own transaction: an edited text is found by its
+    new words at once, by its old ones no more, and an answer only from its episode."""
+    from tests.conftest import submit
+
+    assert _tiny_hits(tiny, 1, "gossip ") == []
+    submit(editor, "/editor/tiny/episodes/s1e1/plot-points/edit?point=1", {
+        "text": "The town's only witness would rather gossip.", "level": "minor",
+        "characters": ["dana-reed"], "sources": ""})
+    assert _tiny_hits(tiny, 1, "gossip ") == [
+        ("plot point", "The town's only witness would rather gossip.")]
+    assert _tiny_hits(tiny, 1, '"will not talk"') == []
+
+    submit(editor, "/editor/tiny/questions/will-sister-stay", {
+        "answered_in": "4", "answer": "She stays for good."})
+    assert _tiny_hits(tiny, 3, "good ") == []
+    assert _tiny_hits(tiny, 4, "good ") == [("question", "She stays for good.")]
+
+
+def test_a_refused_save_leaves_the_index_alone(editor, tiny):
+    from tests.conftest import submit
+
+    response = submit(editor, "/editor/tiny/questions/will-sister-stay", {
+        "answered_in": "3", "answer": ""})  # refused: an answer needs both
+    assert response.status_code != 303
+    assert _tiny_hits(tiny, 2, '"sister stay"') == [("question", "Will her sister stay?")]

@@ -6,6 +6,8 @@ question), so tests can find every route and fill it in from the URL map alone.
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from ballard import horizon, page_cache
@@ -23,6 +25,7 @@ from ballard.views.auth import is_editor
 bp = Blueprint("guide", __name__)
 
 MAX_QUERY_LENGTH = 200
+_PAGE = re.compile(r"[1-9][0-9]{0,3}")  # as the OpenAPI document says
 CONDENSED_LEVELS = (SpoilerLevel.MAJOR.value, SpoilerLevel.TWIST.value)
 NOTICES = {
     "unreadable": (
@@ -227,8 +230,8 @@ def search_options(args) -> tuple[str | None, int] | str:
     if kind is not None and kind not in horizon.SEARCH_KINDS:
         return "Unknown kind: choose one of " + ", ".join(horizon.SEARCH_KINDS) + "."
     raw = args.get("page", "1")
-    if not (raw.isascii() and raw.isdigit() and 1 <= len(raw) <= 4 and int(raw) >= 1):
-        return "The page is a whole number from 1."
+    if not _PAGE.fullmatch(raw):
+        return "The page is a whole number from 1 to 9999."
     return kind, int(raw)
 
 
