@@ -96,7 +96,7 @@ def search_terms(app: Flask) -> list[str]:
     terms.update(f'"{n}"' for n in names if n and " " in n)
     terms.update(n[:4] for n in names if n and len(n) > 4)
     words = sorted({w for t in texts if t for w in re.findall(r"[^\W_]{4,}", t.casefold())})
-    terms.update(words[::max(1, len(words) // 40)])
+    terms.update(words[::max(1, len(words) // 20)])
     terms.update(["kill", "killed", "killing", "Renee", "canary", "ca"])
     return sorted(t for t in terms if t) + ["", "nonsenseword"]
 
@@ -104,12 +104,12 @@ def search_terms(app: Flask) -> list[str]:
 # Query strings tried per endpoint; every other route is requested without one.
 def query_variants(app: Flask) -> dict[str, list[str]]:
     terms = search_terms(app)
-    filtered = [urlencode({"q": t, **extra}) for t in terms[::6]
+    filtered = [urlencode({"q": t, **extra}) for t in terms[::15]
                 for extra in ({"kind": "plot point"}, {"kind": "character"}, {"page": "2"})]
     return {
         "guide.search": [urlencode({"q": t}) for t in terms] + filtered,
-        "api.search": [urlencode({"q": t}) for t in terms[::3]] + filtered[::3],
-        "api.suggest": [urlencode({"q": t}) for t in terms[::3]],
+        "api.search": [urlencode({"q": t}) for t in terms[::5]] + filtered[::3],
+        "api.suggest": [urlencode({"q": t}) for t in terms[::5]],
         "guide.home": ["", "notice=unreadable"],
     }
 

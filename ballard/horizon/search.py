@@ -120,6 +120,10 @@ def _window(body: str, spans: list[tuple[int, int]]) -> tuple[str, tuple[tuple[i
 
 
 def _did_you_mean(gate: Gate, word: str) -> tuple[str, ...]:
+    # A ratio of 0.75 needs the shorter word to be at least 0.6 of the longer: words
+    # outside that could never match, so they are left out before difflib compares.
+    low, high = 0.6 * len(word), len(word) / 0.6
     vocabulary = sorted({w for t in visible_texts(gate.session, gate.show.id, gate.h)
-                         for w in re.findall(r"[^\W\d_]{4,}", t.casefold())})
+                         for w in re.findall(r"[^\W\d_]{4,}", t.casefold())
+                         if low <= len(w) <= high})
     return tuple(difflib.get_close_matches(word, vocabulary, n=3, cutoff=0.75))

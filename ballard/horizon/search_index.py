@@ -60,7 +60,7 @@ def matches(session: Session, show_id: int, h: int, terms: tuple[Term, ...],
             params[f"q{i}"] = term.fts5()
             parts.append(
                 f"SELECT {i} AS term, {_COLUMNS}, highlight(search_fts, 0, "
-                f"char(1), char(2)) AS marked FROM search_fts "
+                f"char(1), char(2)) AS marked FROM search_fts CROSS "
                 f"JOIN search_entries e ON e.id = search_fts.rowid "
                 f"WHERE search_fts MATCH :q{i} AND {_VISIBLE}{only}")
     rows = session.execute(text(" UNION ALL ".join(parts)), params).all()
