@@ -62,7 +62,6 @@ def insert_catalogue(session, shows: int, start: int = 0) -> None:
     from sqlalchemy import insert, select
 
     from ballard.content.search_index import rebuild_show
-
     from ballard.models import (
         Character,
         CharacterStatus,
