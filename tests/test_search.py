@@ -235,7 +235,7 @@ def test_kinds_counts_and_pages(words):
     assert only["total"] == 2 and only["pages"] == 1
 
     client = _reader(words)
-    for bad in ({"kind": "spoiler"}, {"page": "0"}, {"page": "x"}):
+    for bad in ({"kind": "spoiler"}, {"kind": ""}, {"page": "0"}, {"page": "x"}, {"page": ""}):
         assert client.get(f"{API}/1/search?{urlencode({'q': 'a', **bad})}").status_code == 400
         assert client.get(f"/words/at/1/search?{urlencode({'q': 'a', **bad})}").status_code == 400
     page = BeautifulSoup(client.get("/words/at/1/search?q=archive").get_data(as_text=True),

@@ -226,7 +226,7 @@ def timeline(show: str, h: str):
 
 def search_options(args) -> tuple[str | None, int] | str:
     """The search's kind filter and page from a query string, or what is wrong with them."""
-    kind = args.get("kind") or None
+    kind = args.get("kind")  # absent: every kind; empty is no kind, so a 400
     if kind is not None and kind not in horizon.SEARCH_KINDS:
         return "Unknown kind: choose one of " + ", ".join(horizon.SEARCH_KINDS) + "."
     raw = args.get("page", "1")
