@@ -301,7 +301,7 @@ class SearchEntry(Base):
     Derived from the story rows by ballard/content/search_index.py, inside the same
     transaction as every load and editor save. One row per stamp (a character's name and
     each alias apart), so a later row can never change an earlier row's text or score.
-    SQLite indexes `body` in the FTS5 table search_fts (kept in step by triggers);
+    SQLite indexes `body` and `show_id` in the FTS5 table search_fts (kept in step by triggers);
     PostgreSQL has a GIN index on to_tsvector('english', folded). Both are made by the
     migration, not here (see migrations/env.py).
     """

@@ -57,7 +57,7 @@ def matches(session: Session, show_id: int, h: int, terms: tuple[Term, ...],
                 f"(SELECT {term.tsquery_sql(f'q{i}')} AS q) AS tq "
                 f"WHERE to_tsvector('english'::regconfig, e.folded) @@ q AND {_VISIBLE}{only}")
         else:
-            params[f"q{i}"] = term.fts5()
+            params[f"q{i}"] = f'show_id : "{int(show_id)}" AND body : ({term.fts5()})'
             parts.append(
                 f"SELECT {i} AS term, {_COLUMNS}, highlight(search_fts, 0, "
                 f"char(1), char(2)) AS marked FROM search_fts CROSS "

@@ -21,16 +21,20 @@ down_revision: Union[str, Sequence[str], None] = '2279cbda2fbf'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
+# show_id is indexed as a token too, so a search reads one show's postings and not the
+# whole catalogue's (its MATCH is "show_id : 12 AND body : (...)").
 SQLITE_OBJECTS = [
-    "CREATE VIRTUAL TABLE search_fts USING fts5(body, content='search_entries', "
+    "CREATE VIRTUAL TABLE search_fts USING fts5(body, show_id, content='search_entries', "
     "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
     "CREATE TRIGGER search_fts_insert AFTER INSERT ON search_entries BEGIN "
-    "INSERT INTO search_fts(rowid, body) VALUES (new.id, new.body); END",
+    "INSERT INTO search_fts(rowid, body, show_id) VALUES (new.id, new.body, new.show_id); END",
     "CREATE TRIGGER search_fts_delete AFTER DELETE ON search_entries BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.id, old.body); END",
+    "INSERT INTO search_fts(search_fts, rowid, body, show_id) "
+    "VALUES ('delete', old.id, old.body, old.show_id); END",
     "CREATE TRIGGER search_fts_update AFTER UPDATE ON search_entries BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.id, old.body); "
-    "INSERT INTO search_fts(rowid, body) VALUES (new.id, new.body); END",
+    "INSERT INTO search_fts(search_fts, rowid, body, show_id) "
+    "VALUES ('delete', old.id, old.body, old.show_id); "
+    "INSERT INTO search_fts(rowid, body, show_id) VALUES (new.id, new.body, new.show_id); END",
 ]
 POSTGRESQL_OBJECTS = [
     "CREATE INDEX search_fts_gin ON search_entries "
