@@ -295,6 +295,40 @@ class Question(Base):
         return f"<Question {self.slug}>"
 
 
+class SearchEntry(Base):
+    """One searchable text of one search hit, with the stamp from which a viewer may see it.
+
+    Derived from the story rows by ballard/content/search_index.py, inside the same
+    transaction as every load and editor save. One row per stamp (a character's name and
+    each alias apart), so a later row can never change an earlier row's text or score.
+    SQLite indexes `body` and `show_id` in the FTS5 table search_fts (kept in step by triggers);
+    PostgreSQL has a GIN index on to_tsvector('english', folded). Both are made by the
+    migration, not here (see migrations/env.py).
+    """
+
+    __tablename__ = "search_entries"
+    __table_args__ = (Index("ix_search_entries_show_visible", "show_id", "visible_from"),)
+
+    id: Mapped[intpk]
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"))
+    # The hit this text belongs to ("character:ted-rawls") and what it shows and links to.
+    document: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(400))
+    # Names, aliases and titles weigh more than plot text.
+    weight: Mapped[int]
+    body: Mapped[str] = mapped_column(Text)
+    # body with diacritics removed, character for character (PostgreSQL indexes this).
+    folded: Mapped[str] = mapped_column(Text)
+    words: Mapped[int]
+    sort_order: Mapped[int]
+    visible_from: Mapped[stamp]
+
+    def __repr__(self) -> str:
+        return f"<SearchEntry {self.document} @{self.visible_from}>"
+
+
 class ContentVersion(Base):
     """One row; bumped by every content change so caches keyed on it go stale together."""
 
@@ -311,7 +345,7 @@ class ContentVersion(Base):
 # Tables that hold story facts; the architecture test keeps viewer code away from them.
 STORY_MODELS = (
     Show, Season, Episode, Storyline, StorylineStatus, Character, CharacterBio,
-    CharacterStatus, CharacterAlias, PlotPoint, Question,
+    CharacterStatus, CharacterAlias, PlotPoint, Question, SearchEntry,
 )
 
 

@@ -25,7 +25,16 @@ from sqlalchemy import Column, select
 
 from ballard.content.pack import bump_version
 from ballard.db import REVEALS_INFO, Base, get_session, stamp_columns
-from ballard.models import Character, CharacterAlias, Episode, Question, Season, Show, Storyline
+from ballard.models import (
+    Character,
+    CharacterAlias,
+    Episode,
+    PlotPoint,
+    Question,
+    Season,
+    Show,
+    Storyline,
+)
 
 INVARIANCE_CONFIG = {"WTF_CSRF_ENABLED": False}
 UNKNOWN = "zz-unknown-slug"
@@ -72,20 +81,35 @@ def argument_values(app: Flask) -> dict[str, list[str]]:
 
 
 def search_terms(app: Flask) -> list[str]:
-    """Words a reader might type: every name, alias, title, and each storyline's words."""
+    """Words a reader might type: every name, alias and title (later ones included), each
+    name as a quoted phrase and as the prefix being typed, a sample of the words of every
+    kind of text (plot points, summaries, roles, questions, answers) and a stem family."""
     with app.app_context():
         s = get_session()
-        terms = {*s.scalars(select(Character.name)), *s.scalars(select(CharacterAlias.alias)),
-                 *s.scalars(select(Storyline.title)), *s.scalars(select(Episode.title))}
-        for names in s.scalars(select(Character.short_names)):
-            terms.update(names)
+        names = {*s.scalars(select(Character.name)), *s.scalars(select(CharacterAlias.alias))}
+        terms = {*names, *s.scalars(select(Storyline.title)), *s.scalars(select(Episode.title))}
+        for short in s.scalars(select(Character.short_names)):
+            terms.update(short)
+        texts = [*s.scalars(select(PlotPoint.text)), *s.scalars(select(Storyline.summary)),
+                 *s.scalars(select(Character.role)), *s.scalars(select(Question.text)),
+                 *s.scalars(select(Question.answer))]
+    terms.update(f'"{n}"' for n in names if n and " " in n)
+    terms.update(n[:4] for n in names if n and len(n) > 4)
+    words = sorted({w for t in texts if t for w in re.findall(r"[^\W_]{4,}", t.casefold())})
+    terms.update(words[::max(1, len(words) // 20)])
+    terms.update(["kill", "killed", "killing", "Renee", "canary", "ca"])
     return sorted(t for t in terms if t) + ["", "nonsenseword"]
 
 
 # Query strings tried per endpoint; every other route is requested without one.
 def query_variants(app: Flask) -> dict[str, list[str]]:
+    terms = search_terms(app)
+    filtered = [urlencode({"q": t, **extra}) for t in terms[::15]
+                for extra in ({"kind": "plot point"}, {"kind": "character"}, {"page": "2"})]
     return {
-        "guide.search": [urlencode({"q": t}) for t in search_terms(app)],
+        "guide.search": [urlencode({"q": t}) for t in terms] + filtered,
+        "api.search": [urlencode({"q": t}) for t in terms[::5]] + filtered[::3],
+        "api.suggest": [urlencode({"q": t}) for t in terms[::5]],
         "guide.home": ["", "notice=unreadable"],
     }
 

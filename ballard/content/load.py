@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from ballard.content.dump import pack_from_db
 from ballard.content.findings import episode_position
 from ballard.content.schema import PackIn
+from ballard.content.search_index import rebuild_show
 from ballard.content.version import bump_version, current_version
 from ballard.models import Character, Episode, PlotPoint, Question, Season, Show, Storyline
 from ballard.story import character, plot_point, question, storyline
@@ -49,6 +50,7 @@ def load_pack(session: Session, pack: PackIn) -> LoadResult:
     _sync_plot_points(session, show, pack, episodes, storylines, characters)
     _sync_slugged(session, show, Question, pack.questions, question.fill)
     session.flush()
+    rebuild_show(session, show.id)
     return LoadResult(pack.show.slug, changed=True, version=bump_version(session))
 
 

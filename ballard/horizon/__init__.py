@@ -12,11 +12,15 @@ from the data layer, and import it from here only. tests/test_architecture.py ke
     story.py         storylines, their statuses, the timeline
     characters.py    characters with their bios, statuses, aliases and appearances
     questions.py     questions, and what one episode added
-    search.py        search over the above, querying nothing itself
+    search.py        search: ranking (BM25 over rows visible at h), snippets, pages
+    search_query.py  a typed query as terms, in each engine's match syntax
+    search_index.py  the search index's reads at h (matching only; no engine scores)
 """
 
 from ballard.horizon.gate import Gate, find_show, list_shows, open_gate, parse_horizon
+from ballard.horizon.search import PAGE_SIZE as SEARCH_PAGE_SIZE
 from ballard.horizon.values import (
+    SEARCH_KINDS,
     BioView,
     CharacterDetail,
     CharacterRef,
@@ -41,7 +45,8 @@ from ballard.horizon.values import (
 )
 
 __all__ = [
-    "BioView", "CharacterDetail", "CharacterRef", "CharacterSummary", "EpisodeCard",
+    "SEARCH_KINDS", "SEARCH_PAGE_SIZE", "BioView", "CharacterDetail", "CharacterRef",
+    "CharacterSummary", "EpisodeCard",
     "EpisodeNews", "Gate", "NotVisible", "PlotPointView", "QuestionBoard", "QuestionView",
     "Recap", "SearchHit", "SearchResults", "ShowInfo", "SliderStop", "StatusChange",
     "StatusView", "StorylineRef", "StorylineSection", "StorylineView", "TimelineRow",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ballard.horizon.characters import CharacterReads
 from ballard.horizon.core import lookup_key
 from ballard.horizon.questions import QuestionReads
-from ballard.horizon.search import search
+from ballard.horizon.search import search, suggest
 from ballard.horizon.story import StorylineReads
 from ballard.horizon.values import NotVisible, SearchResults, ShowInfo
 from ballard.models import Episode, Show
@@ -22,8 +22,13 @@ _HORIZON_TEXT = re.compile(r"0|[1-9][0-9]{0,3}")
 class Gate(StorylineReads, CharacterReads, QuestionReads):
     """Everything a viewer at h may read about one show (fields and episodes: core.py)."""
 
-    def search(self, query: str) -> SearchResults:
-        return search(self, query)
+    def search(self, query: str, kind: str | None = None, page: int = 1) -> SearchResults:
+        """Ranked hits at h, one page of them, optionally of one kind (SEARCH_KINDS)."""
+        return search(self, query, kind, page)
+
+    def suggest(self, query: str) -> tuple[str, ...]:
+        """Typeahead: visible names, aliases and titles the query leads to."""
+        return suggest(self, query)
 
 
 def parse_horizon(raw: str, episode_count: int) -> int | None:

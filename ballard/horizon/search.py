@@ -1,61 +1,129 @@
-"""Search over what is visible at h, and nothing else.
+"""Search over what is visible at h, ranked by statistics over what is visible at h.
 
-It queries no table: every document comes from the gate's own h-filtered reads, so
-results, counts and suggestions cannot mention a row stamped after h.
-tests/test_architecture.py keeps story models out of this module.
+The engines match (search_index.py); the score is BM25 computed here, with the number
+of entries, their mean length and each term's document frequency all counted over the
+entries visible at h. An engine's own ranking (FTS5 bm25(), ts_rank over a corpus) would
+count rows stamped after h, and the order of the results would then tell a viewer that
+later episodes use a word. Ties fall back to the kind, the story order and the key,
+never to anything that later rows could change. Every hit holds every term somewhere in
+its visible entries. tests/test_architecture.py keeps story models out of this module.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from ballard.horizon.values import SearchHit, SearchResults
+from ballard.horizon.search_index import Match, matches, visible_statistics, visible_texts
+from ballard.horizon.search_query import parse
+from ballard.horizon.values import SEARCH_KINDS, SearchHit, SearchResults
 
 if TYPE_CHECKING:
     from ballard.horizon.gate import Gate
 
+PAGE_SIZE = 20
+SNIPPET = 180  # characters around the first match
+K1, B = 1.2, 0.75
+ENDPOINTS = {"character": ("guide.character", "character"),
+             "storyline": ("guide.storyline", "storyline"),
+             "question": ("guide.question", "question"),
+             "episode": ("guide.recap", "episode"), "plot point": ("guide.recap", "episode")}
 
-def search(gate: Gate, query: str) -> SearchResults:
-    """Case-insensitive: a hit holds every word of the query; no hit suggests close words."""
-    terms = [t for t in re.findall(r"\w+", query.casefold()) if t]
-    if not terms:
-        return SearchResults(query, (), ())
-    show = ("show", gate.show.slug)
-    at = ("h", str(gate.h))
-    documents: list[tuple[SearchHit, str]] = []
-    for card in gate.episodes():
-        if card.watched:
-            hit = SearchHit("episode", f"{card.code} {card.display_title}", "",
-                            "guide.recap", (show, at, ("episode", card.slug)))
-            documents.append((hit, f"{card.code} {card.display_title}"))
-    for c in gate.characters():
-        hit = SearchHit("character", c.name, c.role, "guide.character",
-                        (show, at, ("character", c.slug)))
-        documents.append((hit, " ".join((c.name, c.role, c.actor or "", *c.aliases))))
-    for s in gate.storylines():
-        hit = SearchHit("storyline", s.title, s.summary, "guide.storyline",
-                        (show, at, ("storyline", s.slug)))
-        documents.append((hit, f"{s.title} {s.summary}"))
-        for card, points in s.points:
-            for p in points:
-                hit = SearchHit("plot point", f"{card.code} {card.display_title}", p.text,
-                                "guide.recap", (show, at, ("episode", card.slug)))
-                documents.append((hit, p.text))
-    # In the show's order, open and answered together (the board splits them).
-    for q in gate._questions():
-        hit = SearchHit("question", q.text, q.answer or "", "guide.question",
-                        (show, at, ("question", q.slug)))
-        documents.append((hit, f"{q.text} {q.answer or ''}"))
 
-    hits = tuple(hit for hit, text in documents
-                 if all(t in text.casefold() for t in terms))
-    suggestions: tuple[str, ...] = ()
-    if not hits:
-        vocabulary = sorted({w for _, text in documents
-                             for w in re.findall(r"\w{4,}", text.casefold())})
-        suggestions = tuple(
-            difflib.get_close_matches(terms[0], vocabulary, n=3, cutoff=0.75)
-        )
-    return SearchResults(query, hits, suggestions)
+def search(gate: Gate, query: str, kind: str | None = None, page: int = 1) -> SearchResults:
+    terms = parse(query)
+    ranked = _ranked(gate, terms, names_only=False)
+    counts = tuple((k, n) for k in SEARCH_KINDS
+                   if (n := sum(1 for _, best in ranked if best[0].kind == k)))
+    chosen = [r for r in ranked if kind is None or r[1][0].kind == kind]
+    pages = math.ceil(len(chosen) / PAGE_SIZE)
+    shown = chosen[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    hits = tuple(_hit(gate, entries) for _, entries in shown)
+    suggestions = () if ranked or not terms else _did_you_mean(gate, terms[0].words[0])
+    return SearchResults(query.strip(), hits, suggestions, len(ranked), counts, kind, page, pages)
+
+
+def suggest(gate: Gate, query: str, limit: int = 8) -> tuple[str, ...]:
+    """Typeahead: the visible names, aliases and titles the query (as typed) leads to."""
+    names: list[str] = []
+    for _, entries in _ranked(gate, parse(query), names_only=True):
+        for m in entries:
+            if m.body not in names:
+                names.append(m.body)
+    return tuple(names[:limit])
+
+
+def _ranked(gate: Gate, terms, names_only: bool) -> list[tuple[float, list[Match]]]:
+    """(score, the document's matching entries, best first), best documents first."""
+    found = matches(gate.session, gate.show.id, gate.h, terms, names_only)
+    if not found:
+        return []
+    count, mean_words = visible_statistics(gate.session, gate.show.id, gate.h)
+    frequency = defaultdict(set)
+    for m in found:
+        frequency[m.term].add(m.id)
+    entry_score: dict[int, float] = defaultdict(float)
+    by_doc: dict[str, dict[int, Match]] = defaultdict(dict)
+    terms_in_doc: dict[str, set[int]] = defaultdict(set)
+    for m in found:  # sorted by (term, id): the same sums in the same order every time
+        df = len(frequency[m.term])
+        idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
+        per_word = max(1, len(terms[m.term].words))
+        tf = max(1.0, len(m.spans) / per_word)
+        norm = K1 * (1 - B + B * m.words / mean_words) if mean_words else K1
+        entry_score[m.id] += m.weight * idf * tf * (K1 + 1) / (tf + norm)
+        by_doc[m.document][m.id] = m
+        terms_in_doc[m.document].add(m.term)
+    ranked = []
+    for doc, entries in by_doc.items():
+        if len(terms_in_doc[doc]) < len(terms):
+            continue
+        best = sorted(entries.values(), key=lambda m: (-entry_score[m.id], m.id))
+        score = round(sum(entry_score[i] for i in sorted(entries)), 9)
+        ranked.append((score, best))
+    ranked.sort(key=lambda r: (-r[0], SEARCH_KINDS.index(r[1][0].kind),
+                               r[1][0].sort_order, r[1][0].document))
+    return ranked
+
+
+def _hit(gate: Gate, entries: list[Match]) -> SearchHit:
+    best = entries[0]
+    spans = sorted({s for m in entries if m.id == best.id for s in m.spans})
+    snippet, marks = _window(best.body, spans)
+    endpoint, argument = ENDPOINTS[best.kind]
+    args = (("show", gate.show.slug), ("h", str(gate.h)), (argument, best.target))
+    return SearchHit(best.kind, best.title, snippet, marks, endpoint, args)
+
+
+def _window(body: str, spans: list[tuple[int, int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """At most SNIPPET characters of body around its first match, cut at spaces."""
+    start = 0
+    if len(body) > SNIPPET and spans:
+        start = max(0, spans[0][0] - SNIPPET // 3)
+        if start:
+            start = body.find(" ", start) + 1 or start
+    end = min(len(body), start + SNIPPET)
+    if end < len(body):
+        end = body.rfind(" ", start, end) if " " in body[start:end] else end
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(body) else ""
+    shift = len(prefix) - start
+    marks, last = [], 0
+    for a, b in spans:
+        if a >= start and b <= end and a >= last:
+            marks.append((a + shift, b + shift))
+            last = b
+    return prefix + body[start:end] + suffix, tuple(marks)
+
+
+def _did_you_mean(gate: Gate, word: str) -> tuple[str, ...]:
+    # A ratio of 0.75 needs the shorter word to be at least 0.6 of the longer: words
+    # outside that could never match, so they are left out before difflib compares.
+    low, high = 0.6 * len(word), len(word) / 0.6
+    vocabulary = sorted({w for t in visible_texts(gate.session, gate.show.id, gate.h)
+                         for w in re.findall(r"[^\W\d_]{4,}", t.casefold())
+                         if low <= len(w) <= high})
+    return tuple(difflib.get_close_matches(word, vocabulary, n=3, cutoff=0.75))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
+
 from ballard.models import SpoilerLevel
 
 
@@ -185,17 +187,37 @@ class TimelineRow:
     counts: tuple[int, ...]  # plot points per watched episode, 1..h
 
 
+SEARCH_KINDS = ("character", "episode", "storyline", "question", "plot point")
+
+
 @dataclass(frozen=True)
 class SearchHit:
-    kind: str  # "episode", "character", "storyline", "question", "plot point"
+    kind: str  # one of SEARCH_KINDS
     title: str
-    snippet: str
+    snippet: str  # plain text
+    marks: tuple[tuple[int, int], ...]  # (start, end) of each matched word in snippet
     endpoint: str
     args: tuple[tuple[str, str], ...]
+
+    @property
+    def snippet_html(self) -> Markup:
+        """The snippet escaped, with <mark> around the matched words and nothing else."""
+        out, at = [], 0
+        for start, end in self.marks:
+            out += [escape(self.snippet[at:start]), Markup("<mark>"),
+                    escape(self.snippet[start:end]), Markup("</mark>")]
+            at = end
+        out.append(escape(self.snippet[at:]))
+        return Markup("").join(out)
 
 
 @dataclass(frozen=True)
 class SearchResults:
     query: str
-    hits: tuple[SearchHit, ...]
+    hits: tuple[SearchHit, ...]  # this page's
     suggestions: tuple[str, ...]
+    total: int = 0  # hits of every kind
+    counts: tuple[tuple[str, int], ...] = ()  # (kind, hits), in SEARCH_KINDS order
+    kind: str | None = None  # the kind filter, if any
+    page: int = 1
+    pages: int = 0  # pages of the (filtered) hits

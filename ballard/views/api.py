@@ -45,6 +45,7 @@ from ballard.views.api_shapes import (
     QuestionBoard,
     Recap,
     RecapSection,
+    SearchCount,
     SearchHit,
     SearchResults,
     Show,
@@ -60,18 +61,19 @@ from ballard.views.api_shapes import (
     StorylineRef,
     StorylineStory,
     StorylineSummary,
+    Suggestions,
     Timeline,
     TimelineRow,
     UnwatchedEpisode,
     WatchedEpisode,
 )
-from ballard.views.guide import CONDENSED_LEVELS, MAX_QUERY_LENGTH
+from ballard.views.guide import CONDENSED_LEVELS, MAX_QUERY_LENGTH, search_options
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Query parameters each endpoint reads; anything else is a 400, so a typo such as
 # `?query=` is reported instead of silently searching for nothing.
-QUERY_PARAMETERS = {"api.search": {"q"}}
+QUERY_PARAMETERS = {"api.search": {"q", "kind", "page"}, "api.suggest": {"q"}}
 
 
 @bp.before_request
@@ -231,6 +233,7 @@ def hit_shape(hit: horizon.SearchHit) -> SearchHit:
     args = dict(hit.args)
     api_endpoint = "api." + hit.endpoint.removeprefix("guide.")
     return SearchHit(kind=hit.kind, title=hit.title, snippet=hit.snippet,
+                     snippet_html=str(hit.snippet_html),
                      url=url_for(api_endpoint, **args), page=url_for(hit.endpoint, **args))
 
 
@@ -395,8 +398,27 @@ def search(show: str, h: str):
     if len(raw) > MAX_QUERY_LENGTH:
         return json_error(400, "bad_request",
                           f"Searches are limited to {MAX_QUERY_LENGTH} characters.")
+    options = search_options(request.args)
+    if isinstance(options, str):
+        return json_error(400, "bad_request", options)
+    kind, number = options
     query = raw.strip()
-    results = gate.search(query) if query else horizon.SearchResults(query, (), ())
-    return _answer(SearchResults(**_at(gate), query=query,
-                                 hits=[hit_shape(hit) for hit in results.hits],
-                                 suggestions=list(results.suggestions)))
+    # The raw text: a last word with no space after it is still being typed (a prefix).
+    results = (gate.search(raw, kind, number) if query
+               else horizon.SearchResults(query, (), (), kind=kind, page=number))
+    return _answer(SearchResults(
+        **_at(gate), query=query, hits=[hit_shape(hit) for hit in results.hits],
+        suggestions=list(results.suggestions), total=results.total,
+        counts=[SearchCount(kind=k, hits=n) for k, n in results.counts],
+        kind=results.kind, page=results.page, pages=results.pages))
+
+
+@bp.get("/shows/<slug:show>/at/<h>/suggest")
+def suggest(show: str, h: str):
+    gate = _gate(show, h)
+    raw = request.args.get("q", "")
+    if len(raw) > MAX_QUERY_LENGTH:
+        return json_error(400, "bad_request",
+                          f"Searches are limited to {MAX_QUERY_LENGTH} characters.")
+    return _answer(Suggestions(**_at(gate), query=raw,
+                               suggestions=list(gate.suggest(raw)) if raw.strip() else []))

@@ -216,10 +216,15 @@ class CharacterDetail(CharacterSummary):
     appearances: list[EpisodeRef]
 
 
+SearchKind = Literal["character", "episode", "storyline", "question", "plot point"]
+
+
 class SearchHit(Closed):
-    kind: Literal["episode", "character", "storyline", "question", "plot point"]
+    kind: SearchKind
     title: str
     snippet: str
+    snippet_html: Annotated[str, Field(
+        description="The snippet as HTML: escaped, with <mark> around the matched words.")]
     url: Url
     page: Annotated[Url, Field(description="The HTML page of the hit.")]
 
@@ -328,8 +333,27 @@ class Timeline(At):
     storylines: list[TimelineRow]
 
 
+class SearchCount(Closed):
+    kind: SearchKind
+    hits: int
+
+
 class SearchResults(At):
+    """Hits ranked best first (scored on what is visible at h alone), one page of them."""
+
     query: str
     hits: list[SearchHit]
+    suggestions: list[str]
+    total: Annotated[int, Field(description="Hits of every kind.")]
+    counts: Annotated[list[SearchCount], Field(description="Hits per kind, of those found.")]
+    kind: SearchKind | None
+    page: int
+    pages: Annotated[int, Field(description="Pages of hits of the chosen kind (or all).")]
+
+
+class Suggestions(At):
+    """Typeahead: visible names, aliases and titles the query, as typed, leads to."""
+
+    query: str
     suggestions: list[str]
 

@@ -6,6 +6,8 @@ question), so tests can find every route and fill it in from the URL map alone.
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from ballard import horizon, page_cache
@@ -23,6 +25,7 @@ from ballard.views.auth import is_editor
 bp = Blueprint("guide", __name__)
 
 MAX_QUERY_LENGTH = 200
+_PAGE = re.compile(r"[1-9][0-9]{0,3}")  # as the OpenAPI document says
 CONDENSED_LEVELS = (SpoilerLevel.MAJOR.value, SpoilerLevel.TWIST.value)
 NOTICES = {
     "unreadable": (
@@ -221,14 +224,30 @@ def timeline(show: str, h: str):
                  episodes=gate.episodes()[: gate.h])
 
 
+def search_options(args) -> tuple[str | None, int] | str:
+    """The search's kind filter and page from a query string, or what is wrong with them."""
+    kind = args.get("kind")  # absent: every kind; empty is no kind, so a 400
+    if kind is not None and kind not in horizon.SEARCH_KINDS:
+        return "Unknown kind: choose one of " + ", ".join(horizon.SEARCH_KINDS) + "."
+    raw = args.get("page", "1")
+    if not _PAGE.fullmatch(raw):
+        return "The page is a whole number from 1 to 9999."
+    return kind, int(raw)
+
+
 @bp.get("/<slug:show>/at/<h>/search")
 def search(show: str, h: str):
     gate = _gate(show, h)
     query = request.args.get("q", "").strip()
-    if len(query) > MAX_QUERY_LENGTH:
+    options = search_options(request.args)
+    if len(query) > MAX_QUERY_LENGTH or isinstance(options, str):
+        error = (options if isinstance(options, str)
+                 else f"Searches are limited to {MAX_QUERY_LENGTH} characters.")
         return _page("guide/search.html", gate, results=None, query=query[:MAX_QUERY_LENGTH],
-                     error=f"Searches are limited to {MAX_QUERY_LENGTH} characters."), 400
-    results = gate.search(query) if query else None
+                     error=error), 400
+    kind, number = options
+    # The raw text: a last word with no space after it is still being typed (a prefix).
+    results = gate.search(request.args.get("q", ""), kind, number) if query else None
     return _page("guide/search.html", gate, results=results, query=query, error=None)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
+from ballard.horizon import SEARCH_KINDS, SEARCH_PAGE_SIZE
 from ballard.story.fields import EPISODE_CODE_REGEX, SLUG_MAX_LENGTH, SLUG_REGEX
 from ballard.views.api_shapes import (
     Character,
@@ -35,6 +36,7 @@ from ballard.views.api_shapes import (
     Story,
     Storyline,
     StorylineList,
+    Suggestions,
     Timeline,
 )
 from ballard.views.guide import MAX_QUERY_LENGTH
@@ -70,6 +72,7 @@ def component_schemas(models: list[type[BaseModel]]) -> tuple[dict[type[BaseMode
 ANSWERS: list[type[BaseModel]] = [
     ShowList, Show, Home, EpisodeList, Recap, Story, StorylineList, Storyline, CharacterList,
     Character, QuestionBoard, QuestionAnswer, NextSeason, Timeline, SearchResults,
+    Suggestions,
 ]
 REFS, SCHEMAS = component_schemas([Error, *ANSWERS])
 
@@ -168,6 +171,16 @@ SEARCH_QUERY = {
     "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
     "example": "rawls",
 }
+SEARCH_KIND = {
+    "name": "kind", "in": "query", "required": False,
+    "description": "Only hits of this kind (the counts still cover every kind).",
+    "schema": {"type": "string", "enum": list(SEARCH_KINDS)},
+}
+SEARCH_PAGE = {
+    "name": "page", "in": "query", "required": False,
+    "description": f"Which page of {SEARCH_PAGE_SIZE} hits, from 1; past the last, no hits.",
+    "schema": {"type": "string", "pattern": "^[1-9][0-9]{0,3}$"},
+}
 
 PATHS: dict[str, Schema] = {
     "/api/v1/shows": {"get": _operation("index", "Every show", ShowList, [])},
@@ -213,7 +226,10 @@ PATHS: dict[str, Schema] = {
         Timeline, ["show", "h"])},
     f"{AT}/search": {"get": _operation(
         "search", "Search what is visible at h", SearchResults, ["show", "h"],
-        query=[SEARCH_QUERY])},
+        query=[SEARCH_QUERY, SEARCH_KIND, SEARCH_PAGE])},
+    f"{AT}/suggest": {"get": _operation(
+        "suggest", "Typeahead: visible names, aliases and titles for the query as typed",
+        Suggestions, ["show", "h"], query=[SEARCH_QUERY])},
     "/api/v1/openapi.json": {"get": {
         "operationId": "openapi",
         "summary": "This document",

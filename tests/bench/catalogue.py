@@ -61,6 +61,7 @@ def insert_catalogue(session, shows: int, start: int = 0) -> None:
     this size). Rows are equivalent to what load_pack would write for generated_show(n)."""
     from sqlalchemy import insert, select
 
+    from ballard.content.search_index import rebuild_show
     from ballard.models import (
         Character,
         CharacterStatus,
@@ -120,4 +121,5 @@ def insert_catalogue(session, shows: int, start: int = 0) -> None:
             {"show_id": show_id, "slug": q.slug, "text": q.text, "raised_in": q.raised_in,
              "answered_in": None, "answer": None, "confidence": "sure", "sources": [],
              "sort_order": i} for i, q in enumerate(pack.questions)])
+        rebuild_show(session, show_id)  # as load_pack does
     session.commit()

@@ -33,6 +33,8 @@ PAGES = {
     "character": "/ballard/at/10/characters/robert-olivas",
     "questions": "/ballard/at/10/questions",
     "search": "/ballard/at/10/search?q=olivas",
+    # A word the generated shows use too: its postings grow with the catalogue.
+    "search, shared word": "/ballard/at/10/search?q=detective",
     "api": "/api/v1/shows/ballard/at/10/characters",
 }
 

@@ -1,0 +1,101 @@
+"""The search index: derived from a show's story rows, rebuilt in the caller's transaction.
+
+Every content load and every editor save calls `rebuild_show` before it commits, so the
+index never disagrees with the rows. Each entry carries the stamp that makes its text
+visible: a character's name from introduced_in, each alias from its own revealed_in, a
+question's answer from answered_in, a plot point from revealed_in and its storyline's
+introduced_in, whichever is later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from ballard.models import (
+    Character,
+    CharacterAlias,
+    Episode,
+    PlotPoint,
+    Question,
+    SearchEntry,
+    Season,
+    Storyline,
+)
+from ballard.textfold import clean, fold, word_count
+
+NAME, TEXT = 4, 1  # weights: a name, alias or title against plot text
+# PostgreSQL's parser reads <...> as markup and skips what is inside <script>; our texts
+# are plain text, so it gets them without markup characters (same length: same offsets).
+_NO_MARKUP = str.maketrans("<>&", "   ")
+
+
+@dataclass(frozen=True)
+class _Doc:
+    document: str
+    kind: str
+    target: str
+    title: str
+    sort_order: int
+
+
+def rebuild_show(session: Session, show_id: int) -> None:
+    session.flush()
+    session.execute(delete(SearchEntry).where(SearchEntry.show_id == show_id))
+    rows = [
+        {"show_id": show_id, "document": d.document, "kind": d.kind, "target": d.target,
+         "title": d.title, "weight": weight, "body": text,
+         "folded": fold(text).translate(_NO_MARKUP), "words": word_count(text),
+         "sort_order": d.sort_order, "visible_from": stamp}
+        for d, weight, body, stamp in _entries(session, show_id)
+        if (text := clean(body)).strip()
+    ]
+    if rows:
+        session.execute(insert(SearchEntry), rows)
+
+
+def _entries(session: Session, show_id: int):
+    titles: dict[int, str] = {}
+    for e, season in session.execute(
+        select(Episode, Season.number).join(Season, Episode.season_id == Season.id)
+        .where(Episode.show_id == show_id)
+    ):
+        code = f"S{season}E{e.number}"
+        titles[e.position] = f"{code} {e.title or f'Episode {e.number}'}"
+        doc = _Doc(f"episode:{code.lower()}", "episode", code.lower(), titles[e.position],
+                   e.position)
+        yield doc, NAME, titles[e.position], e.position
+
+    introduced: dict[int, int] = {}
+    for c in session.scalars(select(Character).where(Character.show_id == show_id)):
+        introduced[c.id] = c.introduced_in
+        doc = _Doc(f"character:{c.slug}", "character", c.slug, c.name, c.sort_order)
+        yield doc, NAME, c.name, c.introduced_in
+        yield doc, TEXT, " ".join(filter(None, (c.role, c.actor))), c.introduced_in
+    for a, c in session.execute(
+        select(CharacterAlias, Character).join(Character)
+        .where(Character.show_id == show_id)
+    ):
+        doc = _Doc(f"character:{c.slug}", "character", c.slug, c.name, c.sort_order)
+        yield doc, NAME, a.alias, max(a.revealed_in, c.introduced_in)
+
+    storylines: dict[int, int] = {}
+    for s in session.scalars(select(Storyline).where(Storyline.show_id == show_id)):
+        storylines[s.id] = s.introduced_in
+        doc = _Doc(f"storyline:{s.slug}", "storyline", s.slug, s.title, s.sort_order)
+        yield doc, NAME, s.title, s.introduced_in
+        yield doc, TEXT, s.summary, s.introduced_in
+
+    for p in session.scalars(select(PlotPoint).where(PlotPoint.show_id == show_id)):
+        code = titles[p.episode_position].split(" ", 1)[0].lower()
+        doc = _Doc(f"plot:{code}/{p.sort_order}", "plot point", code,
+                   titles[p.episode_position], p.episode_position * 1000 + p.sort_order)
+        yield doc, TEXT, p.text, max(p.revealed_in, storylines[p.storyline_id])
+
+    for q in session.scalars(select(Question).where(Question.show_id == show_id)):
+        doc = _Doc(f"question:{q.slug}", "question", q.slug, q.text, q.sort_order)
+        yield doc, TEXT, q.text, q.raised_in
+        if q.answer and q.answered_in is not None:
+            yield doc, TEXT, q.answer, q.answered_in

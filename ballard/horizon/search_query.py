@@ -1,0 +1,58 @@
+"""A typed query as search terms, and each term in each engine's own match syntax.
+
+Words and quoted phrases are terms; the last word, while it is still being typed (no
+space or quote after it), also matches as a prefix. Only letters and digits reach an
+engine, so nothing a reader types is ever query syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ballard.textfold import WORD, fold
+
+MAX_TERMS = 8
+MIN_PREFIX = 2
+_PIECE = re.compile(r'"([^"]*)"?|([^\W_]+)')
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]
+    prefix: bool = False
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.words) > 1
+
+    def fts5(self) -> str:
+        """SQLite FTS5: a quoted string is a phrase (or one word); `*` makes a prefix."""
+        quoted = '"' + " ".join(self.words) + '"'
+        return f"({quoted} OR {quoted}*)" if self.prefix else quoted
+
+    def tsquery_sql(self, param: str) -> str:
+        """PostgreSQL: the tsquery expression for this term, its text bound as `param`."""
+        if self.is_phrase:
+            return f"phraseto_tsquery('english', :{param})"
+        plain = f"to_tsquery('english', :{param})"
+        return f"({plain} || to_tsquery('english', :{param} || ':*'))" if self.prefix else plain
+
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+def parse(query: str) -> tuple[Term, ...]:
+    """The terms of a query, diacritics folded and lowercased, at most MAX_TERMS."""
+    terms: list[Term] = []
+    text = fold(query).casefold()
+    pieces = list(_PIECE.finditer(text))
+    for i, m in enumerate(pieces):
+        if m.group(2) is not None:
+            typing = i == len(pieces) - 1 and m.end() == len(text)
+            word = m.group(2)
+            terms.append(Term((word,), prefix=typing and len(word) >= MIN_PREFIX))
+        elif words := tuple(WORD.findall(m.group(1))):
+            terms.append(Term(words))
+    unique = list(dict.fromkeys(terms))
+    return tuple(unique[:MAX_TERMS])
