@@ -106,7 +106,7 @@ def test_templates_never_query():
 
 # Layers, lowest first: a module imports from its own layer or a lower one, never up.
 LAYERS = (
-    {"settings", "db", "redirects"},
+    {"settings", "db", "redirects", "textfold"},
     {"config", "models", "migrate"},
     {"story"},  # the story kinds: the write side's one definition of each kind
     {"content", "horizon", "converters"},  # packs and lint; the gate
