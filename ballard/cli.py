@@ -16,11 +16,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from ballard.availability import UPGRADE_COMMAND, describe, is_outage
-from ballard.content import shipped_packs
+from ballard.content import season_file_name, shipped_packs
 from ballard.content.audit import audit_lines
-from ballard.content.importer import ImportProblem, import_episodes
+from ballard.content.importer import ImportProblem, import_episodes, import_seasons
 from ballard.content.lint import ERROR, lint_pack
-from ballard.content.pack import PackError, dump_show, load_pack, pack_to_yaml, read_pack
+from ballard.content.pack import (
+    PackError,
+    assemble,
+    dump_seasons,
+    load_season_files,
+    pack_to_yaml,
+    read_pack,
+)
 from ballard.db import get_engine, get_session
 from ballard.editor.accounts import AccountError, create_editor
 from ballard.horizon import NotVisible, open_gate
@@ -50,11 +57,11 @@ def check_command() -> None:
 
 
 def load_packs(paths: list[Path]) -> list[str]:
-    """Read and check every pack first, then load them all in one transaction."""
-    packs = [read_pack(p) for p in paths]
+    """Read and check every season file first, then load them all in one transaction."""
+    files = [(str(p), read_pack(p)) for p in paths]
     session = get_session()
     try:
-        results = [load_pack(session, pack) for pack in packs]
+        results = load_season_files(session, files)
         session.commit()
     except Exception:
         session.rollback()
@@ -68,7 +75,8 @@ def load_packs(paths: list[Path]) -> list[str]:
 @content_cli.command("load")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def load_command(paths: tuple[Path, ...]) -> None:
-    """Load content packs (default: the shipped packs). A bad pack writes nothing."""
+    """Load season files (default: every shipped one). A bad file writes nothing; files
+    of a show already loaded replace those seasons and keep the others."""
     try:
         for line in load_packs(list(paths) or shipped_packs()):
             click.echo(line)
@@ -84,10 +92,11 @@ def load_command(paths: tuple[Path, ...]) -> None:
 
 @content_cli.command("dump")
 @click.argument("show", required=False)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="A folder to write season-<n>.yaml files to (or, for a show of one "
+                   "season, a .yaml file).")
 def dump_command(show: str | None, output: Path | None) -> None:
-    """Write SHOW (default: the only show) back as a content pack."""
+    """Write SHOW (default: the only show) back as its season files."""
     session = get_session()
     if show is None:
         slugs = session.scalars(select(Show.slug).order_by(Show.slug)).all()
@@ -96,32 +105,52 @@ def dump_command(show: str | None, output: Path | None) -> None:
             sys.exit(2)
         show = slugs[0]
     try:
-        text = dump_show(session, show)
+        files = dump_seasons(session, show)
     except PackError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
-    if output:
-        output.write_text(text, encoding="utf-8")
+    if output is not None and output.suffix == ".yaml" and len(files) == 1:
+        output.write_text(files[0][1], encoding="utf-8")
+    elif output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+        for name, text in files:
+            (output / name).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {', '.join(name for name, _ in files)} to {output}.", err=True)
+    elif len(files) == 1:
+        click.echo(files[0][1], nl=False)
     else:
-        click.echo(text, nl=False)
+        click.echo(f"{show} has {len(files)} seasons: give -o FOLDER to write one file each.",
+                   err=True)
+        sys.exit(2)
 
 
 @content_cli.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def lint_command(paths: tuple[Path, ...]) -> None:
-    """Check packs for spoilers (default: the shipped packs). Exits 1 on any error."""
+    """Check season files for spoilers (default: every shipped one), each show's files
+    together. Exits 1 on any error."""
     failed = False
+    by_show: dict[str, list[tuple[str, object]]] = {}
     for path in list(paths) or shipped_packs():
         try:
-            findings = lint_pack(read_pack(path))
+            file = read_pack(path)
+        except PackError as exc:
+            click.echo(str(exc), err=True)
+            failed = True
+            continue
+        by_show.setdefault(file.show.slug, []).append((str(path), file))
+    for slug, files in by_show.items():
+        names = ", ".join(source for source, _ in files)
+        try:
+            findings = lint_pack(assemble(files))
         except PackError as exc:
             click.echo(str(exc), err=True)
             failed = True
             continue
         errors = sum(f.level == ERROR for f in findings)
         for finding in findings:
-            click.echo(f"{path}: {finding}", err=True)
-        click.echo(f"{path}: {errors} errors, {len(findings) - errors} warnings")
+            click.echo(f"{slug}: {finding}", err=True)
+        click.echo(f"{names}: {errors} errors, {len(findings) - errors} warnings")
         failed = failed or errors > 0
     sys.exit(1 if failed else 0)
 
@@ -150,9 +179,16 @@ def audit_command(horizon: str, show: str) -> None:
               help="The season number the table holds.")
 @click.option("--title", "show_title", help="The show's title (default: from the page).")
 @click.option("--slug", "show_slug", help="The show's slug (default: from the title).")
+@click.option("--all-seasons", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Read every episode table as a season (table n = season n) and write "
+                   "one draft season-<n>.yaml per season into this folder.")
 def import_episodes_command(html_file: Path, output: Path | None, table: int, season: int,
-                            show_title: str | None, show_slug: str | None) -> None:
+                            show_title: str | None, show_slug: str | None,
+                            folder: Path | None) -> None:
     """Turn an HTML episode table (a Wikipedia "List of ... episodes" page) into a draft pack."""
+    if folder is not None:
+        _import_all_seasons(html_file, folder, show_title, show_slug)
+        return
     try:
         imported = import_episodes(
             html_file.read_text(encoding="utf-8", errors="replace"), table=table, season=season,
@@ -170,6 +206,26 @@ def import_episodes_command(html_file: Path, output: Path | None, table: int, se
                    err=True)
     else:
         click.echo(text, nl=False)
+
+
+def _import_all_seasons(html_file: Path, folder: Path, show_title: str | None,
+                        show_slug: str | None) -> None:
+    try:
+        drafts = import_seasons(html_file.read_text(encoding="utf-8", errors="replace"),
+                                show_title=show_title, show_slug=show_slug)
+    except ImportProblem as exc:
+        click.echo(f"{html_file}: {exc}", err=True)
+        sys.exit(1)
+    folder.mkdir(parents=True, exist_ok=True)
+    for draft in drafts:
+        for warning in draft.warnings:
+            click.echo(f"{html_file}: season {draft.pack.season.number}: warning: {warning}",
+                       err=True)
+        path = folder / season_file_name(draft.pack.season.number)
+        path.write_text(pack_to_yaml(draft.pack), encoding="utf-8")
+        click.echo(f"Wrote {len(draft.pack.episodes)} episodes to {path}.", err=True)
+    click.echo("They are drafts: write the premise, then add storylines, characters and "
+               "plot points.", err=True)
 
 
 editor_cli = AppGroup("editor", help="Editor accounts.")

@@ -244,10 +244,14 @@ class PlotPoint(Base):
         CheckConstraint(f"confidence IN ({_values(Confidence)})", name="confidence_known"),
         CheckConstraint("revealed_in >= episode_position", name="not_revealed_before_shown"),
         Index("ix_plot_points_show_revealed", "show_id", "revealed_in"),
+        # A unique index rather than a constraint, so SQLite gets it without a table copy.
+        Index("uq_plot_points_show_id_slug", "show_id", "slug", unique=True),
     )
 
     id: Mapped[intpk]
     show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"))
+    # Its key in the show, kept across loads and moves (see ballard/story/plot_point.py).
+    slug: Mapped[str] = mapped_column(String(80))
     # The episode whose recap tells it, and the episode by which a viewer knows it.
     episode_position: Mapped[stamp]
     revealed_in: Mapped[stamp]
@@ -266,7 +270,7 @@ class PlotPoint(Base):
     )
 
     def __repr__(self) -> str:
-        return f"<PlotPoint E{self.episode_position}#{self.sort_order}>"
+        return f"<PlotPoint {self.slug}>"
 
 
 class Question(Base):

@@ -8,25 +8,38 @@ from __future__ import annotations
 
 import re
 from itertools import count
+from pathlib import Path
 
-from ballard.content.schema import PackIn
+from ballard.content.pack import assemble, pack_to_yaml, read_pack, split
+from ballard.content.schema import ShowContent
 
 TOKEN = re.compile(r"canary\d{4}at(\d{2})")
 
 
-def canary_pack(pack: PackIn) -> PackIn:
+def write_canary(paths: list[Path], folder: Path) -> list[Path]:
+    """The canary of a show's season files, written as season files into `folder`."""
+    show = canary_pack(assemble([(str(p), read_pack(p)) for p in paths]))
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file in split(show):
+        path = folder / f"season-{file.season.number}.yaml"
+        path.write_text(pack_to_yaml(file), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def canary_pack(pack: ShowContent) -> ShowContent:
     numbers = count(1)
 
     def token(stamp: int) -> str:
         return f"canary{next(numbers):04d}at{stamp:02d}"
 
-    first = pack.season.first_position
-    last = first + len(pack.episodes) - 1
     late = count()
 
     def revealed(position: int, given: int | None) -> int | None:
-        # Every third point is learned two episodes later, so the canary also covers
-        # rows whose reveal comes after the episode that shows them.
+        # Every third point is learned two episodes later (within its season), so the
+        # canary also covers rows whose reveal comes after the episode that shows them.
+        last = pack.season_of(position).last_position
         if given is None and position < last and next(late) % 3 == 0:
             return min(last, position + 2)
         return given
@@ -55,14 +68,14 @@ def canary_pack(pack: PackIn) -> PackIn:
             "statuses": [st.model_copy(update={"note": token(st.revealed_in)})
                          for st in s.statuses],
         }))
-    episodes = []
-    for e in pack.episodes:
-        position = first + e.number - 1
-        episodes.append(e.model_copy(update={
+    episodes: dict[int, list] = {}
+    for season, e, position, _code in pack.episodes():
+        episodes.setdefault(season.number, []).append(e.model_copy(update={
             "title": token(position), "writer": token(position), "director": token(position),
             "release_date": e.release_date, "runtime_minutes": 40 + position,
             "plot_points": [p.model_copy(update={
                 "revealed_in": (stamp := revealed(position, p.revealed_in)),
+                "slug": token(stamp or position),
                 "text": token(stamp or position),
                 "storyline": storyline_map[p.storyline],
                 "characters": [slug_map[c] for c in p.characters],
@@ -75,8 +88,9 @@ def canary_pack(pack: PackIn) -> PackIn:
     return pack.model_copy(update={
         "show": pack.show.model_copy(update={"title": "Canary", "slug": "canary",
                                              "premise": token(0)}),
-        "storylines": storylines, "characters": characters, "episodes": episodes,
-        "questions": questions,
+        "storylines": storylines, "characters": characters, "questions": questions,
+        "seasons": [s.model_copy(update={"episodes": episodes.get(s.number, [])})
+                    for s in pack.seasons],
     })
 
 

@@ -78,10 +78,10 @@ def test_removed_rows_are_deleted(tiny, app, tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("level: twist", "level: huge", "row episodes[1].plot_points[2], field level"),
+        ("level: twist", "level: huge", "row episodes[1].plot_points[2] (slug 's1e2-owen-seen-rowing'), field level"),
         ("storyline: the-family", "storyline: nope", "field storyline: no storyline with slug 'nope'"),
         ("characters: [owen-marsh]", "characters: [nobody]", "no character with slug 'nobody'"),
-        ("  raised_in: 2\n", "  raised_in: 9\n", "stamp 9 is after the last episode (4)"),
+        ("  raised_in: 2\n", "  raised_in: 9\n", "stamp 9 is outside season 1 (1..4)"),
         ("sure\n    revealed_in: 3\n", "sure\n    revealed_in: 1\n", "field revealed_in: 1 is before the episode itself (2)"),
         ("- slug: the-family", "- slug: the-case", "'the-case' is used twice"),
         ("title: Arrival", "title: Arrival\n  colour: blue", "row episodes[0] (number 1), field colour"),

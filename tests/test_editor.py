@@ -252,11 +252,11 @@ def test_a_character_in_plot_points_cannot_be_deleted(editor, tiny):
 
 
 def test_edit_a_plot_point(editor, tiny):
-    response = submit(editor, "/editor/tiny/episodes/s1e1/plot-points/edit?point=1", {
+    response = submit(editor, "/editor/tiny/plot-points/s1e1-town-only-witness", {
         "text": "The only witness in town will not say a word.", "level": "major",
         "characters": ["dana-reed"], "sources": "T2, T3"})
     assert response.status_code == 303
-    assert response.headers["Location"] == "/editor/tiny/episodes/s1e1/plot-points/edit?point=1"
+    assert response.headers["Location"] == "/editor/tiny/plot-points/s1e1-town-only-witness"
     point = row(tiny, PlotPoint, episode_position=1, sort_order=1)
     assert (point.text, point.spoiler_level, point.sources) == (
         "The only witness in town will not say a word.", "major", ["T2", "T3"])
@@ -289,14 +289,14 @@ def test_create_a_plot_point_after_the_last_one(editor, tiny):
     ({"confidence": "certain"}, "confidence", "Choose sure, likely or unplaced."),
 ])
 def test_plot_point_fields_are_validated(editor, tiny, changes, field, message):
-    response = submit(editor, "/editor/tiny/episodes/s1e3/plot-points/edit?point=0", changes)
+    response = submit(editor, "/editor/tiny/plot-points/s1e3-witness-describes-man", changes)
     assert response.status_code == 400
     assert errors(response, field) == [message]
     assert row(tiny, PlotPoint, episode_position=3, sort_order=0).text.startswith("The witness")
 
 
 def test_delete_a_plot_point(editor, tiny):
-    url = "/editor/tiny/episodes/s1e2/plot-points/edit?point=0"
+    url = "/editor/tiny/plot-points/s1e2-dana-sister-arrives"
     response = submit(editor, url, selector="form.delete-form")
     assert response.headers["Location"] == "/editor/tiny/episodes/s1e2"
     assert row(tiny, PlotPoint, episode_position=2, sort_order=0) is None
@@ -355,7 +355,7 @@ def test_create_and_delete_a_question(editor, tiny):
     ("/editor/tiny/characters/owen-marsh", [
         "/tiny/at/1/characters", "/tiny/at/2/characters/owen-marsh",
         "/tiny/at/3/characters/owen-marsh", "/tiny/at/4/characters/owen-marsh"]),
-    ("/editor/tiny/episodes/s1e2/plot-points/edit?point=2", [
+    ("/editor/tiny/plot-points/s1e2-owen-seen-rowing", [
         "/tiny/at/2/episodes/s1e2", "/tiny/at/3/episodes/s1e2"]),
     ("/editor/tiny/episodes/s1e2", ["/tiny/at/1/episodes", "/tiny/at/2/episodes/s1e2"]),
     ("/editor/tiny/questions/who-is-the-body", [

@@ -12,8 +12,9 @@ from tests.conftest import csrf_from, make_editor, set_progress_cookie, sign_in
 
 # One real value for each URL argument of the editor's routes, on the tiny pack.
 ARGUMENTS = {"show": "tiny", "episode": "s1e2", "storyline": "the-case",
-             "character": "owen-marsh", "question": "will-sister-stay"}
-QUERY = {"editor.plot_point": "?point=1", "editor.delete_plot_point": "?point=1"}
+             "character": "owen-marsh", "question": "will-sister-stay",
+             "point": "s1e2-owen-marsh-says"}
+QUERY: dict[str, str] = {}
 
 
 def _editor_routes(app) -> list[tuple[str, str, str]]:
@@ -60,13 +61,13 @@ def test_anonymous_is_sent_to_login_from_every_editor_route(tiny, client):
 
 def test_login_returns_to_the_page_asked_for(tiny, client, auth):
     make_editor(tiny)
-    response = client.get("/editor/tiny/episodes/s1e2/plot-points/edit?point=1")
+    response = client.get("/editor/tiny/plot-points/s1e2-owen-marsh-says")
     assert response.headers["Location"] == (
-        "/auth/login?next=/editor/tiny/episodes/s1e2/plot-points/edit?point%3D1")
+        "/auth/login?next=/editor/tiny/plot-points/s1e2-owen-marsh-says")
     login = BeautifulSoup(client.get(response.headers["Location"]).get_data(as_text=True),
                           "html.parser")
     next_value = login.find("input", {"name": "next"})["value"]
-    assert next_value == "/editor/tiny/episodes/s1e2/plot-points/edit?point=1"
+    assert next_value == "/editor/tiny/plot-points/s1e2-owen-marsh-says"
     assert auth.login(next=next_value).headers["Location"] == next_value
 
 
@@ -96,9 +97,9 @@ def test_every_editor_post_needs_a_csrf_token(editor, tiny, token):
 @pytest.mark.parametrize("url", [
     "/editor/nope/", "/editor/tiny/episodes/s1e9", "/editor/tiny/episodes/bogus",
     "/editor/tiny/characters/nobody", "/editor/tiny/storylines/nothing",
-    "/editor/tiny/questions/none-such", "/editor/tiny/episodes/s1e2/plot-points/edit?point=99",
-    "/editor/tiny/episodes/s1e2/plot-points/edit?point=x",
-    "/editor/tiny/episodes/s1e2/plot-points/edit"])
+    "/editor/tiny/questions/none-such", "/editor/tiny/plot-points/none-such",
+    "/editor/tiny/plot-points/NOT_A_SLUG", "/editor/tiny/episodes/s1e2/plot-points/edit",
+    "/editor/tiny/episodes/s1e9/plot-points/new"])
 def test_unknown_things_are_404_for_editors(editor, url):
     assert editor.get(url).status_code == 404
 

@@ -35,11 +35,11 @@ def test_edit_a_plot_point_and_see_it_at_its_horizon_only(browser, site):  # noq
     assert page.locator("h1").text_content() == "S1E2 Guests"
 
     page.get_by_role("link", name="Owen was seen rowing out that night").click()
-    page.wait_for_url(f"{site}/editor/tiny/episodes/s1e2/plot-points/edit?point=2")
+    page.wait_for_url(f"{site}/editor/tiny/plot-points/s1e2-owen-seen-rowing")
     assert page.get_by_label("Shown from").input_value() == "3"  # revealed in E3, told in E2
     page.get_by_label("Text").fill(NEW_TEXT)
     page.get_by_role("button", name="Save plot point").click()
-    page.wait_for_url(f"{site}/editor/tiny/episodes/s1e2/plot-points/edit?point=2")
+    page.wait_for_url(f"{site}/editor/tiny/plot-points/s1e2-owen-seen-rowing")
     assert "Plot point saved." in page.locator(".flash-success").text_content()
 
     # Preview from the edit page: at E3 the recap of S1E2 tells it...
@@ -65,7 +65,7 @@ def test_edit_a_plot_point_and_see_it_at_its_horizon_only(browser, site):  # noq
 
 def test_a_spoiler_is_refused_in_the_browser_with_the_reason_by_the_field(browser, site):  # noqa: F811
     page = browser.new_context().new_page()
-    _sign_in(page, site, "/editor/tiny/episodes/s1e1/plot-points/edit?point=0")
+    _sign_in(page, site, "/editor/tiny/plot-points/s1e1-dana-called-lake")
     page.get_by_label("Text").fill("Dana is called to the lake by The Boatman.")
     page.get_by_role("button", name="Save plot point").click()
     assert "Not saved" in page.locator(".notice.blocked").text_content()
@@ -87,7 +87,7 @@ def test_editor_pages_have_no_serious_axe_violations(browser, site):  # noqa: F8
     page.get_by_label("Role").fill("The innkeeper, who rows")
     page.get_by_role("button", name="Save character").click()
     for path in ["/editor/tiny/", "/editor/tiny/characters/owen-marsh",
-                 "/editor/tiny/episodes/s1e2", "/editor/tiny/episodes/s1e2/plot-points/edit?point=1",
+                 "/editor/tiny/episodes/s1e2", "/editor/tiny/plot-points/s1e2-owen-marsh-says",
                  "/editor/tiny/storylines/the-case", "/editor/tiny/questions/who-is-the-body",
                  "/editor/tiny/history"]:
         page.goto(site + path)

@@ -26,7 +26,7 @@ def _snapshot(app):
 
 def test_a_spoiler_in_a_plot_point_is_blocked_next_to_its_field(editor, tiny):
     before = _snapshot(tiny)
-    response = submit(editor, "/editor/tiny/episodes/s1e1/plot-points/edit?point=0", {
+    response = submit(editor, "/editor/tiny/plot-points/s1e1-dana-called-lake", {
         "text": "Dana is called to the lake, where The Boatman waits."})
     assert response.status_code == 400
     page = soup(response)
@@ -40,7 +40,7 @@ def test_a_spoiler_in_a_plot_point_is_blocked_next_to_its_field(editor, tiny):
 
 def test_a_reference_to_a_later_episode_is_blocked(editor, tiny):
     before = _snapshot(tiny)
-    response = submit(editor, "/editor/tiny/episodes/s1e2/plot-points/edit?point=0", {
+    response = submit(editor, "/editor/tiny/plot-points/s1e2-dana-sister-arrives", {
         "text": "Dana's sister arrives, as she will again in E4."})
     assert response.status_code == 400
     assert "refers to a later episode ('E4')" in soup(response).select_one("#text-errors").text
@@ -52,7 +52,7 @@ def test_an_edit_that_makes_other_rows_leak_is_blocked_with_the_rows_named(edito
     response = submit(editor, "/editor/tiny/characters/owen-marsh", {"introduced_in": "3"})
     assert response.status_code == 400
     problems = [li.text for li in soup(response).select(".notice.blocked li")]
-    assert ("plot point s1e2/1, field characters: 'owen-marsh' is introduced in 3, "
+    assert ("plot point s1e2-owen-marsh-says, field characters: 'owen-marsh' is introduced in 3, "
             "after this point (2)") in problems
     assert any("field text: shown from 2 but names 'Owen Marsh'" in p for p in problems)
     # The character's own stamped rows now predate it: shown above their lists.
@@ -70,7 +70,7 @@ def test_a_spoiler_in_a_stamped_row_is_shown_above_its_list(editor, tiny):
 
 
 def test_an_unplaced_fact_before_the_finale_is_blocked(editor, tiny):
-    response = submit(editor, "/editor/tiny/episodes/s1e2/plot-points/edit?point=1", {
+    response = submit(editor, "/editor/tiny/plot-points/s1e2-owen-marsh-says", {
         "confidence": "unplaced"})
     assert response.status_code == 400
     assert soup(response).select_one("#revealed_in-errors").text.strip() == (
@@ -102,7 +102,7 @@ def test_errors_already_in_the_data_do_not_block_unrelated_edits_or_their_fix(ap
 
     unrelated = submit(client, "/editor/tiny/questions/will-sister-stay", {"text": "Will she stay?"})
     assert unrelated.status_code == 303
-    fix = submit(client, "/editor/tiny/episodes/s1e1/plot-points/edit?point=1", {
+    fix = submit(client, "/editor/tiny/plot-points/s1e1-town-only-witness", {
         "text": "The town's only witness will not talk."})
     assert fix.status_code == 303
     assert soup(client.get("/editor/tiny/")).select_one(".lint-findings") is None

@@ -128,10 +128,10 @@ def test_a_deleted_character_comes_back_whole(editor, tiny):
 
 
 def test_a_deleted_plot_point_comes_back_in_its_place(editor, tiny):
-    submit(editor, "/editor/tiny/episodes/s1e2/plot-points/edit?point=1",
+    submit(editor, "/editor/tiny/plot-points/s1e2-owen-marsh-says",
            selector="form.delete-form")
     deletion = _revisions(tiny)[-1]
-    assert deletion.entity_key == "s1e2/1"
+    assert deletion.entity_key == "s1e2-owen-marsh-says"
     buttons = _restore_buttons(soup(editor.get("/editor/tiny/history")))
     editor.post("/editor/tiny/history/restore", data=buttons[str(deletion.id), "before"])
     with tiny.app_context():
@@ -143,7 +143,7 @@ def test_a_deleted_plot_point_comes_back_in_its_place(editor, tiny):
 def test_restoring_runs_the_lint_too(editor, tiny):
     submit(editor, "/editor/tiny/characters/owen-marsh", {"introduced_in": "1"})
     # Now a plot point in E1 may name Owen; then restore Owen's E2 introduction.
-    submit(editor, "/editor/tiny/episodes/s1e1/plot-points/edit?point=1", {
+    submit(editor, "/editor/tiny/plot-points/s1e1-town-only-witness", {
         "text": "Owen, the innkeeper, will not talk.", "characters": ["dana-reed", "owen-marsh"]})
     first = _revisions(tiny)[0]
     buttons = _restore_buttons(soup(editor.get("/editor/tiny/history?kind=character")))
@@ -168,7 +168,7 @@ def test_bad_restore_requests_are_4xx(editor, tiny):
 
 
 def test_a_stale_form_gets_a_409_and_keeps_its_input(editor, tiny):
-    url = "/editor/tiny/episodes/s1e2/plot-points/edit?point=0"
+    url = "/editor/tiny/plot-points/s1e2-dana-sister-arrives"
     mine = read_form(soup(editor.get(url)).select_one("form.editor-form"))  # opened, not saved yet
 
     other = tiny.test_client()
@@ -239,7 +239,7 @@ def test_dump_of_an_edited_database_loads_back_identically(editor, tiny, runner,
         "role": "The ferry pilot", "bios-0-revealed_in": "3", "bios-0-text": "She runs the ferry."})
     submit(editor, "/editor/tiny/episodes/s1e3/plot-points/new", {
         "text": "Mae ferries Dana across the lake.", "characters": ["dana-reed", "mae-holt"]})
-    submit(editor, "/editor/tiny/episodes/s1e1/plot-points/edit?point=0",
+    submit(editor, "/editor/tiny/plot-points/s1e1-dana-called-lake",
            selector="form.delete-form")  # leaves a gap in E1's sort slots
     submit(editor, "/editor/tiny/questions/will-sister-stay", {
         "answered_in": "4", "answer": "She stays."})

@@ -51,7 +51,7 @@ def hostile(editor, tiny):
 
 EDITOR_PAGES = [
     "/editor/tiny/", "/editor/tiny/characters/mallory", "/editor/tiny/storylines/hostile",
-    "/editor/tiny/episodes/s1e1", "/editor/tiny/episodes/s1e1/plot-points/edit?point=2",
+    "/editor/tiny/episodes/s1e1", "/editor/tiny/plot-points/s1e1-point-1",
     "/editor/tiny/questions/hostile-question", "/editor/tiny/episodes/s1e3",
     "/editor/tiny/history",
 ]

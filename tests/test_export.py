@@ -11,8 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ballard.content.pack import pack_to_yaml, read_pack
-from tests.canary import canary_pack, later_tokens
+from tests.canary import later_tokens, write_canary
 from tests.conftest import TINY_PACK
 
 
@@ -30,8 +29,7 @@ class _Links(HTMLParser):
 
 @pytest.fixture
 def exported(app, runner, tmp_path):
-    canary = tmp_path / "canary.yaml"
-    canary.write_text(pack_to_yaml(canary_pack(read_pack(TINY_PACK))))
+    canary = write_canary([TINY_PACK], tmp_path / "canary")[0]
     assert runner.invoke(args=["content", "load", str(TINY_PACK), str(canary)]).exit_code == 0
     site = tmp_path / "site"
     result = runner.invoke(args=["export-static", str(site)])

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ballard.cli import load_packs
 from ballard.content import shipped_packs
 from ballard.content.importer import PLACEHOLDER_PREMISE, ImportProblem, import_episodes
-from ballard.content.pack import parse_pack, read_pack
+from ballard.content.pack import PackError, parse_pack, read_pack
 from ballard.db import get_session
 from ballard.models import Episode
 
@@ -39,7 +39,8 @@ def test_a_clean_table_gives_the_episodes_of_the_shipped_pack():
 def test_a_messy_table_is_cleaned_up():
     imported = _import("messy-episodes.html", season=2)
     pack = imported.pack
-    assert (pack.show.title, pack.show.slug) == ("The Lake", "the-lake")  # "(TV series)" dropped
+    assert pack.show.slug == "the-lake"  # "(TV series)" dropped; season 2 names it by slug
+    assert _import("messy-episodes.html", season=1).pack.show.title == "The Lake"
     # Numbered from "No. overall" 11: season 2 starts at position 11.
     assert (pack.season.number, pack.season.first_position) == (2, 11)
     rows = [(e.number, e.title, e.director, e.writer, e.release_date) for e in pack.episodes]
@@ -111,12 +112,26 @@ def test_command_writes_a_draft_pack_that_loads(app, runner, tmp_path):
     assert "release date '2024' is not a full date" in result.output
     pack = parse_pack(out.read_text(), source=str(out))  # a valid pack, as written
     assert pack.episodes[0].title == "Cold Open"
+    assert pack.show.model_dump() == {"slug": pack.show.slug}  # a later season: slug alone
+    with app.app_context(), pytest.raises(PackError, match="season 1 is neither loaded nor given"):
+        load_packs([out])  # a season 2 needs its season 1
+
+
+def test_a_multi_season_page_becomes_one_draft_per_season_that_load_together(app, runner, tmp_path):
+    folder = tmp_path / "drafts"
+    result = runner.invoke(args=["content", "import-episodes", str(FIXTURES / "two-seasons.html"),
+                                 "--title", "Harbor Lights", "--all-seasons", str(folder)])
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in folder.iterdir())
+    assert files == ["season-1.yaml", "season-2.yaml"]
+    second = parse_pack((folder / "season-2.yaml").read_text())
+    assert (second.show.slug, second.season.number, second.season.first_position) == (
+        "harbor-lights", 2, 3)
     with app.app_context():
-        load_packs([out])
+        load_packs([folder / "season-1.yaml", folder / "season-2.yaml"])
         episodes = get_session().execute(
             select(Episode.position, Episode.number, Episode.title).order_by(Episode.position)).all()
-    assert episodes[0] == (11, 1, "Cold Open")
-    assert [position for position, _, _ in episodes] == [11, 12, 13, 14, 15]
+    assert [(p, n) for p, n, _ in episodes] == [(1, 1), (2, 2), (3, 1), (4, 2)]
 
 
 def test_command_prints_to_standard_output(app, runner):

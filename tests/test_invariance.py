@@ -8,10 +8,10 @@ import pytest
 
 from ballard.cli import load_packs
 from ballard.content import shipped_packs
-from ballard.content.pack import pack_to_yaml, read_pack
+from ballard.content.pack import read_pack
 from ballard.db import get_session
 from ballard.horizon import find_show
-from tests.canary import canary_pack, later_tokens
+from tests.canary import later_tokens, write_canary
 from tests.conftest import _empty_tables, make_app, progress_cookie
 from tests.invariance import (
     INVARIANCE_CONFIG,
@@ -44,9 +44,7 @@ def _reader_cookie(app, show: str, h: int) -> str:
 
 
 def _canary_path(tmp_path):
-    path = tmp_path / "canary.yaml"
-    path.write_text(pack_to_yaml(canary_pack(read_pack(BALLARD_PACK))))
-    return path
+    return write_canary([BALLARD_PACK], tmp_path / "canary")[0]
 
 
 # (pack, reader): "finished" has a progress cookie at the finale, so pages render in

@@ -23,7 +23,7 @@ def test_tiny_pack_is_clean():
         ("takes a new job in a small town.", "takes a new job near Owen Marsh.",
          "show tiny, field premise: shown from 0 but names 'Owen Marsh'"),
         ("The town's only witness will not talk.", "Owen will not talk.",
-         "plot point s1e1/1, field text: shown from 1 but names 'Owen'"),
+         "plot point s1e1-town-only-witness, field text: shown from 1 but names 'Owen'"),
         # an alias before its reveal
         ("Owen Marsh says he saw nothing that night.", "The Boatman says nothing.",
          "names 'The Boatman' (alias of 'owen-marsh', revealed in 3)"),
@@ -40,7 +40,7 @@ def test_tiny_pack_is_clean():
         ("  - revealed_in: 2\n    status: open\ncharacters", "  - revealed_in: 1\n    status: open\ncharacters",
          "before the storyline is introduced (2)"),
         # an unplaced fact before the finale
-        ("    confidence: likely\n  - storyline", "    confidence: unplaced\n  - storyline",
+        ("    confidence: likely\n  - slug", "    confidence: unplaced\n  - slug",
          "an unplaced fact must wait for the finale (4), not 2"),
         # an episode title naming an alias before its reveal (titles are shown from their episode)
         ("title: Arrival", "title: The Boatman Arrives",

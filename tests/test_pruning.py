@@ -112,7 +112,7 @@ def test_a_pruned_row_takes_the_rows_that_hang_off_it(tiny):
         s.add_all([
             CharacterBio(character_id=owen.id, revealed_in=1, text="Too early."),
             StorylineStatus(storyline_id=family.id, revealed_in=1, status="open"),
-            PlotPoint(show_id=family.show_id, storyline_id=family.id, episode_position=1,
+            PlotPoint(show_id=family.show_id, slug="too-early", storyline_id=family.id, episode_position=1,
                       revealed_in=1, spoiler_level="minor", sort_order=99, text="Too early.",
                       confidence="sure", sources=[]),
         ])

@@ -22,7 +22,7 @@ NOT_UNDER_PREFIX = [
     "editor/", "/auth/login", "/tiny/at/1/",
 ]
 FINE = [
-    "/editor/", "/editor/tiny/", "/editor/tiny/episodes/s1e2/plot-points/edit?point=1",
+    "/editor/", "/editor/tiny/", "/editor/tiny/plot-points/s1e2-owen-marsh-says",
     "/editor/tiny/history?key=s1e3%2F2", "/editor/tiny/#history", "/editor/a..b/c.d",
     "/editor/tiny/characters/zoë",
     # Escapes in the query stay escaped in the Location header and cannot move the browser.

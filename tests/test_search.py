@@ -3,7 +3,9 @@ ranked on what is visible at h alone. Runs on whichever database the suite runs 
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -96,6 +98,10 @@ questions:
   answer: The stranger from the river.
   confidence: sure
 """
+# Every plot point gets its key, in the order they are written.
+_KEYS = itertools.count()
+PACK = re.sub(r"^  - storyline:", lambda _: f"  - slug: point-{next(_KEYS)}\n    storyline:", PACK,
+              flags=re.MULTILINE)
 
 
 @pytest.fixture
@@ -262,7 +268,7 @@ def test_editor_saves_keep_the_index_in_step(editor, tiny):
     from tests.conftest import submit
 
     assert _tiny_hits(tiny, 1, "gossip ") == []
-    submit(editor, "/editor/tiny/episodes/s1e1/plot-points/edit?point=1", {
+    submit(editor, "/editor/tiny/plot-points/s1e1-town-only-witness", {
         "text": "The town's only witness would rather gossip.", "level": "minor",
         "characters": ["dana-reed"], "sources": ""})
     assert _tiny_hits(tiny, 1, "gossip ") == [

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ballard.content.checks import check_references, stamp_fields
 from ballard.content.findings import ERROR, Finding
 from ballard.content.lint import lint_pack, shown_texts
-from ballard.content.pack import pack_from_db, parse_pack, read_pack
+from ballard.content.pack import merge, pack_from_db, parse_pack, read_pack
 from ballard.content.schema import PackIn
 from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue
@@ -72,8 +72,8 @@ def test_an_editor_save_and_a_pack_load_fill_a_row_alike(tiny):
         session.flush()
         after = pack_from_db(session, show)
         session.rollback()
-    expected = pack.model_copy(update={"characters": [
-        changed if c.slug == "owen-marsh" else c for c in pack.characters]})
+    expected = merge([pack.model_copy(update={"characters": [
+        changed if c.slug == "owen-marsh" else c for c in pack.characters]})])
     assert after == expected
 
 
@@ -87,11 +87,11 @@ def test_a_finding_carries_where_it_is_as_data():
     assert finding.where == "character owen-marsh, bios[0], field text"
 
 
-def test_plot_point_findings_name_the_point_by_episode_and_index():
+def test_plot_point_findings_name_the_point_by_its_key():
     text = TINY_PACK.read_text().replace("The town's only witness will not talk.", "Owen will not talk.")
     [finding] = [f for f in lint_pack(parse_pack(text)) if f.level == ERROR]
     assert (finding.kind, finding.key, finding.row, finding.field) == (
-        "plot_point", "s1e1/1", (), "text")
+        "plot_point", "s1e1-town-only-witness", (), "text")
 
 
 def test_stamps_out_of_range_are_found_from_the_columns():
@@ -101,7 +101,8 @@ def test_stamps_out_of_range_are_found_from_the_columns():
     bad = owen.model_copy(update={"aliases": [owen.aliases[0].model_copy(update={"revealed_in": 9})]})
     broken = tiny.model_copy(update={"characters": [
         bad if c.slug == "owen-marsh" else c for c in tiny.characters]})
-    assert [(f.kind, f.key, f.row, f.field, f.message) for f in check_references(broken)] == [
+    assert [(f.kind, f.key, f.row, f.field, f.message)
+            for f in check_references(merge([broken]))] == [
         ("character", "owen-marsh", (("aliases", 0),), "revealed_in",
          "stamp 9 is after the last episode (4)")]
 

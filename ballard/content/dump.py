@@ -1,4 +1,4 @@
-"""Read a show back out of the database as a pack, and write a pack as canonical YAML, so
+"""Read a show back out of the database, and write its season files as canonical YAML, so
 load -> dump is byte-identical."""
 
 from __future__ import annotations
@@ -9,19 +9,20 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ballard.content import season_file_name
 from ballard.content.errors import PackError
-from ballard.content.schema import PackIn, SeasonIn
+from ballard.content.schema import PackIn, SeasonContent, ShowContent
+from ballard.content.seasons import split
 from ballard.models import Character, Episode, PlotPoint, Question, Season, Show, Storyline
 from ballard.story import character, plot_point, question, storyline
 from ballard.story.show import dump_episode, dump_show
 
 
-def pack_from_db(session: Session, show: Show) -> PackIn:
-    """Read one show back into the pack model (the inverse of load_pack)."""
-    season = session.scalars(
-        select(Season).where(Season.show_id == show.id).order_by(Season.number.desc())
-    ).first()
-    if season is None:
+def pack_from_db(session: Session, show: Show) -> ShowContent:
+    """Read one show back, every season (the inverse of load_show)."""
+    seasons = session.scalars(
+        select(Season).where(Season.show_id == show.id).order_by(Season.number)).all()
+    if not seasons:
         raise PackError(show.slug, ["the show has no season to dump"])
     storylines = session.scalars(
         select(Storyline).where(Storyline.show_id == show.id).order_by(Storyline.sort_order)
@@ -33,7 +34,7 @@ def pack_from_db(session: Session, show: Show) -> PackIn:
                  selectinload(Character.aliases))
     ).all()
     episodes = session.scalars(
-        select(Episode).where(Episode.season_id == season.id).order_by(Episode.position)
+        select(Episode).where(Episode.show_id == show.id).order_by(Episode.position)
     ).all()
     points = session.scalars(
         select(PlotPoint)
@@ -47,22 +48,27 @@ def pack_from_db(session: Session, show: Show) -> PackIn:
     questions = session.scalars(
         select(Question).where(Question.show_id == show.id).order_by(Question.sort_order)
     ).all()
-    return PackIn(
-        format=1,
+    return ShowContent(
         show=dump_show(show),
-        season=SeasonIn(number=season.number, first_position=season.first_position),
+        seasons=[SeasonContent(
+            number=season.number, first_position=season.first_position,
+            episodes=[dump_episode(e, by_episode.get(e.position))
+                      for e in episodes if e.season_id == season.id])
+            for season in seasons],
         storylines=[storyline.dump(s) for s in storylines],
         characters=[character.dump(c) for c in characters],
-        episodes=[dump_episode(e, by_episode.get(e.position)) for e in episodes],
         questions=[question.dump(q) for q in questions],
     )
 
 
-def dump_show_pack(session: Session, show_slug: str) -> str:
+def dump_seasons(session: Session, show_slug: str) -> list[tuple[str, str]]:
+    """(file name, YAML) for each season of the show: its season files as they would be
+    written, byte for byte what was loaded when nothing has changed since."""
     show = session.scalar(select(Show).where(Show.slug == show_slug))
     if show is None:
         raise PackError(show_slug, [f"no show with slug {show_slug!r} in the database"])
-    return pack_to_yaml(pack_from_db(session, show))
+    return [(season_file_name(f.season.number), pack_to_yaml(f))
+            for f in split(pack_from_db(session, show))]
 
 
 def pack_to_yaml(pack: PackIn) -> str:

@@ -1,10 +1,9 @@
-"""Findings about a pack, as data: which entity (kind and natural key), which nested row,
+"""Findings about content, as data: which entity (kind and natural key), which nested row,
 which field, and what is wrong. The CLI prints them; the editor places them next to the
 field they name without parsing any text.
 
-Natural keys within a pack: a slug; an episode code ("s1e3"); for a plot point its
-episode code and its index in that episode's list ("s1e3/2"). The show itself is kind
-"show" with its slug.
+Natural keys within a show: a slug (storylines, characters, questions and plot points);
+an episode code ("s1e3"). The show itself is kind "show" with its slug.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ballard.content.schema import PackIn
+from ballard.content.schema import PackIn, ShowContent
 from ballard.story.fields import Row, episode_code
 from ballard.story.kinds import KINDS, SLUGGED_LISTS
 
@@ -52,7 +51,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class Entity:
-    """One entity of a pack, with what the checks need to know of its place."""
+    """One entity of a show or a season file, with what the checks need of its place."""
 
     kind: str
     key: str
@@ -60,23 +59,19 @@ class Entity:
     position: int | None = None  # an episode's position; a plot point's episode's
 
 
-def episode_position(pack: PackIn, number: int) -> int:
-    return pack.season.first_position + number - 1
-
-
-def last_position(pack: PackIn) -> int:
-    return pack.season.first_position + len(pack.episodes) - 1
-
-
-def entities(pack: PackIn) -> Iterator[Entity]:
-    """Every entity of the pack, in pack order."""
-    yield Entity(SHOW, pack.show.slug, pack.show, 0)
+def entities(content: ShowContent | PackIn) -> Iterator[Entity]:
+    """Every entity of a whole show or of one season file, in order."""
+    yield Entity(SHOW, content.show.slug, content.show, 0)
     for name, kind in SLUGGED_LISTS.items():
-        for row in getattr(pack, name):
+        for row in getattr(content, name):
             yield Entity(kind.name, row.slug, row)
-    for episode in pack.episodes:
-        code = episode_code(pack.season.number, episode.number)
-        position = episode_position(pack, episode.number)
+    if isinstance(content, ShowContent):
+        episodes = [(e, p, c) for _, e, p, c in content.episodes()]
+    else:
+        first, number = content.season.first_position, content.season.number
+        episodes = [(e, first + e.number - 1, episode_code(number, e.number))
+                    for e in content.episodes]
+    for episode, position, code in episodes:
         yield Entity("episode", code, episode, position)
-        for index, point in enumerate(episode.plot_points):
-            yield Entity("plot_point", f"{code}/{index}", point, position)
+        for point in episode.plot_points:
+            yield Entity("plot_point", point.slug, point, position)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, Tag
 from pydantic import ValidationError
 
-from ballard.content.schema import EpisodeIn, PackIn, SeasonIn, ShowIn
+from ballard.content.schema import EpisodeIn, PackIn, SeasonIn, ShowIn, ShowRef
 from ballard.story.fields import describe_errors
 
 PLACEHOLDER_PREMISE = (
@@ -101,12 +101,37 @@ def import_episodes(html: str, *, table: int = 1, season: int = 1, show_title: s
         except ValidationError as exc:
             raise ImportProblem(f"Episode {r.number}: {'; '.join(describe_errors(exc))}") from None
     try:
-        pack = PackIn(format=1, show=ShowIn(slug=slug, title=title, premise=PLACEHOLDER_PREMISE),
+        # A later season's file names its show by slug alone; season 1 defines it.
+        show = (ShowIn(slug=slug, title=title, premise=PLACEHOLDER_PREMISE) if season == 1
+                else ShowRef(slug=slug))
+        pack = PackIn(format=1, show=show,
                       season=SeasonIn(number=season, first_position=first_position),
                       episodes=episodes)
     except ValidationError as exc:
         raise ImportProblem(f"Show: {'; '.join(describe_errors(exc))} (pass --title and --slug)") from None
     return Imported(pack, warnings)
+
+
+def import_seasons(html: str, *, show_title: str | None = None, show_slug: str | None = None
+                   ) -> list[Imported]:
+    """Every episode table of the page as one season's draft, table n as season n, each
+    season's positions following on from the one before."""
+    count = len([t for t in BeautifulSoup(html, "html.parser").find_all("table")
+                 if _columns(_grid(t))])
+    drafts: list[Imported] = []
+    for number in range(1, count + 1):
+        draft = import_episodes(html, table=number, season=number, show_title=show_title,
+                                show_slug=show_slug)
+        if drafts:
+            show_slug = show_slug or drafts[0].pack.show.slug
+            follows = drafts[-1].pack.last_position + 1
+            if draft.pack.season.first_position != follows:
+                draft = Imported(draft.pack.model_copy(update={"season": SeasonIn(
+                    number=number, first_position=follows)}), draft.warnings)
+        drafts.append(draft)
+    if not drafts:
+        raise ImportProblem("No episode table found.")
+    return drafts
 
 
 # --- the grid ----------------------------------------------------------------------------------

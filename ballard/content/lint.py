@@ -16,16 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ballard.content.checks import stamps
-from ballard.content.findings import (
-    ERROR,
-    WARNING,
-    Entity,
-    Finding,
-    entities,
-    episode_position,
-    last_position,
-)
-from ballard.content.schema import PackIn
+from ballard.content.findings import ERROR, WARNING, Entity, Finding, entities
+from ballard.content.schema import PackIn, ShowContent
+from ballard.content.seasons import merge
 from ballard.models import Confidence
 from ballard.story.fields import Row, Shown, metadata
 from ballard.story.kinds import KINDS
@@ -35,7 +28,8 @@ from ballard.story.show import EpisodeIn
 
 __all__ = ["ERROR", "WARNING", "Finding", "lint_pack"]
 
-_EPISODE_REFERENCE = re.compile(r"\b(?:S\d+)?E(\d{1,3})\b|\bepisode\s+(\d{1,3})\b", re.IGNORECASE)
+_EPISODE_REFERENCE = re.compile(
+    r"\b(?:S(\d+))?E(\d{1,3})\b|\bepisode\s+(\d{1,3})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,14 +50,17 @@ class _Text:
     value: str
 
 
-def lint_pack(pack: PackIn) -> list[Finding]:
-    return sorted(_findings(pack), key=lambda f: (f.level != ERROR, f.where, f.message))
+def lint_pack(content: ShowContent | PackIn) -> list[Finding]:
+    """Findings for a whole show (or a first season's file on its own)."""
+    if isinstance(content, PackIn):
+        content = merge([content])
+    return sorted(_findings(content), key=lambda f: (f.level != ERROR, f.where, f.message))
 
 
-def _findings(pack: PackIn) -> Iterator[Finding]:
+def _findings(pack: ShowContent) -> Iterator[Finding]:
     terms = _terms(pack)
     cast = _Cast({s.slug: s.introduced_in for s in pack.storylines},
-                 {c.slug: c.introduced_in for c in pack.characters}, last_position(pack))
+                 {c.slug: c.introduced_in for c in pack.characters}, pack)
     for entity in entities(pack):
         for text in shown_texts(entity.data, entity.position):
             for field, message in _check_text(text, terms, pack):
@@ -73,11 +70,17 @@ def _findings(pack: PackIn) -> Iterator[Finding]:
 
 @dataclass(frozen=True)
 class _Cast:
-    """When each storyline and character is introduced, and the season's finale."""
+    """When each storyline and character is introduced, and where each season ends."""
 
     storylines: dict[str, int]
     characters: dict[str, int]
-    finale: int
+    show: ShowContent
+
+    def finale(self, stamp: int) -> int:
+        """The finale of the season a stamp falls in (a fact not placed in its season
+        waits for the season's end)."""
+        season = self.show.season_of(stamp)
+        return season.last_position if season else self.show.last_position
 
 
 def shown_texts(data: Row, default_stamp: int | None,
@@ -96,7 +99,7 @@ def shown_texts(data: Row, default_stamp: int | None,
                 yield from shown_texts(child, default_stamp, (*row, (name, index)))
 
 
-def _terms(pack: PackIn) -> list[_Term]:
+def _terms(pack: ShowContent) -> list[_Term]:
     terms: list[_Term] = []
 
     def add(word: str, visible_from: int, what: str) -> None:
@@ -111,13 +114,18 @@ def _terms(pack: PackIn) -> list[_Term]:
     return terms
 
 
-def _check_text(text: _Text, terms: list[_Term], pack: PackIn) -> Iterator[tuple[str, str]]:
+def _check_text(text: _Text, terms: list[_Term], pack: ShowContent
+                ) -> Iterator[tuple[str, str]]:
     for term in terms:
         if term.visible_from > text.stamp and term.pattern.search(text.value):
             yield text.field, f"shown from {text.stamp} but names {term.text!r} ({term.what})"
+    own = pack.season_of(text.stamp)
     for match in _EPISODE_REFERENCE.finditer(text.value):
-        number = int(match.group(1) or match.group(2))
-        if episode_position(pack, number) > text.stamp:
+        number = int(match.group(2) or match.group(3))
+        # "E7" means the text's own season; "S2E3" says which.
+        season = int(match.group(1)) if match.group(1) else own.number if own else 1
+        first = next((s.first_position for s in pack.seasons if s.number == season), None)
+        if first is None or first + number - 1 > text.stamp:
             yield text.field, (f"shown from {text.stamp} but refers to a later episode "
                                f"({match.group(0)!r})")
 
@@ -126,7 +134,7 @@ def _check_stamps(entity: Entity, cast: _Cast) -> Iterator[Finding]:
     def finding(level: str, field: str, message: str, row=()) -> Finding:
         return Finding(level, entity.kind, entity.key, row, field, message)
 
-    data, finale = entity.data, cast.finale
+    data = entity.data
     kind = KINDS.get(entity.kind)
     introduced = getattr(data, "introduced_in", None)
     if kind is not None and introduced is not None:
@@ -143,7 +151,7 @@ def _check_stamps(entity: Entity, cast: _Cast) -> Iterator[Finding]:
     if isinstance(data, PlotPointIn):
         yield from _check_point(entity, data, cast)
     if isinstance(data, QuestionIn) and data.confidence is Confidence.UNPLACED \
-            and data.raised_in < finale:
+            and data.raised_in < (finale := cast.finale(data.raised_in)):
         yield finding(ERROR, "raised_in", f"an unplaced question must wait for the finale "
                                           f"({finale}), not {data.raised_in}")
 
@@ -164,6 +172,6 @@ def _check_point(entity: Entity, point: PlotPointIn, cast: _Cast) -> Iterator[Fi
         if introduced is not None and introduced > stamp:
             yield Finding(ERROR, entity.kind, entity.key, (), "characters",
                           f"{slug!r} is introduced in {introduced}, after this point ({stamp})")
-    if point.confidence is Confidence.UNPLACED and stamp < cast.finale:
+    if point.confidence is Confidence.UNPLACED and stamp < (finale := cast.finale(stamp)):
         yield Finding(ERROR, entity.kind, entity.key, (), "revealed_in",
-                      f"an unplaced fact must wait for the finale ({cast.finale}), not {stamp}")
+                      f"an unplaced fact must wait for the finale ({finale}), not {stamp}")

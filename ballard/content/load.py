@@ -1,25 +1,35 @@
-"""Bring the database in line with a pack: insert, update and delete its show's rows.
+"""Bring the database in line with a whole show: insert, update and delete its rows.
 
-Rows are matched on natural keys (slugs, episode positions, plot point order), so
-loading the same pack twice changes nothing and does not bump the content version. Each
-row is filled by its story kind's own `fill` (ballard/story/), the same function the
-editor saves through.
+Rows are matched on natural keys (slugs, season numbers, episode positions), so loading
+the same content twice changes nothing and does not bump the content version, and a plot
+point keeps its row (and its revisions) when it moves. Each row is filled by its story
+kind's own `fill` (ballard/story/), the same function the editor saves through.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ballard.content.dump import pack_from_db
-from ballard.content.findings import episode_position
-from ballard.content.schema import PackIn
+from ballard.content.schema import ShowContent
 from ballard.content.search_index import rebuild_show
 from ballard.content.version import bump_version, current_version
-from ballard.models import Character, Episode, PlotPoint, Question, Season, Show, Storyline
+from ballard.models import (
+    Character,
+    EntityKind,
+    Episode,
+    PlotPoint,
+    Question,
+    Revision,
+    Season,
+    Show,
+    Storyline,
+)
 from ballard.story import character, plot_point, question, storyline
 from ballard.story.show import fill_episode, fill_show
 
@@ -31,27 +41,26 @@ class LoadResult:
     version: int
 
 
-def load_pack(session: Session, pack: PackIn) -> LoadResult:
-    """Make the database hold exactly this pack for its show; the caller commits."""
-    show = session.scalar(select(Show).where(Show.slug == pack.show.slug))
-    if show is not None and pack_from_db(session, show) == pack:
-        return LoadResult(pack.show.slug, changed=False, version=current_version(session))
+def load_show(session: Session, content: ShowContent) -> LoadResult:
+    """Make the database hold exactly this show; the caller commits."""
+    show = session.scalar(select(Show).where(Show.slug == content.show.slug))
+    if show is not None and pack_from_db(session, show) == content:
+        return LoadResult(content.show.slug, changed=False, version=current_version(session))
 
     if show is None:
-        show = Show(slug=pack.show.slug, title="", premise="")
+        show = Show(slug=content.show.slug, title="", premise="")
         session.add(show)
-    fill_show(show, pack.show)
+    fill_show(show, content.show)
     session.flush()
 
-    season = _sync_season(session, show, pack)
-    episodes = _sync_episodes(session, show, season, pack)
-    storylines = _sync_slugged(session, show, Storyline, pack.storylines, storyline.fill)
-    characters = _sync_slugged(session, show, Character, pack.characters, character.fill)
-    _sync_plot_points(session, show, pack, episodes, storylines, characters)
-    _sync_slugged(session, show, Question, pack.questions, question.fill)
+    episodes = _sync_seasons(session, show, content)
+    storylines = _sync_slugged(session, show, Storyline, content.storylines, storyline.fill)
+    characters = _sync_slugged(session, show, Character, content.characters, character.fill)
+    _sync_plot_points(session, show, content, episodes, storylines, characters)
+    _sync_slugged(session, show, Question, content.questions, question.fill)
     session.flush()
     rebuild_show(session, show.id)
-    return LoadResult(pack.show.slug, changed=True, version=bump_version(session))
+    return LoadResult(content.show.slug, changed=True, version=bump_version(session))
 
 
 def _delete_missing(session: Session, existing: dict[Any, Any], keep: set[Any]) -> None:
@@ -60,28 +69,29 @@ def _delete_missing(session: Session, existing: dict[Any, Any], keep: set[Any]) 
             session.delete(row)
 
 
-def _sync_season(session: Session, show: Show, pack: PackIn) -> Season:
-    season = session.scalar(
-        select(Season).where(Season.show_id == show.id, Season.number == pack.season.number))
-    if season is None:
-        season = Season(show=show, number=pack.season.number)
-        session.add(season)
-    season.first_position = pack.season.first_position
-    session.flush()
-    return season
-
-
-def _sync_episodes(session: Session, show: Show, season: Season, pack: PackIn) -> dict[int, Episode]:
-    existing = {e.position: e for e in
-                session.scalars(select(Episode).where(Episode.season_id == season.id))}
+def _sync_seasons(session: Session, show: Show, content: ShowContent) -> dict[int, Episode]:
+    """Seasons by number and episodes by position; the episodes by position."""
+    seasons = {s.number: s for s in
+               session.scalars(select(Season).where(Season.show_id == show.id))}
+    episodes = {e.position: e for e in
+                session.scalars(select(Episode).where(Episode.show_id == show.id))}
+    kept_seasons: set[int] = set()
     result: dict[int, Episode] = {}
-    for data in pack.episodes:
-        position = episode_position(pack, data.number)
-        episode = existing.get(position) or Episode(show=show, season=season, position=position)
-        session.add(episode)
-        fill_episode(episode, data)
-        result[position] = episode
-    _delete_missing(session, existing, set(result))
+    for data in content.seasons:
+        season = seasons.get(data.number) or Season(show=show, number=data.number)
+        session.add(season)
+        season.first_position = data.first_position
+        kept_seasons.add(data.number)
+        for episode_data in data.episodes:
+            position = data.position(episode_data.number)
+            episode = episodes.get(position) or Episode(show=show, position=position)
+            episode.season = season
+            session.add(episode)
+            fill_episode(episode, episode_data)
+            result[position] = episode
+    _delete_missing(session, episodes, set(result))
+    session.flush()
+    _delete_missing(session, seasons, kept_seasons)
     session.flush()
     return result
 
@@ -101,23 +111,48 @@ def _sync_slugged(session: Session, show: Show, model: type, rows: list, fill) -
     return result
 
 
-def _sync_plot_points(session: Session, show: Show, pack: PackIn, episodes: dict[int, Episode],
-                      storylines: dict[str, Storyline], characters: dict[str, Character]) -> None:
-    existing = {
-        (p.episode_position, p.sort_order): p
-        for p in session.scalars(
-            select(PlotPoint)
-            .where(PlotPoint.show_id == show.id, PlotPoint.episode_position.in_(episodes))
-            .options(selectinload(PlotPoint.characters))
-        )
-    }
-    keep: set[tuple[int, int]] = set()
-    for position, data in zip(episodes, pack.episodes, strict=True):
-        for order, point in enumerate(data.plot_points):
-            row = existing.get((position, order)) or PlotPoint(
-                show_id=show.id, episode_position=position, sort_order=order)
-            session.add(row)
-            plot_point.fill(row, point, position, storylines, characters)
-            keep.add((position, order))
-    _delete_missing(session, existing, keep)
+def _sync_plot_points(session: Session, show: Show, content: ShowContent,
+                      episodes: dict[int, Episode], storylines: dict[str, Storyline],
+                      characters: dict[str, Character]) -> None:
+    """Plot points by slug. A point keeps its row when it moves or is reordered; a row
+    still under its stand-in key from the migration (legacy-s1e3-2) is adopted by the
+    point now in its place, and its revisions follow."""
+    existing = {p.slug: p for p in session.scalars(
+        select(PlotPoint).where(PlotPoint.show_id == show.id)
+        .options(selectinload(PlotPoint.characters)))}
+    wanted = [(position, order, point) for _, episode, position, _ in content.episodes()
+              for order, point in enumerate(episode.plot_points)]
+    stand_ins = {(p.episode_position, p.sort_order): p for slug, p in existing.items()
+                 if LEGACY_KEY.fullmatch(slug)}
+    # Slots first move out of the way, so a reorder never meets itself in the unique index.
+    for row in existing.values():
+        row.sort_order = -row.id
     session.flush()
+    keep: set[str] = set()
+    for position, order, point in wanted:
+        row = existing.get(point.slug)
+        if row is None and (stand_in := stand_ins.pop((position, order), None)) is not None:
+            row = stand_in
+            _rename_revisions(session, show, row.slug, point.slug)
+            existing[point.slug] = row
+            row.slug = point.slug
+        if row is None:
+            row = PlotPoint(show_id=show.id, slug=point.slug)
+            session.add(row)
+        row.episode_position, row.sort_order = position, order
+        plot_point.fill(row, point, position, storylines, characters)
+        keep.add(point.slug)
+    _delete_missing(session, {r.slug: r for r in existing.values()}, keep)
+    session.flush()
+
+
+# The stand-in key the plot point key migration gave points already in a database.
+LEGACY_KEY = re.compile(r"legacy-s\d+e\d+-\d+")
+
+
+def _rename_revisions(session: Session, show: Show, old: str, new: str) -> None:
+    session.execute(
+        update(Revision)
+        .where(Revision.show_id == show.id, Revision.entity_kind == EntityKind.PLOT_POINT.value,
+               Revision.entity_key == old)
+        .values(entity_key=new))

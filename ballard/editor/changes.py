@@ -7,7 +7,7 @@ Every change (a saved form, a deletion, a restore) goes through `save_change()`:
 2. compare the entity's current snapshot with the version token the form was rendered
    with. A mismatch means someone else saved in between: StaleChange (a 409), nothing
    written, and the form keeps the editor's input.
-3. apply the change, flush, rebuild the whole pack with pack_from_db and run the
+3. apply the change, flush, rebuild the whole show with pack_from_db and run the
    structural checks and the spoiler lint. Any error this change introduces blocks it:
    ChangeBlocked, rolled back. Errors that were there before do not block fixing them.
 4. record a Revision (who, when, what, before and after) and commit.
@@ -15,7 +15,6 @@ Every change (a saved form, a deletion, a restore) goes through `save_change()`:
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -28,12 +27,12 @@ from sqlalchemy.orm import Session, selectinload
 from ballard.content.findings import ERROR, WARNING, Finding
 from ballard.content.lint import lint_pack
 from ballard.content.pack import PackError, bump_version, check_references, pack_from_db
-from ballard.content.schema import PackIn
+from ballard.content.schema import ShowContent
 from ballard.content.search_index import rebuild_show
 from ballard.editor.accounts import utcnow
 from ballard.editor.entities import KINDS, ChangeRefused, Snapshot
-from ballard.models import ContentVersion, EntityKind, Episode, PlotPoint, Revision, Season, Show, User
-from ballard.story.fields import describe_errors, episode_code
+from ballard.models import ContentVersion, Revision, Show, User
+from ballard.story.fields import describe_errors
 
 
 def version_token(key: str, snapshot: Snapshot | None) -> str:
@@ -144,10 +143,8 @@ def last_revision(session: Session, show: Show, kind_name: str, key: str) -> Rev
 
 
 def lint_show(session: Session, show: Show) -> list[Finding]:
-    """The spoiler lint over the show as it is in the database now, with plot points
-    named by their editor keys (their sort slot, which no other edit shifts)."""
-    keys = _editor_keys(session, show)
-    return [_with_editor_key(f, keys) for f in lint_pack(_pack(session, show, keys))]
+    """The spoiler lint over the show as it is in the database now."""
+    return lint_pack(_pack(session, show))
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -162,7 +159,7 @@ def _lock(session: Session) -> None:
     session.expire_all()
 
 
-def _pack(session: Session, show: Show, keys: dict[str, str]) -> PackIn:
+def _pack(session: Session, show: Show) -> ShowContent:
     """The show as a pack, or ChangeBlocked with the structural problems."""
     try:
         pack = pack_from_db(session, show)
@@ -170,37 +167,10 @@ def _pack(session: Session, show: Show, keys: dict[str, str]) -> PackIn:
         raise ChangeBlocked([Problem(p) for p in exc.problems]) from None
     except ValidationError as exc:
         raise ChangeBlocked([Problem(text) for text in describe_errors(exc)]) from None
-    problems = [_with_editor_key(f, keys) for f in check_references(pack)]
+    problems = list(check_references(pack))
     if problems:
         raise ChangeBlocked([Problem(f"{f.where}: {f.message}") for f in problems])
     return pack
-
-
-def _editor_keys(session: Session, show: Show) -> dict[str, str]:
-    """Pack key of each plot point ("s1e3/1": its index in the episode's list) -> its
-    editor key ("s1e3/4": its sort slot)."""
-    rows = session.execute(
-        select(Season.number, Episode.number, PlotPoint.sort_order)
-        .join(Episode, (Episode.show_id == PlotPoint.show_id)
-              & (Episode.position == PlotPoint.episode_position))
-        .join(Season, Episode.season_id == Season.id)
-        .where(PlotPoint.show_id == show.id)
-        .order_by(PlotPoint.episode_position, PlotPoint.sort_order)
-    ).all()
-    keys: dict[str, str] = {}
-    counts: dict[str, int] = {}
-    for season, number, slot in rows:
-        code = episode_code(season, number)
-        index = counts.get(code, 0)
-        counts[code] = index + 1
-        keys[f"{code}/{index}"] = f"{code}/{slot}"
-    return keys
-
-
-def _with_editor_key(f: Finding, keys: dict[str, str]) -> Finding:
-    if f.kind == EntityKind.PLOT_POINT and f.key in keys:
-        return dataclasses.replace(f, key=keys[f.key])
-    return f
 
 
 def _lint_or_nothing(session: Session, show: Show) -> list[Finding]:

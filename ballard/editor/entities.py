@@ -10,14 +10,12 @@ Natural keys, unique within a show:
   storyline   its slug
   character   its slug
   question    its slug
-  plot_point  "s1e3/2"   (the episode it is told in, and its sort slot there)
-Slugs and a plot point's episode are fixed once created: they are in shared links and
-in the revision history.
+  plot_point  its slug   (its episode and sort slot are its place, which edits move)
+Keys are fixed once created: they are in shared links and in the revision history.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +24,6 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ballard.editor.catalogue import Catalogue
 from ballard.models import (
     Character,
     EntityKind,
@@ -40,7 +37,7 @@ from ballard.models import (
     plot_point_characters,
 )
 from ballard.story import character, plot_point, question, storyline
-from ballard.story.fields import Row, describe_errors, episode_code, parse_episode_code
+from ballard.story.fields import Row, describe_errors, episode_code, is_slug, parse_episode_code
 from ballard.story.kinds import KINDS as STORY_KINDS
 from ballard.story.kinds import StoryKind
 from ballard.story.show import EPISODE_OWN_FIELDS, dump_episode, fill_episode
@@ -71,37 +68,23 @@ def next_episode_code(session: Session, show: Show) -> str | None:
     return episode_code(season.number, (count or 0) + 1)
 
 
-def next_point_key(session: Session, show: Show, catalogue: Catalogue, code: str) -> str:
-    """A free slot after the episode's last plot point, never reusing one the history
-    has seen, so a restore cannot land on a different plot point."""
-    slot = catalogue.by_code(code)
-    if slot is None:
-        raise ChangeRefused(f"There is no episode {code.upper()}.")
-    used = set(session.scalars(select(PlotPoint.sort_order).where(
-        PlotPoint.show_id == show.id, PlotPoint.episode_position == slot.position)))
-    for key in session.scalars(select(Revision.entity_key).where(
-            Revision.show_id == show.id, Revision.entity_kind == EntityKind.PLOT_POINT.value,
-            Revision.entity_key.startswith(f"{code}/"))):
-        parsed = parse_point_key(key)
-        if parsed is not None:
-            used.add(parsed[1])
-    return point_key(code, max(used) + 1 if used else 0)
+def suggest_point_key(session: Session, show: Show, code: str) -> str:
+    """A free key for a new plot point of episode `code` ("s1e3-point-4"), never one the
+    history has seen, so a restore cannot land on a different plot point."""
+    used = set(session.scalars(select(PlotPoint.slug).where(PlotPoint.show_id == show.id)))
+    used.update(session.scalars(select(Revision.entity_key).where(
+        Revision.show_id == show.id, Revision.entity_kind == EntityKind.PLOT_POINT.value)))
+    number = 1
+    while f"{code}-point-{number}" in used:
+        number += 1
+    return f"{code}-point-{number}"
 
 
-_SLOT = re.compile(r"0|[1-9][0-9]{0,5}")
-
-
-def point_key(code: str, slot: int | str) -> str:
-    """'s1e3/2': the plot point in sort slot 2 of S1E3."""
-    return f"{code}/{slot}"
-
-
-def parse_point_key(key: str) -> tuple[str, int] | None:
-    """('s1e3', 2) for 's1e3/2'; None for anything else."""
-    code, _, slot = key.partition("/")
-    if parse_episode_code(code) is None or not _SLOT.fullmatch(slot):
-        return None
-    return code, int(slot)
+def episode_code_at(session: Session, show: Show, position: int) -> str | None:
+    row = session.execute(
+        select(Season.number, Episode.number).join(Season, Episode.season_id == Season.id)
+        .where(Episode.show_id == show.id, Episode.position == position)).first()
+    return episode_code(*row) if row else None
 
 
 # --- loading one entity by its key -----------------------------------------------------------
@@ -134,14 +117,10 @@ def load_question(session: Session, show: Show, key: str) -> Question | None:
 
 
 def load_plot_point(session: Session, show: Show, key: str) -> PlotPoint | None:
-    parsed = parse_point_key(key)
-    episode = load_episode(session, show, parsed[0]) if parsed else None
-    if episode is None:
+    if not is_slug(key):  # keys come from URLs and stored revisions
         return None
     return session.scalar(
-        select(PlotPoint).where(
-            PlotPoint.show_id == show.id, PlotPoint.episode_position == episode.position,
-            PlotPoint.sort_order == parsed[1])
+        select(PlotPoint).where(PlotPoint.show_id == show.id, PlotPoint.slug == key)
         .options(selectinload(PlotPoint.characters), selectinload(PlotPoint.storyline)))
 
 
@@ -284,16 +263,20 @@ def apply_question(session: Session, show: Show, key: str, data: Snapshot | None
 
 
 def apply_plot_point(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
+    """Create, edit, move or reorder a plot point. Its place is the snapshot's `episode`
+    (default: where it is) and `sort_order` (default: where it is, or after the last
+    point of the episode it moves to); a slot another point holds in the same episode
+    is swapped with it."""
     point = load_plot_point(session, show, key)
     if data is None:
         if point is not None:
             session.delete(point)
         return
-    parsed = parse_point_key(key)
-    episode = load_episode(session, show, parsed[0]) if parsed else None
+    code = data.get("episode") or (point and episode_code_at(session, show, point.episode_position))
+    episode = load_episode(session, show, code) if code else None
     if episode is None:
-        raise ChangeRefused(f"There is no episode {key.split('/')[0].upper()} for this plot point.")
-    model = _validated(STORY_KINDS["plot_point"], data)
+        raise ChangeRefused(f"There is no episode {(code or '?').upper()} for this plot point.")
+    model = _validated(STORY_KINDS["plot_point"], data, slug=key)
     storylines = {s.slug: s for s in session.scalars(select(Storyline).where(
         Storyline.show_id == show.id, Storyline.slug == model.storyline))}
     if model.storyline not in storylines:
@@ -304,9 +287,49 @@ def apply_plot_point(session: Session, show: Show, key: str, data: Snapshot | No
     if missing:
         raise ChangeRefused(f"These characters do not exist (any more): {', '.join(sorted(missing))}.")
     if point is None:
-        point = PlotPoint(show_id=show.id, episode_position=episode.position, sort_order=parsed[1])
-        session.add(point)
+        point = PlotPoint(show_id=show.id, slug=key)
+    with session.no_autoflush:  # a new point is added once it has its place
+        _place_point(session, show, point, episode.position, data.get("sort_order"))
+    session.add(point)
     plot_point.fill(point, model, episode.position, storylines, characters)
+
+
+def _place_point(session: Session, show: Show, point: PlotPoint, position: int,
+                 wanted: int | None) -> None:
+    staying = point.id is not None and point.episode_position == position
+    holder = None if wanted is None else session.scalar(select(PlotPoint).where(
+        PlotPoint.show_id == show.id, PlotPoint.episode_position == position,
+        PlotPoint.sort_order == wanted, PlotPoint.id != point.id))
+    if wanted is None or (holder is not None and not staying):
+        if staying:
+            return
+        top = session.scalar(select(func.max(PlotPoint.sort_order)).where(
+            PlotPoint.show_id == show.id, PlotPoint.episode_position == position))
+        point.episode_position, point.sort_order = position, 0 if top is None else top + 1
+        return
+    if holder is not None:  # a reorder: the two points trade slots
+        old = point.sort_order
+        point.sort_order = -point.id  # out of the way of the unique index first
+        session.flush()
+        holder.sort_order = old
+        session.flush()
+    point.episode_position, point.sort_order = position, wanted
+
+
+def move_within_episode(session: Session, show: Show, key: str, step: int) -> Snapshot | None:
+    """The snapshot that moves the point one place up (-1) or down (+1) in its episode;
+    None when it is already first or last."""
+    point = load_plot_point(session, show, key)
+    if point is None:
+        return None
+    slots = list(session.scalars(select(PlotPoint.sort_order).where(
+        PlotPoint.show_id == show.id, PlotPoint.episode_position == point.episode_position)
+        .order_by(PlotPoint.sort_order)))
+    index = slots.index(point.sort_order) + step
+    if not 0 <= index < len(slots):
+        return None
+    return {**KINDS[EntityKind.PLOT_POINT.value].snapshot(session, show, key),
+            "sort_order": slots[index]}
 
 
 # --- the registry ---------------------------------------------------------------------------
@@ -335,7 +358,7 @@ class Kind:
         if row is None:
             return None
         if self.name == EntityKind.PLOT_POINT:
-            return self._snapshot(row, key.partition("/")[0])
+            return self._snapshot(row, episode_code_at(session, show, row.episode_position))
         return self._snapshot(row)
 
 

@@ -82,3 +82,13 @@ def dump(row: Character) -> CharacterIn:
                   for s in row.statuses],
         aliases=[AliasIn(revealed_in=a.revealed_in, alias=a.alias) for a in row.aliases],
     )
+
+
+class CharacterLater(Row):
+    """A character an earlier season defines, in a later season's file: only the bio,
+    status and alias rows stamped in that season."""
+
+    slug: Slug
+    bios: Annotated[list[BioIn], Field(max_length=MAX_ROWS)] = []
+    statuses: Annotated[list[CharacterStatusIn], Field(max_length=MAX_ROWS)] = []
+    aliases: Annotated[list[AliasIn], Field(max_length=MAX_ROWS)] = []

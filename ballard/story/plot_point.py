@@ -7,10 +7,24 @@ from collections.abc import Mapping
 from typing import Annotated
 
 from ballard.models import Character, Confidence, PlotPoint, SpoilerLevel, Storyline
-from ballard.story.fields import Editor, EpisodeStamp, Ref, Row, Shown, Slug, Sources, Text
+from ballard.story.fields import (
+    Editor,
+    EpisodeStamp,
+    Ref,
+    Row,
+    Shown,
+    Slug,
+    Sources,
+    Text,
+)
 
 
 class PlotPointIn(Row):
+    # Its identity within the show: revisions, editor URLs and the API name it by this,
+    # so loading never renumbers it and moving it to another episode keeps it. The API
+    # shows it with the point, so it is linted like the text.
+    slug: Annotated[Slug, Shown("revealed_in"), Editor(
+        "Key", hint="Lowercase words and hyphens, unique in the show.")]
     storyline: Annotated[Slug, Ref("storyline"), Editor("Storyline")]
     level: Annotated[SpoilerLevel, Editor(
         "Spoiler level", hint="Twists carry a marker; the condensed story shows major and twist.")]
@@ -41,7 +55,7 @@ def fill(row: PlotPoint, data: PlotPointIn, position: int, storylines: Mapping[s
 def dump(row: PlotPoint) -> PlotPointIn:
     """The row as the pack has it: `revealed_in` only when later than its episode."""
     return PlotPointIn(
-        storyline=row.storyline.slug, level=row.spoiler_level,
+        slug=row.slug, storyline=row.storyline.slug, level=row.spoiler_level,
         characters=[c.slug for c in row.characters], text=row.text,
         confidence=row.confidence, sources=row.sources,
         revealed_in=None if row.revealed_in == row.episode_position else row.revealed_in,

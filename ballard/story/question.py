@@ -50,3 +50,11 @@ def dump(row: Question) -> QuestionIn:
         slug=row.slug, text=row.text, raised_in=row.raised_in, answered_in=row.answered_in,
         answer=row.answer, confidence=row.confidence, sources=row.sources,
     )
+
+
+class QuestionLater(Row):
+    """A question an earlier season raises, in the file of the season that answers it."""
+
+    slug: Slug
+    answered_in: EpisodeStamp
+    answer: Text

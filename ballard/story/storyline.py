@@ -52,3 +52,11 @@ def dump(row: Storyline) -> StorylineIn:
         statuses=[StorylineStatusIn(revealed_in=s.revealed_in, status=s.status, note=s.note)
                   for s in row.statuses],
     )
+
+
+class StorylineLater(Row):
+    """A storyline an earlier season defines, in a later season's file: only the status
+    rows stamped in that season."""
+
+    slug: Slug
+    statuses: Annotated[list[StorylineStatusIn], Field(max_length=MAX_ROWS)] = []

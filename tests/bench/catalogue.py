@@ -44,7 +44,7 @@ def generated_show(n: int, episodes: int = 10, points_per_episode: int = 60) -> 
             story = storylines[p % len(storylines)]
             cast = [ch.slug for ch in characters if ch.introduced_in <= e][:2]
             points.append(PlotPointIn(
-                storyline=story.slug if story.introduced_in <= e else "case-0",
+                slug=f"e{e}-p{p}", storyline=story.slug if story.introduced_in <= e else "case-0",
                 level=("minor", "major", "twist")[p % 3], characters=cast,
                 text=_text(n, e, p)))
         eps.append(EpisodeIn(number=e, title=f"Chapter {e}", release_date=dt.date(2025, 1, e),
@@ -58,7 +58,7 @@ def generated_show(n: int, episodes: int = 10, points_per_episode: int = 60) -> 
 
 def insert_catalogue(session, shows: int, start: int = 0) -> None:
     """Insert generated shows with bulk Core inserts (the ORM loader is far slower at
-    this size). Rows are equivalent to what load_pack would write for generated_show(n)."""
+    this size). Rows are equivalent to what load_show would write for generated_show(n)."""
     from sqlalchemy import insert, select
 
     from ballard.content.search_index import rebuild_show
@@ -106,7 +106,8 @@ def insert_catalogue(session, shows: int, start: int = 0) -> None:
             {"character_id": character_ids[c.slug], "revealed_in": s.revealed_in,
              "status": s.status, "note": None} for c in pack.characters for s in c.statuses])
         session.execute(insert(PlotPoint), [
-            {"show_id": show_id, "episode_position": e.number, "revealed_in": e.number,
+            {"show_id": show_id, "slug": p.slug, "episode_position": e.number,
+             "revealed_in": e.number,
              "storyline_id": storyline_ids[p.storyline], "spoiler_level": p.level.value,
              "sort_order": i, "text": p.text, "confidence": "sure", "sources": []}
             for e in pack.episodes for i, p in enumerate(e.plot_points)])
@@ -121,5 +122,5 @@ def insert_catalogue(session, shows: int, start: int = 0) -> None:
             {"show_id": show_id, "slug": q.slug, "text": q.text, "raised_in": q.raised_in,
              "answered_in": None, "answer": None, "confidence": "sure", "sources": [],
              "sort_order": i} for i, q in enumerate(pack.questions)])
-        rebuild_show(session, show_id)  # as load_pack does
+        rebuild_show(session, show_id)  # as load_show does
     session.commit()

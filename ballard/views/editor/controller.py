@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -42,6 +42,8 @@ class EditPage:
     creating: bool = False
     # What the version token is computed on; a new slugged row has no key until posted.
     token_key: str | None = None
+    # Where the entity goes that its form does not say (a new plot point's episode).
+    place: dict[str, Any] = field(default_factory=dict)
 
     @property
     def fingerprint_key(self) -> str:
@@ -60,7 +62,8 @@ def edit(page: EditPage):
         return _render(page), 400
     try:
         saved = save_change(session, page.show, current_editor(), page.kind, page.key,
-                            form.to_data(), form.version_token.data, token_key=page.token_key)
+                            {**page.place, **form.to_data()}, form.version_token.data,
+                            token_key=page.token_key)
     except StaleChange as stale:
         form.version_token.data = version_token(page.fingerprint_key, stale.current)
         return _render(page, conflict=_conflict(page, stale)), 409
@@ -178,20 +181,30 @@ def refusal(exc: Exception, label: str, done: str, opened: str = "it") -> tuple[
 
 def delete(show: Show, kind: str, key: str, done: str, back: str):
     """POST: delete one entity (recorded as a revision, so it can be restored)."""
+    label = KINDS[kind].label
+    return change(show, kind, key, None, done, back,
+                  f"{label.capitalize()} {key} deleted; it can be restored from the history.",
+                  "deleted")
+
+
+def change(show: Show, kind: str, key: str, data: dict | None, done: str, back: str,
+           message: str, verb: str = "changed"):
+    """POST from a one-button form (delete, move): save `data` for the entity, checked
+    against the version token the page was rendered with, like any edit."""
     form = DeleteForm(prefix="delete")
     if not form.validate_on_submit():
-        return problem_page(show, 400, "Not deleted", form.version_token.errors, back)
+        return problem_page(show, 400, f"Not {verb}", form.version_token.errors, back)
     label = KINDS[kind].label
     try:
-        saved = save_change(get_session(), show, current_editor(), kind, key, None,
+        saved = save_change(get_session(), show, current_editor(), kind, key, data,
                             form.version_token.data)
     except (StaleChange, ChangeRefused, ChangeBlocked) as exc:
-        return problem_page(show, *refusal(exc, label, "deleted"), back)
+        return problem_page(show, *refusal(exc, label, verb), back)
     except DBAPIError as exc:
         if not is_outage(exc):
             raise
-        return (*problem_page(show, 503, "Not deleted", [NOT_SAVED], back), _write_failed(exc))
-    flash_saved(saved, f"{label.capitalize()} {key} deleted; it can be restored from the history.")
+        return (*problem_page(show, 503, f"Not {verb}", [NOT_SAVED], back), _write_failed(exc))
+    flash_saved(saved, message)
     return redirect(done, code=303)
 
 

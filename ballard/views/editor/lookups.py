@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue, EpisodeSlot
-from ballard.editor.entities import KINDS, parse_point_key, point_key
+from ballard.editor.entities import KINDS
 from ballard.models import Character, PlotPoint, Question, Show, Storyline
 
 
@@ -29,14 +29,6 @@ def slot_or_404(catalogue: Catalogue, code: str) -> EpisodeSlot:
     if slot is None:
         abort(404)
     return slot
-
-
-def point_key_or_404(slot: EpisodeSlot) -> str:
-    """The plot point named by ?point=N within an episode, as its natural key."""
-    key = point_key(slot.code, request.args.get("point", ""))
-    if parse_point_key(key) is None:
-        abort(404)
-    return key
 
 
 def exists_or_404(show: Show, kind: str, key: str) -> None:

@@ -3,24 +3,28 @@ edited and deleted through the shared controller."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue, EpisodeSlot
-from ballard.editor.changes import ChangeBlocked, lint_show
-from ballard.editor.entities import KINDS, next_episode_code, next_point_key, parse_point_key
-from ballard.editor.forms import EntityForm
-from ballard.models import EntityKind, Show
+from ballard.editor.changes import ChangeBlocked, lint_show, version_token
+from ballard.editor.entities import (
+    KINDS,
+    move_within_episode,
+    next_episode_code,
+    suggest_point_key,
+)
+from ballard.editor.forms import DeleteForm, EntityForm
+from ballard.models import EntityKind, PlotPoint, Show
 from ballard.story.fields import parse_episode_code
 from ballard.views.editor import bp
-from ballard.views.editor.controller import EditPage, delete, edit
+from ballard.views.editor.controller import EditPage, change, delete, edit
 from ballard.views.editor.history import revisions
 from ballard.views.editor.lookups import (
     episode_points,
     exists_or_404,
     on_get,
-    point_key_or_404,
     ref_choices,
     show_contents,
     show_or_404,
@@ -94,8 +98,16 @@ def episode(show: str, episode: str):
     return edit(EditPage(
         row, EntityKind.EPISODE.value, slot.code, form,
         lambda: url_for("editor.episode", show=row.slug, episode=slot.code),
-        {"heading": slot.label, "slot": slot, "points": episode_points(row, slot),
+        {"heading": slot.label, "slot": slot, "points": _with_move_forms(row, slot),
          "previews": episode_previews(row, slot)}))
+
+
+def _with_move_forms(row: Show, slot: EpisodeSlot) -> list[tuple[PlotPoint, DeleteForm]]:
+    """Each point of the episode with the token form its up and down buttons post."""
+    session, kind = get_session(), KINDS[EntityKind.PLOT_POINT]
+    return [(p, DeleteForm(prefix="delete", formdata=None, version_token=version_token(
+                p.slug, kind.snapshot(session, row, p.slug))))
+            for p in episode_points(row, slot)]
 
 
 @bp.post("/<slug:show>/episodes/<episode_code:episode>/delete")
@@ -108,6 +120,7 @@ def delete_episode(show: str, episode: str):
 
 
 # --- plot points ------------------------------------------------------------------------------
+# A plot point is named by its key wherever it is told; its episode and slot are its place.
 
 
 def _point_form(catalogue: Catalogue, row: Show, slot: EpisodeSlot, **kwargs) -> EntityForm:
@@ -115,52 +128,74 @@ def _point_form(catalogue: Catalogue, row: Show, slot: EpisodeSlot, **kwargs) ->
         catalogue, choices=ref_choices(row), floors={"revealed_in": slot.position}, **kwargs)
 
 
+def _point_or_404(row: Show, key: str) -> tuple[dict, EpisodeSlot, Catalogue]:
+    session = get_session()
+    current = KINDS[EntityKind.PLOT_POINT].snapshot(session, row, key)
+    if current is None:
+        abort(404)
+    catalogue = Catalogue(session, row)
+    return current, slot_or_404(catalogue, current["episode"]), catalogue
+
+
 @bp.route("/<slug:show>/episodes/<episode_code:episode>/plot-points/new", methods=["GET", "POST"])
 def new_plot_point(show: str, episode: str):
     row = show_or_404(show)
-    session = get_session()
-    catalogue = Catalogue(session, row)
+    catalogue = Catalogue(get_session(), row)
     slot = slot_or_404(catalogue, episode)
-    key = next_point_key(session, row, catalogue, slot.code)
-    form = _point_form(catalogue, row, slot, data=on_get({
-        "revealed_in": slot.position, "level": "minor", "confidence": "sure"}))
+    form = _point_form(catalogue, row, slot, creating=True, taken=slugs(PlotPoint, row),
+                       data=on_get({"revealed_in": slot.position, "level": "minor",
+                                    "confidence": "sure",
+                                    "slug": suggest_point_key(get_session(), row, slot.code)}))
+    key = form.slug.data if request.method == "POST" and form.slug.data else ""
     return edit(EditPage(
         row, EntityKind.PLOT_POINT.value, key, form,
         lambda: url_for("editor.episode", show=row.slug, episode=slot.code),
         {"heading": f"New plot point in {slot.label}", "slot": slot, "previews": []},
-        creating=True))
+        creating=True, token_key="new", place={"episode": slot.code}))
 
 
-@bp.route("/<slug:show>/episodes/<episode_code:episode>/plot-points/edit", methods=["GET", "POST"])
-def plot_point(show: str, episode: str):
+@bp.route("/<slug:show>/plot-points/<slug:point>", methods=["GET", "POST"])
+def plot_point(show: str, point: str):
     row = show_or_404(show)
-    session = get_session()
-    catalogue = Catalogue(session, row)
-    slot = slot_or_404(catalogue, episode)
-    key = point_key_or_404(slot)
-    current = KINDS[EntityKind.PLOT_POINT].snapshot(session, row, key)
-    if current is None:
-        abort(404)
-    form = _point_form(catalogue, row, slot,
+    current, slot, catalogue = _point_or_404(row, point)
+    form = _point_form(catalogue, row, slot, fixed={"slug": point},
                        data=on_get(EDITABLE[EntityKind.PLOT_POINT].form.initial(current)))
-    number = str(parse_point_key(key)[1])
     return edit(EditPage(
-        row, EntityKind.PLOT_POINT.value, key, form,
-        lambda: url_for("editor.plot_point", show=row.slug, episode=slot.code, point=number),
-        {"heading": f"Plot point {number} in {slot.label}", "slot": slot, "point": number,
-         "previews": point_previews(row, slot, current["revealed_in"])}))
+        row, EntityKind.PLOT_POINT.value, point, form,
+        lambda: url_for("editor.plot_point", show=row.slug, point=point),
+        {"heading": f"Plot point {point} in {slot.label}", "slot": slot, "point": point,
+         "episodes": catalogue.slots, "previews": point_previews(row, slot, current["revealed_in"])}))
 
 
-@bp.post("/<slug:show>/episodes/<episode_code:episode>/plot-points/delete")
-def delete_plot_point(show: str, episode: str):
+@bp.post("/<slug:show>/plot-points/<slug:point>/move")
+def move_plot_point(show: str, point: str):
+    """Move a point up or down in its episode (`step`), or to another episode (`episode`):
+    an explicit edit, with its revision, checked like any other."""
     row = show_or_404(show)
-    slot = slot_or_404(Catalogue(get_session(), row), episode)
-    key = point_key_or_404(slot)
-    exists_or_404(row, EntityKind.PLOT_POINT.value, key)
-    return delete(row, EntityKind.PLOT_POINT.value, key,
+    current, slot, catalogue = _point_or_404(row, point)
+    back = url_for("editor.plot_point", show=row.slug, point=point)
+    target = request.form.get("episode")
+    if target:
+        to = slot_or_404(catalogue, target)
+        data = {k: v for k, v in current.items() if k != "sort_order"}
+        data.update(episode=to.code, revealed_in=max(current["revealed_in"], to.position))
+        done = url_for("editor.episode", show=row.slug, episode=to.code)
+    else:
+        step = {"up": -1, "down": 1}.get(request.form.get("step", ""))
+        data = move_within_episode(get_session(), row, point, step) if step else None
+        done = url_for("editor.episode", show=row.slug, episode=slot.code)
+        if data is None:
+            return redirect(done, code=303)
+    return change(row, EntityKind.PLOT_POINT.value, point, data, done, back, "Plot point moved.")
+
+
+@bp.post("/<slug:show>/plot-points/<slug:point>/delete")
+def delete_plot_point(show: str, point: str):
+    row = show_or_404(show)
+    _current, slot, _catalogue = _point_or_404(row, point)
+    return delete(row, EntityKind.PLOT_POINT.value, point,
                   url_for("editor.episode", show=row.slug, episode=slot.code),
-                  url_for("editor.plot_point", show=row.slug, episode=slot.code,
-                          point=parse_point_key(key)[1]))
+                  url_for("editor.plot_point", show=row.slug, point=point))
 
 
 # --- storylines, characters, questions (slugged) ---------------------------------------------

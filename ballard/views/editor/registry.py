@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ballard.editor.entities import KINDS, Kind, parse_point_key
+from ballard.editor.entities import KINDS, Kind
 from ballard.editor.forms import EntityForm, entity_form
-from ballard.models import Character, EntityKind, Question, Show, Storyline
+from ballard.models import Character, EntityKind, PlotPoint, Question, Show, Storyline
 from ballard.views.editor.previews import (
     Preview,
     character_previews,
@@ -39,7 +39,8 @@ EDITABLE: dict[str, Editable] = {
     EntityKind.EPISODE: _editable("episode", "Save episode", endpoint="editor.episode"),
     # The text first: the list of characters to tick is long.
     EntityKind.PLOT_POINT: _editable("plot_point", "Save plot point", endpoint="editor.plot_point",
-                                     lead=("text", "storyline", "level", "revealed_in")),
+                                     lead=("text", "storyline", "level", "revealed_in"),
+                                     arg="point", model=PlotPoint),
     EntityKind.STORYLINE: _editable("storyline", "Save storyline", endpoint="editor.storyline",
                                     lead=("title", "summary"),
                                     arg="storyline", model=Storyline, previews=storyline_previews),
@@ -48,7 +49,9 @@ EDITABLE: dict[str, Editable] = {
     EntityKind.QUESTION: _editable("question", "Save question", endpoint="editor.question",
                                    arg="question", model=Question, previews=question_previews),
 }
-SLUGGED = {name: e for name, e in EDITABLE.items() if e.arg is not None}
+# The kinds with list pages of their own, created and edited by slug alone.
+SLUGGED = {name: e for name, e in EDITABLE.items()
+           if e.arg is not None and name != EntityKind.PLOT_POINT}
 
 
 def edit_url_args(kind: str, key: str) -> tuple[str, dict[str, str]]:
@@ -56,7 +59,4 @@ def edit_url_args(kind: str, key: str) -> tuple[str, dict[str, str]]:
     editable = EDITABLE[kind]
     if kind == EntityKind.EPISODE:
         return editable.endpoint, {"episode": key}
-    if kind == EntityKind.PLOT_POINT:
-        code, slot = parse_point_key(key) or (key, 0)  # keys come from stored revisions
-        return editable.endpoint, {"episode": code, "point": str(slot)}
     return editable.endpoint, {editable.arg: key}

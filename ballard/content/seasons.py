@@ -1,0 +1,123 @@
+"""Season files to a whole show and back.
+
+`merge` puts a show's season files together (season 1 first), so that each storyline,
+character and question carries every row of every season; `split` cuts a whole show into
+one file per season again, each holding exactly the rows stamped in its episodes. An
+entity belongs to the season of its own stamp (introduced_in, raised_in; stamp 0, the
+premise, to the first); each of its stamped rows to the season of the row's stamp.
+split(merge(files)) == files for files that pass `check_season_file`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from ballard.content.errors import PackError
+from ballard.content.schema import (
+    CharacterIn,
+    CharacterLater,
+    PackIn,
+    QuestionIn,
+    QuestionLater,
+    SeasonContent,
+    SeasonIn,
+    ShowContent,
+    ShowIn,
+    ShowRef,
+    StorylineIn,
+    StorylineLater,
+)
+from ballard.story.fields import Row, describe_errors
+from ballard.story.kinds import SLUGGED_LISTS
+
+# list name -> (full model, later model, the entity's own stamp, its stamped child lists)
+_SHAPES: dict[str, tuple[type[Row], type[Row], str, tuple[str, ...]]] = {
+    "storylines": (StorylineIn, StorylineLater, "introduced_in", ("statuses",)),
+    "characters": (CharacterIn, CharacterLater, "introduced_in",
+                   ("bios", "statuses", "aliases")),
+    "questions": (QuestionIn, QuestionLater, "raised_in", ()),
+}
+assert set(_SHAPES) == set(SLUGGED_LISTS), "every slugged kind needs its season shape"
+
+
+def merge(files: list[PackIn], source: Callable[[PackIn], str] = lambda f: "<pack>"
+          ) -> ShowContent:
+    """One show from its season files, in season order. Raises PackError naming the file
+    for what only the merge can see (an answer given twice)."""
+    files = sorted(files, key=lambda f: f.season.number)
+    if not files or not isinstance(files[0].show, ShowIn):
+        first = files[0] if files else None
+        raise PackError(source(first) if first else "<pack>",
+                        ["the first season's file must define the show (title, premise)"])
+    lists: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in _SHAPES}
+    seasons: list[SeasonContent] = []
+    for file in files:
+        for name, (full, _later, _stamp, children) in _SHAPES.items():
+            merged = lists[name]
+            for row in getattr(file, name):
+                if isinstance(row, full):
+                    merged[row.slug] = dict(row)
+                    continue
+                if row.slug not in merged:
+                    raise PackError(source(file), [
+                        f"{name} {row.slug}: no earlier season defines it"])
+                entry = merged[row.slug]
+                for child in children:
+                    entry[child] = [*entry[child], *getattr(row, child)]
+                if isinstance(row, QuestionLater):
+                    if entry.get("answered_in") is not None:
+                        raise PackError(source(file), [
+                            f"question {row.slug}: already answered in {entry['answered_in']}"])
+                    entry["answered_in"], entry["answer"] = row.answered_in, row.answer
+        seasons.append(SeasonContent(number=file.season.number,
+                                     first_position=file.season.first_position,
+                                     episodes=list(file.episodes)))
+    try:
+        return ShowContent(
+            show=files[0].show, seasons=seasons,
+            **{name: [_SHAPES[name][0](**data) for data in lists[name].values()]
+               for name in _SHAPES},
+        )
+    except ValidationError as exc:  # e.g. an answer given before its question is raised
+        raise PackError(source(files[-1]), describe_errors(exc)) from None
+
+
+def split(content: ShowContent) -> list[PackIn]:
+    """One season file per season of the show, in season order."""
+    files = []
+    for index, season in enumerate(content.seasons):
+        def here(position: int | None, _season: SeasonContent = season) -> bool:
+            return position is not None and content.season_of(position) is _season
+
+        entries: dict[str, list[Row]] = {}
+        for name, (_full, later, stamp, children) in _SHAPES.items():
+            rows: list[Row] = []
+            for entity in getattr(content, name):
+                own = {child: [r for r in getattr(entity, child) if here(r.revealed_in)]
+                       for child in children}
+                if here(getattr(entity, stamp)):
+                    rows.append(_defined_here(entity, own, here))
+                elif any(own.values()):
+                    rows.append(later(slug=entity.slug, **own))
+                elif isinstance(entity, QuestionIn) and here(entity.answered_in):
+                    rows.append(later(slug=entity.slug, answered_in=entity.answered_in,
+                                      answer=entity.answer))
+            entries[name] = rows
+        files.append(PackIn(
+            format=1, show=content.show if index == 0 else ShowRef(slug=content.show.slug),
+            season=SeasonIn(number=season.number, first_position=season.first_position),
+            episodes=list(season.episodes), **entries))
+    return files
+
+
+def _defined_here(entity: Row, own: dict[str, list[Row]], here: Callable[[int | None], bool]
+                  ) -> Row:
+    """The entity as the season that defines it writes it: its rows of that season, and a
+    question's answer only when that season gives it."""
+    update: dict[str, Any] = dict(own)
+    if isinstance(entity, QuestionIn) and not here(entity.answered_in):
+        update.update(answered_in=None, answer=None)
+    return entity.model_copy(update=update)
