@@ -77,6 +77,8 @@ def argument_values(app: Flask) -> dict[str, list[str]]:
             "storyline": [*s.scalars(select(Storyline.slug)), UNKNOWN],
             "question": [*s.scalars(select(Question.slug)), UNKNOWN],
             "filename": ["guide.css", "guide.js"],
+            "season": [*(str(n) for n in sorted(set(s.scalars(select(Season.number))))), "9",
+                       UNKNOWN],
             # Editor pages only (a sign-in redirect for these readers): a few suffice.
             "point": [*s.scalars(select(PlotPoint.slug).order_by(PlotPoint.id).limit(3)), UNKNOWN],
         }

@@ -21,7 +21,7 @@ from ballard.views.openapi import DOCUMENT, component_schemas
 from tests.canary import later_tokens
 from tests.conftest import TINY_PACK, get_engine_dispose, make_app, set_progress_cookie
 from tests.invariance import argument_values, prune_after, search_terms, snapshot, urls_at
-from tests.test_invariance import _canary_path, _loaded_app
+from tests.test_invariance import _loaded_app, _pack_paths
 
 API = "/api/v1"
 
@@ -303,8 +303,8 @@ def test_home_links_and_slider_stops(tiny, client):
     body = _json(client.get(f"{API}/shows/tiny/at/2"))
     assert body["current_episode"]["slug"] == "s1e2"
     assert [s["label"] for s in body["horizons"]] == [
-        "Not started yet", "Watched through E1 · Arrival", "Watched through E2 · Guests",
-        "Watched through E3", "Watched through E4"]
+        "Not started yet", "Watched through S1E1 · Arrival", "Watched through S1E2 · Guests",
+        "Watched through S1E3", "Watched through S1E4"]
     for url in body["links"].values():
         assert client.get(url).status_code == 200, url
     start = _json(client.get(f"{API}/shows/tiny/at/0"))
@@ -455,7 +455,7 @@ def test_api_search_ignores_everything_after_h(migrated, tmp_path):
     this samples a quarter of the terms (every name, alias and title is a canary token with
     its own stamp) at seven horizons, to stay a few seconds: the answer equals the answer
     from a database pruned of everything after h, and carries no later token."""
-    app = _loaded_app(migrated, _canary_path(tmp_path))
+    app = _loaded_app(migrated, _pack_paths("canary", tmp_path))
     try:
         client = app.test_client(use_cookies=False)
         terms = search_terms(app)[::4] + ["", "nonsenseword"]

@@ -55,11 +55,11 @@ def test_keyboard_moves_the_slider_and_the_page_follows(page, live_server):
     page.keyboard.press("ArrowRight")
     # The live label changes at once, before anything is saved.
     # At h = 0 the label cannot name E2: its title is not on a page rendered for h = 0.
-    assert page.locator("#horizon-label").text_content() == "Watched through E2"
-    assert slider.get_attribute("aria-valuetext") == "Watched through E2"
+    assert page.locator("#horizon-label").text_content() == "Watched through S1E2"
+    assert slider.get_attribute("aria-valuetext") == "Watched through S1E2"
     # After the reader pauses, the script saves and the page reloads at the new horizon.
     page.wait_for_url(f"{live_server}/tiny/at/2/", timeout=10_000)
-    assert page.locator("#horizon-label").text_content() == "Watched through E2 · Guests"
+    assert page.locator("#horizon-label").text_content() == "Watched through S1E2 · Guests"
     page.get_by_role("link", name="S1E2 · Guests").click()
     assert "Owen Marsh says he saw nothing" in page.locator("main").text_content()
 
@@ -71,7 +71,7 @@ def test_slider_works_without_javascript(browser, live_server):
     page.locator("#horizon").fill("3")
     page.get_by_role("button", name="Save my progress").click()
     page.wait_for_url(f"{live_server}/tiny/at/3/")
-    assert page.locator("output").text_content() == "Watched through E3 · Episode 3"
+    assert page.locator("output").text_content() == "Watched through S1E3 · Episode 3"
     context.close()
 
 

@@ -44,9 +44,9 @@ def test_home_at_zero_shows_premise_and_slider(tiny, client):
 def test_home_at_two_labels_only_watched_titles(tiny, reader):
     page = soup(reader.get("/tiny/at/2/"))
     labels = [o["label"] for o in page.select("#horizon-stops option")]
-    assert labels == ["Not started yet", "Watched through E1 · Arrival",
-                      "Watched through E2 · Guests", "Watched through E3", "Watched through E4"]
-    assert page.find("output").text == "Watched through E2 · Guests"
+    assert labels == ["Not started yet", "Watched through S1E1 · Arrival",
+                      "Watched through S1E2 · Guests", "Watched through S1E3", "Watched through S1E4"]
+    assert page.find("output").text == "Watched through S1E2 · Guests"
     latest = page.find(id="latest-heading").find_next("a")
     assert (latest["href"], latest.text) == ("/tiny/at/2/episodes/s1e2", "S1E2 · Guests")
 

@@ -44,8 +44,8 @@ def test_horizon_zero_sees_only_the_premise(tiny):
         assert [e.watched for e in gate.episodes()] == [False] * 4
         assert [e.title for e in gate.episodes()] == [None] * 4
         assert [s.label for s in gate.slider_stops()] == [
-            "Not started yet", "Watched through E1", "Watched through E2",
-            "Watched through E3", "Watched through E4",
+            "Not started yet", "Watched through S1E1", "Watched through S1E2",
+            "Watched through S1E3", "Watched through S1E4",
         ]
         with pytest.raises(NotVisible):
             gate.recap("s1e1")

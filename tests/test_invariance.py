@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -25,11 +26,14 @@ from tests.invariance import (
 BALLARD_PACK = next(p for p in shipped_packs() if p.parent.name == "ballard")
 
 
-def _loaded_app(database_url, pack_path):
+TWO_SEASONS = sorted((Path(__file__).parent / "packs" / "two-seasons").glob("season-*.yaml"))
+
+
+def _loaded_app(database_url, pack_paths):
     app = make_app(database_url, **INVARIANCE_CONFIG)
     with app.app_context():
         _empty_tables()
-        load_packs([pack_path])
+        load_packs(pack_paths)
     return app
 
 
@@ -43,20 +47,29 @@ def _reader_cookie(app, show: str, h: int) -> str:
     return "=".join(progress_cookie(app, show, h))
 
 
-def _canary_path(tmp_path):
-    return write_canary([BALLARD_PACK], tmp_path / "canary")[0]
+def _pack_paths(pack: str, tmp_path) -> list[Path]:
+    """The season files of a run: Ballard, its canary, or the two-season test pack and
+    its canary (both seasons, so every horizon 0..N crosses the season break)."""
+    if pack == "ballard":
+        return [BALLARD_PACK]
+    if pack == "two-seasons":
+        return TWO_SEASONS
+    source = TWO_SEASONS if pack == "two-seasons-canary" else [BALLARD_PACK]
+    return write_canary(source, tmp_path / "canary")
 
 
 # (pack, reader): "finished" has a progress cookie at the finale, so pages render in
 # full; "newcomer" has none, so every page past h = 0 is the share guard.
-@pytest.mark.parametrize(
-    ("pack", "reader"), [("ballard", "finished"), ("canary", "finished"), ("canary", "newcomer")]
-)
+@pytest.mark.parametrize(("pack", "reader"), [
+    ("ballard", "finished"), ("canary", "finished"), ("canary", "newcomer"),
+    ("two-seasons", "finished"), ("two-seasons-canary", "finished"),
+    ("two-seasons-canary", "newcomer"),
+])
 def test_responses_at_h_ignore_everything_after_h(migrated, tmp_path, pack, reader):
-    pack_path = BALLARD_PACK if pack == "ballard" else _canary_path(tmp_path)
-    app = _loaded_app(migrated, pack_path)
+    pack_paths = _pack_paths(pack, tmp_path)
+    app = _loaded_app(migrated, pack_paths)
     try:
-        _check_invariance(app, pack, pack_path, reader)
+        _check_invariance(app, pack, pack_paths[0], reader)
     finally:
         app.extensions["ballard.engine"].dispose()
 
@@ -78,7 +91,7 @@ def _check_invariance(app, pack, pack_path, reader):
             full[h, method, url] = _request(client, h, method, url, cookie)
     endpoints = {e for e, _, _ in urls_at(app, 0, values, queries)}
 
-    canary = pack == "canary"
+    canary = pack.endswith("canary")
     differences, leaks, odd_404s = [], [], []
     for h in reversed(range(last + 1)):
         prune_after(app, h)

@@ -52,4 +52,4 @@ def audit_lines(gate: Gate) -> Iterator[str]:
             yield f"  answer {q.answered.code}: {q.answer}"
     upcoming = gate.next_season_questions()
     if upcoming is not None:
-        yield f"next season: {len(upcoming)} open questions"
+        yield f"after season {upcoming[0].number}: {len(upcoming[1])} open questions"

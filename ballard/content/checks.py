@@ -114,6 +114,13 @@ def check_season_file(file: PackIn, earlier: ShowContent | None) -> Iterator[Fin
     if earlier is not None and isinstance(file.show, ShowIn):
         yield Finding(ERROR, SHOW, slug, (), "show", f"season {season.number}'s file names "
                       "its show by slug alone (show: {slug: ...}); season 1 defines it")
+    number, first = (earlier.seasons[-1].number + 1, earlier.last_position + 1) if earlier \
+        else (1, 1)
+    if (season.number, season.first_position) != (number, first):
+        yield Finding(ERROR, SHOW, slug, (), "season",
+                      f"season {season.number} starting at {season.first_position} does not "
+                      f"follow on: expected season {number} starting at {first}")
+        return  # every stamp would be reported outside the season as well
     low = 0 if season.first_position == 1 else season.first_position
     for entity in entities(file):
         for row, field, value in stamps(entity):

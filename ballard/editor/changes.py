@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -31,7 +31,7 @@ from ballard.content.schema import ShowContent
 from ballard.content.search_index import rebuild_show
 from ballard.editor.accounts import utcnow
 from ballard.editor.entities import KINDS, ChangeRefused, Snapshot
-from ballard.models import ContentVersion, Revision, Show, User
+from ballard.models import ContentVersion, Episode, Revision, Season, Show, User
 from ballard.story.fields import describe_errors
 
 
@@ -188,3 +188,26 @@ def _problem(f: Finding, kind_name: str, key: str) -> Problem:
     if not f.row:
         return Problem(f.message, field=f.field)
     return Problem(f"{f.nested}, {f.field}: {f.message}", field=f.row[0][0], row=f.nested)
+
+
+def add_season(session: Session, show: Show) -> Season:
+    """Open the show's next season, starting after its last episode. A season is the
+    place episodes go, not a story row, so it has no revision; its episodes do."""
+    try:
+        _lock(session)
+        latest = session.scalars(select(Season).where(Season.show_id == show.id)
+                                 .order_by(Season.number.desc())).first()
+        last = session.scalar(select(func.max(Episode.position)).where(
+            Episode.show_id == show.id)) or 0
+        if latest is not None and last < latest.first_position:
+            raise ChangeRefused(f"Season {latest.number} has no episodes yet; add its "
+                                "episodes before opening another season.")
+        season = Season(show_id=show.id, number=(latest.number if latest else 0) + 1,
+                        first_position=last + 1)
+        session.add(season)
+        bump_version(session)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return season

@@ -58,11 +58,17 @@ def _latest_season(session: Session, show: Show) -> Season | None:
     ).first()
 
 
-def next_episode_code(session: Session, show: Show) -> str | None:
-    """The code a new episode gets: the next number in the show's latest season."""
+def next_episode_code(session: Session, show: Show, number: int | None = None) -> str | None:
+    """The code a new episode of season `number` (default: the latest) gets: its next
+    number. Only the latest season grows: an episode added to an earlier one would move
+    every later episode, and every stamp that names them."""
     season = _latest_season(session, show)
     if season is None:
         return None
+    if number is not None and number != season.number:
+        raise ChangeRefused(
+            f"Episodes can be added to the latest season only (season {season.number}); "
+            f"adding one to season {number} would shift every later episode.")
     count = session.scalar(
         select(func.count()).select_from(Episode).where(Episode.season_id == season.id))
     return episode_code(season.number, (count or 0) + 1)

@@ -16,6 +16,7 @@ from ballard.horizon.values import (
     NotVisible,
     PlotPointView,
     Recap,
+    SeasonSpan,
     ShowInfo,
     SliderStop,
     StatusView,
@@ -42,9 +43,15 @@ class GateCore:
     show_upcoming_titles: bool = False
     _episodes: list[EpisodeCard] | None = field(default=None, repr=False)
 
-    @property
-    def is_finale(self) -> bool:
-        return self.h == self.show.episode_count
+    def seasons(self) -> list[SeasonSpan]:
+        """The show's seasons with their episode cards, in order."""
+        return [SeasonSpan(number, tuple(cards))
+                for number, cards in groupby(self.episodes(), key=lambda c: c.season)]
+
+    def latest_finished_season(self) -> SeasonSpan | None:
+        """The last season whose finale h has reached; None before the first finale."""
+        finished = [s for s in self.seasons() if s.finale <= self.h]
+        return finished[-1] if finished else None
 
     # Episodes ------------------------------------------------------------------------
 
@@ -65,10 +72,12 @@ class GateCore:
         if e.position > self.h:
             # The card for an unwatched episode is built from its position alone.
             title = e.title if self.show_upcoming_titles else None
-            return EpisodeCard(e.position, code, watched=False, title=title)
+            return EpisodeCard(e.position, code, watched=False, title=title,
+                               season=season_number)
         return EpisodeCard(
             e.position, code, watched=True, title=e.title, release_date=e.release_date,
             runtime_minutes=e.runtime_minutes, writer=e.writer, director=e.director,
+            season=season_number,
         )
 
     def _card_at(self, position: int) -> EpisodeCard | None:
@@ -93,11 +102,11 @@ class GateCore:
     def slider_stops(self) -> list[SliderStop]:
         stops = [SliderStop(0, "Not started yet")]
         for card in self.episodes():
-            label = f"Watched through E{card.position}"
+            label = f"Watched through {card.code}"
             title = card.display_title if card.watched else card.title
             if title:
                 label += f" · {title}"
-            stops.append(SliderStop(card.position, label))
+            stops.append(SliderStop(card.position, label, card.season))
         return stops
 
     # Recaps and plot points ----------------------------------------------------------

@@ -3,7 +3,7 @@ episode added: the questions it raised and answered, the fates it changed, new f
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 
 from ballard.horizon.core import GateCore, lookup_key
 from ballard.horizon.values import (
@@ -12,6 +12,7 @@ from ballard.horizon.values import (
     NotVisible,
     QuestionBoard,
     QuestionView,
+    SeasonSpan,
     StatusChange,
 )
 from ballard.models import Character, CharacterStatus, Question, Storyline, StorylineStatus
@@ -47,11 +48,29 @@ class QuestionReads(GateCore):
             raise NotVisible(slug)
         return found[0]
 
-    def next_season_questions(self) -> list[QuestionView] | None:
-        """The questions still open after the finale; None before the finale horizon."""
-        if not self.is_finale:
+    def next_season_questions(self) -> tuple[SeasonSpan, list[QuestionView]] | None:
+        """The questions still open after the finale of the latest season h has finished;
+        None before the first finale."""
+        season = self.latest_finished_season()
+        return None if season is None else (season, self.left_open_after(season.number))
+
+    def season_span(self, number: int) -> SeasonSpan:
+        for season in self.seasons():
+            if season.number == number:
+                return season
+        raise NotVisible(str(number))
+
+    def left_open_after(self, number: int) -> list[QuestionView] | None:
+        """The questions season `number` left open at its finale, each with the episode
+        that later answered it only once h has reached that answer; None (nothing else:
+        no count) before h reaches that finale. NotVisible for a season the show lacks."""
+        finale = self.season_span(number).finale
+        if self.h < finale:
             return None
-        return list(self.questions().open)
+        # Every row here is raised by the finale, so visible at h; its answer shows only
+        # from answered_in (see _question).
+        return self._questions(Question.raised_in <= finale,
+                               or_(Question.answered_in.is_(None), Question.answered_in > finale))
 
     # What an episode added --------------------------------------------------------------
 

@@ -39,6 +39,7 @@ class EpisodeCard:
     code: str  # "S1E7"
     watched: bool
     title: str | None = None
+    season: int = 1
     release_date: dt.date | None = None
     runtime_minutes: int | None = None
     writer: str | None = None
@@ -54,6 +55,18 @@ class EpisodeCard:
         if not self.watched:
             return self.code
         return self.title or f"Episode {self.code.split('E')[1]}"
+
+
+@dataclass(frozen=True)
+class SeasonSpan:
+    """A season's place in the show: public from the premise on, like episode codes."""
+
+    number: int
+    episodes: tuple[EpisodeCard, ...]
+
+    @property
+    def finale(self) -> int:
+        return self.episodes[-1].position
 
 
 @dataclass(frozen=True)
@@ -96,7 +109,8 @@ class Recap:
 @dataclass(frozen=True)
 class SliderStop:
     value: int
-    label: str  # "Watched through E4 · Landmines"; no title past what is watched
+    label: str  # "Watched through S1E4 · Landmines"; no title past what is watched
+    season: int = 0  # 0: "not started"
 
 
 @dataclass(frozen=True)

@@ -370,12 +370,13 @@ def question(show: str, h: str, question: str):
 
 @bp.get("/shows/<slug:show>/at/<h>/next-season")
 def next_season(show: str, h: str):
-    """Before the finale horizon: `finished: false` and nothing else (no count, no list)."""
+    """Before the first finale: `finished: false` and nothing else (no count, no list)."""
     gate = _gate(show, h)
     found = gate.next_season_questions()
     return _answer(NextSeason(
         **_at(gate), finished=found is not None,
-        questions=None if found is None else [question_shape(gate, q) for q in found],
+        season=None if found is None else found[0].number,
+        questions=None if found is None else [question_shape(gate, q) for q in found[1]],
     ))
 
 

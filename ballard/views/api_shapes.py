@@ -318,9 +318,12 @@ class QuestionAnswer(At):
 
 
 class NextSeason(At):
-    finished: Annotated[bool, Field(description="Whether h is the finale.")]
+    finished: Annotated[bool, Field(description="Whether h has reached a season's finale.")]
+    season: Annotated[int | None, Field(
+        description="The latest season whose finale h has reached; null before the first.")]
     questions: Annotated[list[Question] | None, Field(
-        description="Questions still open after the finale; null before it.")]
+        description="Questions still open at that season's finale (with their answer once "
+                    "h reaches it); null before the first finale.")]
 
 
 class TimelineRow(Closed):

@@ -157,7 +157,7 @@ def home(show: str, h: str):
 @bp.get("/<slug:show>/at/<h>/episodes")
 def episodes(show: str, h: str):
     gate = _gate(show, h)
-    return _page("guide/episodes.html", gate, episodes=gate.episodes())
+    return _page("guide/episodes.html", gate, seasons=gate.seasons())
 
 
 @bp.get("/<slug:show>/at/<h>/episodes/<episode_code:episode>")
@@ -213,8 +213,24 @@ def question(show: str, h: str, question: str):
 
 @bp.get("/<slug:show>/at/<h>/next-season")
 def next_season(show: str, h: str):
+    """The list for the latest season finished by h."""
     gate = _gate(show, h)
-    return _page("guide/next_season.html", gate, questions=gate.next_season_questions())
+    found = gate.next_season_questions()
+    season, questions = found if found else (None, None)
+    return _page("guide/next_season.html", gate, season=season, questions=questions,
+                 seasons=gate.seasons())
+
+
+@bp.get("/<slug:show>/at/<h>/next-season/<season>")
+def season_left_open(show: str, h: str, season: str):
+    """What season `season` left open, once h reaches its finale ("finish the season
+    first" before that, and nothing else). A season the show lacks is the one 404."""
+    gate = _gate(show, h)
+    if not season.isascii() or not season.isdigit() or season.startswith("0"):
+        raise horizon.NotVisible(season)
+    span = gate.season_span(int(season))
+    return _page("guide/next_season.html", gate, season=span,
+                 questions=gate.left_open_after(span.number), seasons=gate.seasons())
 
 
 @bp.get("/<slug:show>/at/<h>/timeline")

@@ -3,23 +3,24 @@ edited and deleted through the shared controller."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue, EpisodeSlot
-from ballard.editor.changes import ChangeBlocked, lint_show, version_token
+from ballard.editor.changes import ChangeBlocked, add_season, lint_show, version_token
 from ballard.editor.entities import (
     KINDS,
+    ChangeRefused,
     move_within_episode,
     next_episode_code,
     suggest_point_key,
 )
 from ballard.editor.forms import DeleteForm, EntityForm
-from ballard.models import EntityKind, PlotPoint, Show
+from ballard.models import EntityKind, PlotPoint, Season, Show
 from ballard.story.fields import parse_episode_code
 from ballard.views.editor import bp
-from ballard.views.editor.controller import EditPage, change, delete, edit
+from ballard.views.editor.controller import EditPage, change, delete, edit, problem_page
 from ballard.views.editor.history import revisions
 from ballard.views.editor.lookups import (
     episode_points,
@@ -60,6 +61,7 @@ def overview(show: str):
         recent=revisions(row, limit=10),
         findings=[str(f) for f in findings], lint_error=lint_error,
         can_add_episode=next_episode_code(session, row) is not None,
+        seasons=season_numbers(row),
         previews=[Preview(f"At {at(h)}", url_for("guide.home", show=row.slug, h=h))
                   for h in range(catalogue.last_position + 1)],
     )
@@ -68,18 +70,63 @@ def overview(show: str):
 # --- episodes ---------------------------------------------------------------------------------
 
 
+def season_numbers(row: Show) -> list[int]:
+    return list(get_session().scalars(
+        select(Season.number).where(Season.show_id == row.id).order_by(Season.number)))
+
+
 def _episode_form(catalogue: Catalogue, code: str, **kwargs) -> EntityForm:
     _season, number = parse_episode_code(code) or (0, 0)  # the code comes from the show's list
     return EDITABLE[EntityKind.EPISODE].form(catalogue, fixed={"number": number}, **kwargs)
 
 
+@bp.route("/<slug:show>/seasons/new", methods=["GET", "POST"])
+def new_season(show: str):
+    """One button: open the next season, after the show's last episode."""
+    row = show_or_404(show)
+    form = DeleteForm(prefix="season")
+    back = url_for("editor.overview", show=row.slug)
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return problem_page(row, 400, "No season added", form.version_token.errors
+                                or ["The form expired; open it again."], back)
+        try:
+            season = add_season(get_session(), row)
+        except ChangeRefused as refused:
+            return problem_page(row, 409, "No season added", [str(refused)], back)
+        flash(f"Season {season.number} added; now add its episodes.", "success")
+        return redirect(url_for("editor.new_season_episode", show=row.slug,
+                                season=season.number), code=303)
+    form.version_token.data = "new"
+    return render_template("editor/new_season.html", show=row, form=form)
+
+
+@bp.route("/<slug:show>/seasons/<season>/episodes/new", methods=["GET", "POST"])
+def new_season_episode(show: str, season: str):
+    row = show_or_404(show)
+    if not (season.isascii() and season.isdigit()) or int(season) not in season_numbers(row):
+        abort(404)
+    try:
+        code = next_episode_code(get_session(), row, int(season))
+    except ChangeRefused as refused:
+        return problem_page(row, 409, "No episode added", [str(refused)],
+                            url_for("editor.overview", show=row.slug))
+    if code is None:
+        abort(404)
+    return _new_episode(row, code)
+
+
 @bp.route("/<slug:show>/episodes/new", methods=["GET", "POST"])
 def new_episode(show: str):
     row = show_or_404(show)
-    session = get_session()
-    code = next_episode_code(session, row)
+    code = next_episode_code(get_session(), row)
     if code is None:
         abort(404)
+    return _new_episode(row, code)
+
+
+def _new_episode(row: Show, code: str):
+    session = get_session()
     return edit(EditPage(
         row, EntityKind.EPISODE.value, code, _episode_form(Catalogue(session, row), code),
         lambda: url_for("editor.episode", show=row.slug, episode=code),
