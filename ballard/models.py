@@ -305,9 +305,11 @@ class SearchEntry(Base):
     Derived from the story rows by ballard/content/search_index.py, inside the same
     transaction as every load and editor save. One row per stamp (a character's name and
     each alias apart), so a later row can never change an earlier row's text or score.
-    SQLite indexes `body` and `show_id` in the FTS5 table search_fts (kept in step by triggers);
-    PostgreSQL has a GIN index on to_tsvector('english', folded). Both are made by the
-    migration, not here (see migrations/env.py).
+    Both engines index `tokens`, the folded text with the show's marker on every word
+    (textfold.show_tokens), so a word's postings are this show's: SQLite in the FTS5 table
+    search_fts (kept in step by triggers), PostgreSQL with a GIN index on
+    to_tsvector('search_english', tokens). Both are made by the migrations, not here (see
+    migrations/env.py).
     """
 
     __tablename__ = "search_entries"
@@ -325,6 +327,8 @@ class SearchEntry(Base):
     body: Mapped[str] = mapped_column(Text)
     # body with diacritics removed, character for character (PostgreSQL indexes this).
     folded: Mapped[str] = mapped_column(Text)
+    # folded with the show's marker on every word: what the engines index.
+    tokens: Mapped[str] = mapped_column(Text)
     words: Mapped[int]
     sort_order: Mapped[int]
     visible_from: Mapped[stamp]

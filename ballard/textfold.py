@@ -30,3 +30,25 @@ def clean(text: str) -> str:
 
 def word_count(text: str) -> int:
     return len(WORD.findall(text))
+
+
+# Every indexed word carries its show's marker ("s12x" + "ledger"), in the index and in
+# the query alike, so an engine's postings for a word are one show's postings: a word all
+# shows share costs what it costs in one show, and a prefix reads only this show's words.
+# The marker is letters and digits, so both engines keep it and the word one token (the
+# stemmers see "s12xledgers" and cut the same suffix), and a show's marker is never the
+# start of another's ("s1x" against "s12x").
+def show_marker(show_id: int) -> str:
+    return f"s{int(show_id)}x"
+
+
+def show_tokens(text: str, show_id: int) -> str:
+    """text with the show's marker before every word: what the engines index."""
+    marker = show_marker(show_id)
+    return WORD.sub(lambda m: marker + m.group(0), text)
+
+
+def without_markers(marked: str, show_id: int) -> str:
+    """Undo show_tokens on an engine's marked-up copy of the tokens: the marker is taken
+    off at the start of every word, highlight marks and all else kept."""
+    return re.sub(r"(?<![^\W_])" + re.escape(show_marker(show_id)), "", marked)

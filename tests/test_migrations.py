@@ -1,11 +1,17 @@
 """The schema comes from the migrations, and the migrations match the models."""
 
+import ast
+from pathlib import Path
+
+import pytest
 from alembic import command
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from ballard.cli import alembic_config
-from ballard.db import Base, get_engine
+from ballard.db import Base, close_session, get_engine
+from tests.conftest import make_app
 
 
 def test_single_migration_head():
@@ -31,3 +37,120 @@ def test_db_upgrade_command(runner):
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert "Database at head." in result.output
+
+
+# --- the search migrations: self-contained, and their downgrades ---------------------------------
+
+BEFORE_SEARCH, SEARCH = "2279cbda2fbf", "5e4c0a1f9b21"
+FIRST_COLUMNS = ("show_id", "document", "kind", "target", "title", "weight", "body", "folded",
+                 "words", "sort_order", "visible_from")  # search_entries as SEARCH made it
+
+
+def test_migrations_import_nothing_from_the_app():
+    """A migration that imports app code runs whatever that code says today, so a later
+    change to the models could break an old upgrade path. Only env.py may."""
+    versions = Path(__file__).resolve().parents[1] / "migrations" / "versions"
+    for path in sorted(versions.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not [n for n in names if n.split(".")[0] in {"ballard", "tests"}], path.name
+
+
+@pytest.fixture
+def scratch_url(database_url, tmp_path):
+    """A database of its own (SQLite: a file; PostgreSQL: a schema), to go down and up in."""
+    if database_url.startswith("sqlite"):
+        yield "sqlite:///" + str(tmp_path / "scratch.db")
+        return
+    schema = "migration_scratch"
+    owner = make_app(database_url)
+    with owner.app_context(), get_engine().begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    yield f"{database_url}{'&' if '?' in database_url else '?'}options=-csearch_path%3D{schema}"
+    with owner.app_context(), get_engine().begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+def _migrate(revision: str) -> None:
+    """Up or down to `revision`, whichever way it lies from where the database is."""
+    cfg = alembic_config()
+    newest_first = [r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()]
+    with get_engine().begin() as connection:
+        cfg.attributes["connection"] = connection
+        current = MigrationContext.configure(connection).get_current_revision()
+        down = revision != "head" and current is not None and (
+            newest_first.index(revision) > newest_first.index(current))
+        (command.downgrade if down else command.upgrade)(cfg, revision)
+
+
+def _entries(columns: tuple[str, ...]) -> list[tuple]:
+    with get_engine().connect() as conn:
+        return sorted(tuple(r) for r in conn.execute(
+            text(f"SELECT {', '.join(columns)} FROM search_entries")))
+
+
+def _engine_finds(word: str) -> int:
+    """How many entries the engine's own index, as the current revision built it, matches."""
+    with get_engine().connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        marked = "tokens" in {c["name"] for c in inspect(conn).get_columns("search_entries")}
+        if sqlite and marked:
+            sql = ("SELECT count(*) FROM shows s JOIN search_fts ON search_fts MATCH "
+                   "'\"s' || s.id || 'x' || :w || '\"'")
+        elif sqlite:
+            sql = "SELECT count(*) FROM search_fts WHERE search_fts MATCH 'body : ' || :w"
+        elif marked:
+            sql = ("SELECT count(*) FROM search_entries WHERE to_tsvector('search_english'::"
+                   "regconfig, tokens) @@ to_tsquery('search_english', 's' || show_id || 'x' || :w)")
+        else:
+            sql = ("SELECT count(*) FROM search_entries WHERE to_tsvector('english'::regconfig, "
+                   "folded) @@ to_tsquery('english', :w)")
+        if not sqlite:  # and the GIN index is the one over that expression
+            index = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE indexname = "
+                                      "'search_fts_gin' AND schemaname = current_schema()"))
+            assert ("tokens" if marked else "folded") in index.scalar_one()
+        return conn.execute(text(sql), {"w": word}).scalar_one()
+
+
+def test_search_migrations_index_existing_rows_and_go_down_and_up(scratch_url, tmp_path):
+    """Story rows loaded at head, then both search revisions down and up again: each
+    revision builds the same entries from the rows by itself, and its engine index finds
+    them; each downgrade brings back the index its predecessor had."""
+    from ballard.cli import load_packs
+    from tests.conftest import TINY_PACK
+    from tests.test_search import PACK
+
+    (words := tmp_path / "words.yaml").write_text(PACK)
+    app = make_app(scratch_url)
+    with app.app_context():
+        _migrate("head")
+        load_packs([TINY_PACK, words])
+        close_session()
+        head_columns = (*FIRST_COLUMNS, "tokens")
+        wanted = _entries(head_columns)
+        first = sorted(row[:len(FIRST_COLUMNS)] for row in wanted)
+        finds = _engine_finds("detective")
+        assert len({row[0] for row in wanted}) == 2 and finds > 2
+
+        _migrate(BEFORE_SEARCH)  # both search revisions down: their tables and objects go
+        with get_engine().connect() as conn:
+            assert not [t for t in inspect(conn).get_table_names() if t.startswith("search")]
+
+        _migrate(SEARCH)  # the first revision indexes the rows there are, by itself
+        assert _entries(FIRST_COLUMNS) == first
+        assert _engine_finds("detective") == finds
+
+        _migrate("head")  # the show markers: the same entries, and the engine finds them
+        assert _entries(head_columns) == wanted
+        assert _engine_finds("detective") == finds
+        found = app.test_client().get("/api/v1/shows/tiny/at/4/search?q=detective")
+        assert found.status_code == 200 and found.get_json()["total"] > 0
+        close_session()  # the request ran in this app context: its session ends here
+
+        _migrate(SEARCH)  # down one: the index over the unmarked text is back
+        assert _entries(FIRST_COLUMNS) == first
+        assert _engine_finds("detective") == finds
+        _migrate("head")
+        assert _engine_finds("detective") == finds

@@ -288,3 +288,23 @@ def test_a_refused_save_leaves_the_index_alone(editor, tiny):
         "answered_in": "3", "answer": ""})  # refused: an answer needs both
     assert response.status_code != 303
     assert _tiny_hits(tiny, 2, '"sister stay"') == [("question", "Will her sister stay?")]
+
+
+def test_stopwords_count_like_any_word_on_both_engines(words):
+    """FTS5 keeps every word, and so does PostgreSQL's search_english (no stopword list):
+    "the" finds exactly the visible hits holding the word, on either database."""
+    import re
+
+    def every(q):
+        first = _search(words, 1, q)
+        return {hit["snippet"] for page in range(1, first["pages"] + 1)
+                for hit in _search(words, 1, q, page=str(page))["hits"]}
+
+    holding = every("archive") | every("ledger") | every("killed") | every("harbor")
+    expected = {s for s in holding if re.search(r"\bthe\b", s, re.I)}
+    found = every("the ")
+    assert expected and expected <= found
+    assert all(re.search(r"\bthe\b", s, re.I) for s in found)
+    assert _snippets(words, 1, '"killed the night"') == ["Someone killed the night watchman."]
+    assert _snippets(words, 1, '"killed night"') == []
+    assert _search(words, 1, "the watchman ")["total"] == 2  # the plot point and the question

@@ -28,7 +28,7 @@ from ballard.content.findings import ERROR, WARNING, Finding
 from ballard.content.lint import lint_pack
 from ballard.content.pack import PackError, bump_version, check_references, pack_from_db
 from ballard.content.schema import ShowContent
-from ballard.content.search_index import rebuild_show
+from ballard.content.search_index import refresh_show
 from ballard.editor.accounts import utcnow
 from ballard.editor.entities import KINDS, ChangeRefused, Snapshot
 from ballard.models import ContentVersion, Episode, Revision, Season, Show, User
@@ -105,7 +105,7 @@ def save_change(
         if after == before:
             session.rollback()
             return Saved(None, ())
-        rebuild_show(session, show.id)  # the search index, in this same transaction
+        refresh_show(session, show.id)  # the search index: only what changed, same transaction
         revision = Revision(
             show_id=show.id, user_id=user.id, created_at=utcnow(), entity_kind=kind_name,
             entity_key=key, before=before, after=after, content_version=version,

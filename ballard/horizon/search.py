@@ -81,8 +81,11 @@ def _ranked(gate: Gate, terms, names_only: bool) -> list[tuple[float, list[Match
     for doc, entries in by_doc.items():
         if len(terms_in_doc[doc]) < len(terms):
             continue
-        best = sorted(entries.values(), key=lambda m: (-entry_score[m.id], m.id))
-        score = round(sum(entry_score[i] for i in sorted(entries)), 9)
+        # Ties, and the order of the sum, go by the entries' content, not their ids: an
+        # editor save keeps unchanged entries' ids, a rebuild renumbers them all.
+        by_content = sorted(entries.values(), key=lambda m: (-m.weight, m.body, m.id))
+        best = sorted(by_content, key=lambda m: -entry_score[m.id])
+        score = round(sum(entry_score[m.id] for m in by_content), 9)
         ranked.append((score, best))
     ranked.sort(key=lambda r: (-r[0], SEARCH_KINDS.index(r[1][0].kind),
                                r[1][0].sort_order, r[1][0].document))

@@ -1,9 +1,12 @@
 """The gate's reads of the search index: every one filtered on the entries' stamps.
 
-Matching runs in each engine's own full-text index (SQLite FTS5, PostgreSQL tsvector),
-but only over entries of this show visible at h, and the engine reports which words it
-matched (highlight / ts_headline). Nothing here asks an engine for a score: engine scores
-use statistics over the whole table, rows after h included. search.py scores instead.
+Matching runs in each engine's own full-text index (SQLite FTS5, PostgreSQL tsvector)
+over the entries' tokens, where every word carries its show's marker: a word is looked
+up in this show's postings only, however many shows share it, and a prefix expands over
+this show's words only. Only entries of this show visible at h are kept, and the engine
+reports which words it matched (highlight / ts_headline). Nothing here asks an engine for
+a score: engine scores use statistics over the whole table, rows after h included.
+search.py scores instead.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from ballard.horizon.search_query import Term
+from ballard.horizon.search_query import CONFIG, Term
 from ballard.models import SearchEntry
-from ballard.textfold import MARK_END, MARK_START
+from ballard.textfold import MARK_END, MARK_START, without_markers
 
 _COLUMNS = "e.id, e.document, e.kind, e.target, e.title, e.weight, e.words, e.sort_order, e.body"
 _VISIBLE = "e.show_id = :show AND e.visible_from <= :h"
@@ -50,14 +53,14 @@ def matches(session: Session, show_id: int, h: int, terms: tuple[Term, ...],
     postgres = session.get_bind().dialect.name == "postgresql"
     for i, term in enumerate(terms):
         if postgres:
-            params[f"q{i}"] = term.text()
+            params[f"q{i}"] = term.text(show_id)
             parts.append(
-                f"SELECT {i} AS term, {_COLUMNS}, ts_headline('english', e.folded, q, "
+                f"SELECT {i} AS term, {_COLUMNS}, ts_headline('{CONFIG}', e.tokens, q, "
                 f"'{_HEADLINE}') AS marked FROM search_entries e, "
                 f"(SELECT {term.tsquery_sql(f'q{i}')} AS q) AS tq "
-                f"WHERE to_tsvector('english'::regconfig, e.folded) @@ q AND {_VISIBLE}{only}")
+                f"WHERE to_tsvector('{CONFIG}'::regconfig, e.tokens) @@ q AND {_VISIBLE}{only}")
         else:
-            params[f"q{i}"] = f'show_id : "{int(show_id)}" AND body : ({term.fts5()})'
+            params[f"q{i}"] = term.fts5(show_id)
             parts.append(
                 f"SELECT {i} AS term, {_COLUMNS}, highlight(search_fts, 0, "
                 f"char(1), char(2)) AS marked FROM search_fts CROSS "
@@ -65,14 +68,14 @@ def matches(session: Session, show_id: int, h: int, terms: tuple[Term, ...],
                 f"WHERE search_fts MATCH :q{i} AND {_VISIBLE}{only}")
     rows = session.execute(text(" UNION ALL ".join(parts)), params).all()
     return [Match(r.term, r.id, r.document, r.kind, r.target, r.title, r.weight, r.words,
-                  r.sort_order, r.body, _spans(r.marked, r.body))
+                  r.sort_order, r.body, _spans(without_markers(r.marked, show_id), r.body))
             for r in sorted(rows, key=lambda r: (r.term, r.id))]
 
 
 def _spans(marked: str, body: str) -> tuple[tuple[int, int], ...]:
     """Where the markers were, as offsets in the text without them; none if the engine
-    returned anything but the entry's own text (PostgreSQL marks the folded text, which
-    has the same length)."""
+    returned anything but the entry's own text (the engines mark the tokens, which
+    without their show markers are the folded text, of the same length)."""
     spans, plain, start = [], 0, None
     for c in marked:
         if c == MARK_START:

@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ballard.textfold import WORD, fold
+from ballard.textfold import WORD, fold, show_marker
 
 MAX_TERMS = 8
+# PostgreSQL's configuration for the marked tokens (made by the migrations): english
+# stems, for words with the digits of a show marker too.
+CONFIG = "search_english"
 MIN_PREFIX = 2
 _PIECE = re.compile(r'"([^"]*)"?|([^\W_]+)')
 
@@ -26,20 +29,22 @@ class Term:
     def is_phrase(self) -> bool:
         return len(self.words) > 1
 
-    def fts5(self) -> str:
+    def fts5(self, show_id: int) -> str:
         """SQLite FTS5: a quoted string is a phrase (or one word); `*` makes a prefix."""
-        quoted = '"' + " ".join(self.words) + '"'
+        quoted = '"' + self.text(show_id) + '"'
         return f"({quoted} OR {quoted}*)" if self.prefix else quoted
 
     def tsquery_sql(self, param: str) -> str:
         """PostgreSQL: the tsquery expression for this term, its text bound as `param`."""
         if self.is_phrase:
-            return f"phraseto_tsquery('english', :{param})"
-        plain = f"to_tsquery('english', :{param})"
-        return f"({plain} || to_tsquery('english', :{param} || ':*'))" if self.prefix else plain
+            return f"phraseto_tsquery('{CONFIG}', :{param})"
+        plain = f"to_tsquery('{CONFIG}', :{param})"
+        return f"({plain} || to_tsquery('{CONFIG}', :{param} || ':*'))" if self.prefix else plain
 
-    def text(self) -> str:
-        return " ".join(self.words)
+    def text(self, show_id: int) -> str:
+        """The words as the index holds them: each with the show's marker."""
+        marker = show_marker(show_id)
+        return " ".join(marker + w for w in self.words)
 
 
 def parse(query: str) -> tuple[Term, ...]:

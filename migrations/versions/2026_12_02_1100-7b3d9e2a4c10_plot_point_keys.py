@@ -7,8 +7,8 @@ slot 2 of S1E3; the next content load gives them the pack's keys (ballard/conten
 adopts a stand-in at the same place), and their revisions follow.
 
 Revision ID: 7b3d9e2a4c10
-Revises: 5e4c0a1f9b21
-Create Date: 2026-12-01 23:00:00
+Revises: a0c80659c045
+Create Date: 2026-12-02 11:00:00
 
 """
 from typing import Sequence, Union
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '7b3d9e2a4c10'
-down_revision: Union[str, Sequence[str], None] = '5e4c0a1f9b21'
+down_revision: Union[str, Sequence[str], None] = 'a0c80659c045'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
