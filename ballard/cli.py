@@ -28,6 +28,7 @@ from ballard.content.pack import (
     pack_to_yaml,
     read_pack,
 )
+from ballard.content.seasons import season_of_entity
 from ballard.db import get_engine, get_session
 from ballard.editor.accounts import AccountError, create_editor
 from ballard.horizon import NotVisible, open_gate
@@ -142,14 +143,17 @@ def lint_command(paths: tuple[Path, ...]) -> None:
     for slug, files in by_show.items():
         names = ", ".join(source for source, _ in files)
         try:
-            findings = lint_pack(assemble(files))
+            content = assemble(files)
         except PackError as exc:
             click.echo(str(exc), err=True)
             failed = True
             continue
+        findings = lint_pack(content)
+        by_season = {file.season.number: source for source, file in files}
         errors = sum(f.level == ERROR for f in findings)
         for finding in findings:
-            click.echo(f"{slug}: {finding}", err=True)
+            number = season_of_entity(content, finding.kind, finding.key, finding.row)
+            click.echo(f"{by_season.get(number, slug)}: {finding}", err=True)
         click.echo(f"{names}: {errors} errors, {len(findings) - errors} warnings")
         failed = failed or errors > 0
     sys.exit(1 if failed else 0)

@@ -83,13 +83,13 @@ def test_reader_flows_character_search_and_share_guard(browser, live_server):
     page.goto(f"{live_server}/tiny/at/3/characters/owen-marsh")
     assert page.locator("h1").text_content() == "Before you read on"
     assert "Owen" not in page.locator("body").text_content()
-    page.get_by_role("button", name="I have seen E3, show it").click()
+    page.get_by_role("button", name="I have seen S1E3, show it").click()
     page.wait_for_url(f"{live_server}/tiny/at/3/characters/owen-marsh")
     assert page.locator("h1").text_content() == "Owen Marsh"
     assert "The Boatman" in page.locator("dl.facts").text_content()
     # Search from the header, then follow a result.
-    page.get_by_label("Search up to E3").fill("boatman")
-    page.get_by_label("Search up to E3").press("Enter")
+    page.get_by_label("Search up to S1E3").fill("boatman")
+    page.get_by_label("Search up to S1E3").press("Enter")
     page.wait_for_url(f"{live_server}/tiny/at/3/search?q=boatman")
     assert page.get_by_role("status").text_content() == "2 results for “boatman”."
     page.locator(".search-results a").first.click()

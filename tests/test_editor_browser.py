@@ -57,7 +57,7 @@ def test_edit_a_plot_point_and_see_it_at_its_horizon_only(browser, site):  # noq
     reader = browser.new_context().new_page()
     reader.goto(f"{site}/tiny/at/3/episodes/s1e2")
     assert reader.locator("h1").text_content() == "Before you read on"
-    reader.get_by_role("button", name="I have seen E3, show it").click()
+    reader.get_by_role("button", name="I have seen S1E3, show it").click()
     reader.wait_for_url(f"{site}/tiny/at/3/episodes/s1e2")
     assert NEW_TEXT in reader.locator("main").text_content()
     context.close()

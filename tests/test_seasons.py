@@ -204,3 +204,28 @@ def test_editor_adds_a_season_and_episodes_to_a_chosen_season(harbor, client):
     assert [s.h2.get_text() for s in page.select("main section")] == [
         "Season 1", "Season 2", "Season 3"]
     assert "New Tide" in page.get_text()
+
+
+def test_the_lint_reads_the_seasons_together_and_names_the_file(runner, tmp_path):
+    """A season 1 text naming a character season 2 introduces is a leak, reported in
+    season 1's file."""
+    first = tmp_path / "season-1.yaml"
+    first.write_text(S1.read_text().replace("text: The hull was cut from the inside.",
+                                            "text: Tess says the hull was cut from the inside."))
+    result = runner.invoke(args=["content", "lint", str(first), str(S2)])
+    assert result.exit_code == 1
+    assert (f"{first}: error: plot point s1e3-hull-cut, field text: shown from 3 but names "
+            "'Tess' (character 'tess-vane', introduced in 4)") in result.output
+    assert runner.invoke(args=["content", "lint", str(S1), str(S2)]).exit_code == 0
+
+
+def test_the_api_gives_each_season_its_left_open_list(harbor, client):
+    early = client.get("/api/v1/shows/harbor/at/2/next-season/1").get_json()
+    assert (early["finished"], early["season"], early["questions"]) == (False, 1, None)
+    later = client.get("/api/v1/shows/harbor/at/5/next-season/1").get_json()
+    assert [q["slug"] for q in later["questions"]] == ["who-sank-the-boat"]
+    latest = client.get("/api/v1/shows/harbor/at/5/next-season").get_json()
+    assert (latest["season"], [q["slug"] for q in latest["questions"]]) == (
+        2, ["who-put-out-the-light"])
+    for bad in ("3", "0", "01", "x"):
+        assert client.get(f"/api/v1/shows/harbor/at/5/next-season/{bad}").status_code == 404

@@ -23,7 +23,7 @@ def test_newcomer_gets_the_guard_not_the_page(tiny, client):
     page = soup(response)
     assert page.h1.text == "Before you read on"
     guard = page.select_one(".guard").get_text(" ", strip=True)
-    assert "This page shows events up to E3" in guard
+    assert "This page shows events up to S1E3" in guard
     assert "don't know how far you have watched" in guard
     assert "Owen" not in page.text and "Boatman" not in page.text
     link = page.select_one(".guard a")
@@ -113,8 +113,8 @@ def test_upcoming_titles_are_opt_in(tiny, client, app):
     assert "The Lake Gives Up" in locked[-1].text
     assert locked[-1].find("a") is None and locked[-1].find("dl") is None  # titles only
     labels = [o["label"] for o in soup(client.get("/tiny/at/1/")).select("#horizon-stops option")]
-    assert labels[4] == "Watched through E4 · The Lake Gives Up"
-    assert labels[3] == "Watched through E3"  # no title known: nothing invented
+    assert labels[4] == "Watched through S1E4 · The Lake Gives Up"
+    assert labels[3] == "Watched through S1E3"  # no title known: nothing invented
     client.post("/tiny/preferences", data={"csrf_token": _csrf(client)})
     assert client.get_cookie(UPCOMING_TITLES_COOKIE) is None
 

@@ -121,3 +121,25 @@ def _defined_here(entity: Row, own: dict[str, list[Row]], here: Callable[[int | 
     if isinstance(entity, QuestionIn) and not here(entity.answered_in):
         update.update(answered_in=None, answer=None)
     return entity.model_copy(update=update)
+
+
+def season_of_entity(content: ShowContent, kind: str, key: str,
+                     row: tuple[tuple[str, int], ...] = ()) -> int | None:
+    """The season whose file holds what a finding names (an entity, or one of its
+    stamped rows), so the lint can say which file to open."""
+    for season, episode, _position, code in content.episodes():
+        if (kind == "episode" and code == key) or (
+                kind == "plot_point" and any(p.slug == key for p in episode.plot_points)):
+            return season.number
+    for name, (_full, _later, stamp, _children) in _SHAPES.items():
+        for entity in getattr(content, name):
+            if entity.slug != key or SLUGGED_LISTS[name].name != kind:
+                continue
+            value = getattr(entity, stamp)
+            if row:
+                list_name, index = row[0]
+                rows = getattr(entity, list_name, [])
+                value = rows[index].revealed_in if index < len(rows) else value
+            found = content.season_of(value)
+            return found.number if found else None
+    return None

@@ -17,7 +17,14 @@ from the data layer, and import it from here only. tests/test_architecture.py ke
     search_index.py  the search index's reads at h (matching only; no engine scores)
 """
 
-from ballard.horizon.gate import Gate, find_show, list_shows, open_gate, parse_horizon
+from ballard.horizon.gate import (
+    Gate,
+    find_show,
+    list_shows,
+    open_gate,
+    parse_horizon,
+    parse_season,
+)
 from ballard.horizon.search import PAGE_SIZE as SEARCH_PAGE_SIZE
 from ballard.horizon.values import (
     SEARCH_KINDS,
@@ -45,6 +52,7 @@ from ballard.horizon.values import (
 )
 
 __all__ = [
+    "parse_season",
     "SEARCH_KINDS", "SEARCH_PAGE_SIZE", "BioView", "CharacterDetail", "CharacterRef",
     "CharacterSummary", "EpisodeCard",
     "EpisodeNews", "Gate", "NotVisible", "PlotPointView", "QuestionBoard", "QuestionView",

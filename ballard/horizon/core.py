@@ -43,6 +43,12 @@ class GateCore:
     show_upcoming_titles: bool = False
     _episodes: list[EpisodeCard] | None = field(default=None, repr=False)
 
+    @property
+    def h_code(self) -> str:
+        """The episode h stands for, as viewers name it ("S2E3"); "" at the premise."""
+        card = self.current_episode()
+        return card.code if card else ""
+
     def seasons(self) -> list[SeasonSpan]:
         """The show's seasons with their episode cards, in order."""
         return [SeasonSpan(number, tuple(cards))

@@ -39,6 +39,13 @@ def parse_horizon(raw: str, episode_count: int) -> int | None:
     return value if value <= episode_count else None
 
 
+def parse_season(raw: str) -> int:
+    """A season number in a URL ("2"; one spelling, no leading zeros), or NotVisible."""
+    if not isinstance(raw, str) or not _HORIZON_TEXT.fullmatch(raw) or raw == "0":
+        raise NotVisible(raw)
+    return int(raw)
+
+
 def find_show(session: Session, slug: str) -> ShowInfo:
     """A show's h = 0 facts (title, premise, how many episodes), or NotVisible."""
     slug = lookup_key(slug)

@@ -55,6 +55,7 @@ class QuestionReads(GateCore):
         return None if season is None else (season, self.left_open_after(season.number))
 
     def season_span(self, number: int) -> SeasonSpan:
+        """One season by number; NotVisible for one the show lacks."""
         for season in self.seasons():
             if season.number == number:
                 return season

@@ -380,6 +380,18 @@ def next_season(show: str, h: str):
     ))
 
 
+@bp.get("/shows/<slug:show>/at/<h>/next-season/<season>")
+def season_left_open(show: str, h: str, season: str):
+    """Before that season's finale: `finished: false` and nothing else."""
+    gate = _gate(show, h)
+    span = gate.season_span(horizon.parse_season(season))
+    found = gate.left_open_after(span.number)
+    return _answer(NextSeason(
+        **_at(gate), finished=found is not None, season=span.number,
+        questions=None if found is None else [question_shape(gate, q) for q in found],
+    ))
+
+
 @bp.get("/shows/<slug:show>/at/<h>/timeline")
 def timeline(show: str, h: str):
     gate = _gate(show, h)

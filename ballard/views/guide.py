@@ -226,9 +226,7 @@ def season_left_open(show: str, h: str, season: str):
     """What season `season` left open, once h reaches its finale ("finish the season
     first" before that, and nothing else). A season the show lacks is the one 404."""
     gate = _gate(show, h)
-    if not season.isascii() or not season.isdigit() or season.startswith("0"):
-        raise horizon.NotVisible(season)
-    span = gate.season_span(int(season))
+    span = gate.season_span(horizon.parse_season(season))
     return _page("guide/next_season.html", gate, season=span,
                  questions=gate.left_open_after(span.number), seasons=gate.seasons())
 

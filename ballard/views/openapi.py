@@ -108,6 +108,10 @@ PARAMETERS: dict[str, Schema] = {
     "character": _slug("character", "renee-ballard"),
     "storyline": _slug("storyline", "cover-up"),
     "question": _slug("question", "who-killed-sarah"),
+    "season": _path_parameter(
+        "season", "A season number, without leading zeros. A season the show lacks "
+        "answers 404.", {"type": "integer", "minimum": 1, "maximum": 999}, 1,
+    ),
     "IfNoneMatch": {
         "name": "If-None-Match", "in": "header", "required": False,
         "description": "An ETag from an earlier answer: 304 with no body when unchanged.",
@@ -219,8 +223,11 @@ PATHS: dict[str, Schema] = {
     f"{AT}/questions/{{question}}": {"get": _operation(
         "question", "One question as of h", QuestionAnswer, ["show", "h", "question"])},
     f"{AT}/next-season": {"get": _operation(
-        "next_season", "Questions the finale leaves open (only at the finale horizon)",
+        "next_season", "Questions the latest season finished by h leaves open",
         NextSeason, ["show", "h"])},
+    f"{AT}/next-season/{{season}}": {"get": _operation(
+        "season_left_open", "Questions one season's finale leaves open (once h reaches it)",
+        NextSeason, ["show", "h", "season"])},
     f"{AT}/timeline": {"get": _operation(
         "timeline", "Plot points per storyline per watched episode",
         Timeline, ["show", "h"])},
