@@ -13,7 +13,7 @@ from tests.conftest import csrf_from, make_editor, set_progress_cookie, sign_in
 # One real value for each URL argument of the editor's routes, on the tiny pack.
 ARGUMENTS = {"show": "tiny", "episode": "s1e2", "storyline": "the-case",
              "character": "owen-marsh", "question": "will-sister-stay",
-             "point": "s1e2-owen-marsh-says"}
+             "point": "s1e2-owen-marsh-says", "season": "1"}
 QUERY: dict[str, str] = {}
 
 
@@ -40,6 +40,7 @@ def _state(app) -> tuple[int, int]:
 def test_the_editor_has_the_routes_this_file_expects(tiny):
     endpoints = {endpoint for endpoint, _, _ in _editor_routes(tiny)}
     assert {"editor.index", "editor.overview", "editor.episode", "editor.plot_point",
+            "editor.move_plot_point", "editor.new_season", "editor.new_season_episode",
             "editor.character", "editor.delete_question", "editor.history",
             "editor.restore_revision"} <= endpoints
     assert len(endpoints) >= 19
