@@ -36,6 +36,7 @@ def _values(gate: horizon.Gate) -> dict[str, list[str]]:
         "character": [c.slug for c in gate.characters()],
         "storyline": [row.storyline.slug for row in gate.timeline()],
         "question": [q.slug for q in (*board.open, *board.answered)],
+        "season": [str(s.number) for s in gate.seasons()],
     }
 
 

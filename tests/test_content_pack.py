@@ -138,7 +138,7 @@ def test_audit_prints_what_a_viewer_sees_and_nothing_later(tiny, runner):
     for later in ("Boatman", "The Lake Gives Up", "rowing out", "old partner", "arrested"):
         assert later not in at2.output
     at4 = runner.invoke(args=["content", "audit", "--at", "4", "tiny"]).output
-    assert "  alias: The Boatman" in at4 and "next season: 1 open questions" in at4
+    assert "  alias: The Boatman" in at4 and "after season 1: 1 open questions" in at4
 
 
 def test_audit_rejects_a_bad_horizon(tiny, runner):

@@ -22,8 +22,9 @@ PAGES = {
     "question": ("/tiny/at/4/questions/who-is-the-body", "/ballard/at/10/questions/who-killed-olivas", 3),
     "next season": ("/tiny/at/4/next-season", "/ballard/at/10/next-season", 3),
     "timeline": ("/tiny/at/4/timeline", "/ballard/at/10/timeline", 4),
-    "search": ("/tiny/at/4/search?q=lake", "/ballard/at/10/search?q=case", 3),
-    "search miss": ("/tiny/at/4/search?q=xqzvw", "/ballard/at/10/search?q=xqzvw", 3),
+    # (one of them the episode cards, for the header's "up to S1E4")
+    "search": ("/tiny/at/4/search?q=lake", "/ballard/at/10/search?q=case", 4),
+    "search miss": ("/tiny/at/4/search?q=xqzvw", "/ballard/at/10/search?q=xqzvw", 4),
 }
 
 
