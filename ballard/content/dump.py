@@ -11,8 +11,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from ballard.content.errors import PackError
 from ballard.content.schema import PackIn, SeasonIn
-from ballard.models import Character, Episode, PlotPoint, Question, Season, Show, Storyline
-from ballard.story import character, plot_point, question, storyline
+from ballard.models import (
+    Character,
+    Episode,
+    PlotPoint,
+    Question,
+    Relationship,
+    Season,
+    Show,
+    Storyline,
+)
+from ballard.story import character, plot_point, question, relationship, storyline
 from ballard.story.show import dump_episode, dump_show
 
 
@@ -55,7 +64,17 @@ def pack_from_db(session: Session, show: Show) -> PackIn:
         characters=[character.dump(c) for c in characters],
         episodes=[dump_episode(e, by_episode.get(e.position)) for e in episodes],
         questions=[question.dump(q) for q in questions],
+        relationships=_relationships(session, show),
     )
+
+
+def _relationships(session: Session, show: Show) -> list[relationship.RelationshipIn]:
+    rows = session.scalars(
+        select(Relationship).where(Relationship.show_id == show.id)
+        .order_by(Relationship.sort_order)
+        .options(selectinload(Relationship.who), selectinload(Relationship.whom))
+    ).all()
+    return [relationship.dump(r) for r in rows]
 
 
 def dump_show_pack(session: Session, show_slug: str) -> str:

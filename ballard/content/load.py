@@ -19,8 +19,17 @@ from ballard.content.findings import episode_position
 from ballard.content.schema import PackIn
 from ballard.content.search_index import rebuild_show
 from ballard.content.version import bump_version, current_version
-from ballard.models import Character, Episode, PlotPoint, Question, Season, Show, Storyline
-from ballard.story import character, plot_point, question, storyline
+from ballard.models import (
+    Character,
+    Episode,
+    PlotPoint,
+    Question,
+    Relationship,
+    Season,
+    Show,
+    Storyline,
+)
+from ballard.story import character, plot_point, question, relationship, storyline
 from ballard.story.show import fill_episode, fill_show
 
 
@@ -49,6 +58,7 @@ def load_pack(session: Session, pack: PackIn) -> LoadResult:
     characters = _sync_slugged(session, show, Character, pack.characters, character.fill)
     _sync_plot_points(session, show, pack, episodes, storylines, characters)
     _sync_slugged(session, show, Question, pack.questions, question.fill)
+    _sync_relationships(session, show, pack, characters)
     session.flush()
     rebuild_show(session, show.id)
     return LoadResult(pack.show.slug, changed=True, version=bump_version(session))
@@ -121,3 +131,10 @@ def _sync_plot_points(session: Session, show: Show, pack: PackIn, episodes: dict
             keep.add((position, order))
     _delete_missing(session, existing, keep)
     session.flush()
+
+
+def _sync_relationships(session: Session, show: Show, pack: PackIn,
+                        characters: dict[str, Character]) -> None:
+    """Relationships: one row per slug, in pack order, naming characters of this pack."""
+    _sync_slugged(session, show, Relationship, pack.relationships,
+                  lambda row, data: relationship.fill(row, data, characters))

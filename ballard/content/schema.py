@@ -16,12 +16,13 @@ from ballard.story.character import AliasIn, BioIn, CharacterIn, CharacterStatus
 from ballard.story.fields import Row
 from ballard.story.plot_point import PlotPointIn
 from ballard.story.question import QuestionIn
+from ballard.story.relationship import RelationshipIn
 from ballard.story.show import RESERVED_SHOW_SLUGS, EpisodeIn, SeasonIn, ShowIn
 from ballard.story.storyline import StorylineIn, StorylineStatusIn
 
 __all__ = [
     "RESERVED_SHOW_SLUGS", "AliasIn", "BioIn", "CharacterIn", "CharacterStatusIn", "EpisodeIn",
-    "PackIn", "PlotPointIn", "QuestionIn", "SeasonIn", "ShowIn", "StorylineIn",
+    "PackIn", "PlotPointIn", "QuestionIn", "RelationshipIn", "SeasonIn", "ShowIn", "StorylineIn",
     "StorylineStatusIn",
 ]
 
@@ -34,3 +35,4 @@ class PackIn(Row):
     characters: list[CharacterIn] = []
     episodes: list[EpisodeIn]
     questions: list[QuestionIn] = []
+    relationships: list[RelationshipIn] = []
