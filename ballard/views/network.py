@@ -1,7 +1,7 @@
 """The connections picture: a deterministic layout of the ties visible at h.
 
-The characters with a visible tie sit on a circle in the show's order, the first at the
-top, clockwise. Nothing else goes into the layout: the same visible rows give the same
+The characters with a visible tie are placed in the show's order: the first in the
+middle, the others on a ring around them, clockwise from the top. Nothing else goes into the layout: the same visible rows give the same
 coordinates, byte for byte, and a character introduced after h cannot move a node at h.
 Each kind of tie has its own line style (a dash pattern) and a text label, so kinds are
 told apart without colour; a directed kind ("works for") carries an arrow towards whom.
@@ -34,10 +34,12 @@ DASHES: dict[RelationshipKind, str] = {
 }
 
 NODE_RADIUS = 7
-SPACING = 58  # along the circle, between two nodes
-MIN_RADIUS = 120
-MARGIN_X, MARGIN_Y = 150, 44  # room for the names around the circle
+SPACING = 62  # along the ring, between two nodes
+MIN_RADIUS = 110
+WIDE = 1.3  # the ring is an ellipse this much wider than tall
+MARGIN_X, MARGIN_Y = 130, 40  # room for the names around the ring
 PARALLEL = 9  # between two ties of the same pair
+STAGGER = 0.17  # and their labels, along the line
 
 
 @dataclass(frozen=True)
@@ -90,21 +92,27 @@ def _n(value: float) -> str:
 
 
 def layout(connections: horizon.Connections) -> Network | None:
-    """The picture of `connections`, or None when there is no tie to draw."""
+    """The picture of `connections`, or None when there is no tie to draw.
+
+    The first character in the show's order sits in the middle (in a guide to one
+    detective's cases, usually that detective), the others on an ellipse around them.
+    """
     people = connections.characters
-    if not people or not connections.ties:
+    if len(people) < 2 or not connections.ties:
         return None
-    count = len(people)
-    radius = max(MIN_RADIUS, math.ceil(count * SPACING / (2 * math.pi)))
-    cx, cy = MARGIN_X + radius, MARGIN_Y + radius
-    places: dict[str, tuple[float, float, float]] = {}
-    nodes = []
-    for index, person in enumerate(people):
-        angle = -math.pi / 2 + 2 * math.pi * index / count
+    hub, ring = people[0], people[1:]
+    radius = max(MIN_RADIUS, math.ceil(len(ring) * SPACING / (2 * math.pi)))
+    rx, ry = round(radius * WIDE), radius
+    cx, cy = MARGIN_X + rx, MARGIN_Y + ry
+    places: dict[str, tuple[float, float]] = {hub.slug: (cx, cy)}
+    nodes = [Node(hub.slug, hub.name, _n(cx), _n(cy), _n(cx + NODE_RADIUS + 4),
+                  _n(cy + NODE_RADIUS + 14), "start")]
+    for index, person in enumerate(ring):
+        angle = -math.pi / 2 + 2 * math.pi * index / len(ring)
         cos, sin = math.cos(angle), math.sin(angle)
-        x, y = cx + radius * cos, cy + radius * sin
-        places[person.slug] = (x, y, angle)
-        anchor = "start" if cos > 0.3 else "end" if cos < -0.3 else "middle"
+        x, y = cx + rx * cos, cy + ry * sin
+        places[person.slug] = (x, y)
+        anchor = "start" if cos > 0.05 else "end" if cos < -0.05 else "middle"
         lx = x + (NODE_RADIUS + 5) * cos
         ly = y + (NODE_RADIUS + 5) * sin + (5 if abs(sin) < 0.95 else (16 if sin > 0 else -6))
         nodes.append(Node(person.slug, person.name, _n(x), _n(y), _n(lx), _n(ly), anchor))
@@ -119,19 +127,21 @@ def layout(connections: horizon.Connections) -> Network | None:
         pair = frozenset((tie.who.slug, tie.whom.slug))
         slot = seen.get(pair, 0)
         seen[pair] = slot + 1
-        edges.append(_edge(tie, places, (slot - (pairs[pair] - 1) / 2) * PARALLEL))
+        end = "who" if tie.who.slug == hub.slug else "whom" if tie.whom.slug == hub.slug else ""
+        step = slot - (pairs[pair] - 1) / 2
+        edges.append(_edge(tie, places, step * PARALLEL, end, step * STAGGER))
 
     kinds = [k for k in RelationshipKind if any(t.kind == k.value for t in connections.ties)]
     legend = tuple(LegendEntry(k.value, WORDS[k].label, DASHES[k], not WORDS[k].symmetric)
                    for k in kinds)
-    size = 2 * radius
-    return Network(size + 2 * MARGIN_X, size + 2 * MARGIN_Y, tuple(nodes), tuple(edges), legend)
+    return Network(2 * (rx + MARGIN_X), 2 * (ry + MARGIN_Y), tuple(nodes), tuple(edges), legend)
 
 
-def _edge(tie: horizon.TieView, places: dict[str, tuple[float, float, float]],
-          offset: float) -> Edge:
-    x1, y1, _ = places[tie.who.slug]
-    x2, y2, _ = places[tie.whom.slug]
+def _edge(tie: horizon.TieView, places: dict[str, tuple[float, float]],
+          offset: float, hub: str = "", stagger: float = 0.0) -> Edge:
+    """One tie's line and label; `hub` says which end ("who", "whom") is the middle node."""
+    x1, y1 = places[tie.who.slug]
+    x2, y2 = places[tie.whom.slug]
     dx, dy = x2 - x1, y2 - y1
     length = math.hypot(dx, dy) or 1.0
     ux, uy = dx / length, dy / length
@@ -141,8 +151,10 @@ def _edge(tie: horizon.TieView, places: dict[str, tuple[float, float, float]],
     kind = RelationshipKind(tie.kind)
     words = WORDS[kind]
     label = words.label + (f" · ended {tie.ended.code}" if tie.ended else "")
-    # The label sits a little along from the middle, towards whom, off the line.
-    mx, my = x1 + dx * 0.55 + px, y1 + dy * 0.55 + py
+    # A tie from the middle has its label out towards the ring, where labels have room;
+    # one across the ring, at its middle.
+    t = (0.5 if not hub else (0.64 if hub == "who" else 0.36)) + stagger
+    mx, my = x1 + dx * t + px, y1 + dy * t + py
     return Edge(
         tie.kind, label,
         _n(x1 + ux * trim + px), _n(y1 + uy * trim + py),
