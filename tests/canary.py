@@ -72,11 +72,15 @@ def canary_pack(pack: PackIn) -> PackIn:
         "slug": token(q.raised_in), "text": token(q.raised_in),
         "answer": token(q.answered_in) if q.answered_in is not None else None,
     }) for q in pack.questions]
+    relationships = [r.model_copy(update={
+        "slug": token(r.revealed_in), "who": slug_map[r.who], "whom": slug_map[r.whom],
+        "note": token(r.revealed_in) if r.note else None,
+    }) for r in pack.relationships]
     return pack.model_copy(update={
         "show": pack.show.model_copy(update={"title": "Canary", "slug": "canary",
                                              "premise": token(0)}),
         "storylines": storylines, "characters": characters, "episodes": episodes,
-        "questions": questions,
+        "questions": questions, "relationships": relationships,
     })
 
 

@@ -10,11 +10,12 @@ from typing import Any
 
 from ballard.editor.entities import KINDS, Kind, parse_point_key
 from ballard.editor.forms import EntityForm, entity_form
-from ballard.models import Character, EntityKind, Question, Show, Storyline
+from ballard.models import Character, EntityKind, Question, Relationship, Show, Storyline
 from ballard.views.editor.previews import (
     Preview,
     character_previews,
     question_previews,
+    relationship_previews,
     storyline_previews,
 )
 
@@ -47,6 +48,9 @@ EDITABLE: dict[str, Editable] = {
                                     arg="character", model=Character, previews=character_previews),
     EntityKind.QUESTION: _editable("question", "Save question", endpoint="editor.question",
                                    arg="question", model=Question, previews=question_previews),
+    EntityKind.RELATIONSHIP: _editable("relationship", "Save relationship",
+                                       endpoint="editor.relationship", arg="relationship",
+                                       model=Relationship, previews=relationship_previews),
 }
 SLUGGED = {name: e for name, e in EDITABLE.items() if e.arg is not None}
 
