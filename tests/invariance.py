@@ -77,6 +77,7 @@ def argument_values(app: Flask) -> dict[str, list[str]]:
             "character": [*s.scalars(select(Character.slug)), UNKNOWN],
             "storyline": [*s.scalars(select(Storyline.slug)), UNKNOWN],
             "question": [*s.scalars(select(Question.slug)), UNKNOWN],
+            "relationship": [*s.scalars(select(Relationship.slug)), UNKNOWN],
             "filename": ["guide.css", "guide.js"],
         }
 

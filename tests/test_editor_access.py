@@ -12,7 +12,8 @@ from tests.conftest import csrf_from, make_editor, set_progress_cookie, sign_in
 
 # One real value for each URL argument of the editor's routes, on the tiny pack.
 ARGUMENTS = {"show": "tiny", "episode": "s1e2", "storyline": "the-case",
-             "character": "owen-marsh", "question": "will-sister-stay"}
+             "character": "owen-marsh", "question": "will-sister-stay",
+             "relationship": "owen-at-odds-with-dana"}
 QUERY = {"editor.plot_point": "?point=1", "editor.delete_plot_point": "?point=1"}
 
 
