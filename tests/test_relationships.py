@@ -203,7 +203,7 @@ def test_previously_on_after_an_episode(tiny, reader):
     page = soup(reader.get("/tiny/at/3/previously"))
     main = page.find("main")
     headings = texts(main.find_all("h2"))
-    assert headings == ["Open cases", "Fates that changed lately", "Still open",
+    assert headings == ["Open cases", "Fates that changed in the last two episodes", "Still open",
                         "The twists of S1E3", "Up next"]
     next_section = main.find("h2", string="Up next").find_parent("section")
     first = next_section.find("a")
