@@ -14,8 +14,8 @@ from ballard.cli import load_packs
 from ballard.content.lint import lint_pack
 from ballard.content.pack import pack_to_yaml, parse_pack, read_pack
 from ballard.content.schema import CharacterIn, RelationshipIn
-from ballard.vocabulary import WORDS, RelationshipKind
 from ballard.views.network import DASHES
+from ballard.vocabulary import WORDS, RelationshipKind
 from tests.conftest import TINY_PACK, submit
 
 SVG = re.compile(r"<svg class=\"network-svg\".*?</svg>", re.DOTALL)

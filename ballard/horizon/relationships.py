@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import aliased
 
 from ballard.horizon.core import GateCore
-from ballard.horizon.values import CharacterRef, ConnectionView, Connections, TieView
+from ballard.horizon.values import CharacterRef, Connections, ConnectionView, TieView
 from ballard.models import Character, Relationship
 from ballard.vocabulary import words
 

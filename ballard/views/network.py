@@ -1,8 +1,9 @@
 """The connections picture: a deterministic layout of the ties visible at h.
 
 The characters with a visible tie are placed in the show's order: the first in the
-middle, the others on a ring around them, clockwise from the top. Nothing else goes into the layout: the same visible rows give the same
-coordinates, byte for byte, and a character introduced after h cannot move a node at h.
+middle, the others on a ring around them, clockwise from the top. Nothing else goes into
+the layout: the same visible rows give the same coordinates, byte for byte, and a
+character introduced after h cannot move a node at h.
 Each kind of tie has its own line style (a dash pattern) and a text label, so kinds are
 told apart without colour; a directed kind ("works for") carries an arrow towards whom.
 """
