@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ballard.db import REVEALS_INFO, STAMP_INFO, Base, intpk, stamp
+from ballard.vocabulary import RelationshipKind
 
 
 class SpoilerLevel(enum.StrEnum):
@@ -299,6 +300,45 @@ class Question(Base):
         return f"<Question {self.slug}>"
 
 
+class Relationship(Base):
+    """A tie between two characters, as a viewer learns it: "who <kind> whom" from
+    `revealed_in`, and ended (a partnership over, a death) from `ended_in`.
+
+    What a tie turns out to be is its own later row, never an edit of this one. The lint
+    refuses a row shown before both characters are introduced.
+    """
+
+    __tablename__ = "relationships"
+    __table_args__ = (
+        UniqueConstraint("show_id", "slug"),
+        CheckConstraint(f"kind IN ({_values(RelationshipKind)})", name="kind_known"),
+        CheckConstraint(f"confidence IN ({_values(Confidence)})", name="confidence_known"),
+        CheckConstraint("ended_in IS NULL OR ended_in > revealed_in", name="ended_after_revealed"),
+        CheckConstraint("who_id <> whom_id", name="two_characters"),
+    )
+
+    id: Mapped[intpk]
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(80))
+    who_id: Mapped[int] = mapped_column(ForeignKey("characters.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    whom_id: Mapped[int] = mapped_column(ForeignKey("characters.id", ondelete="CASCADE"),
+                                         index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    revealed_in: Mapped[stamp]
+    # The tie exists from revealed_in; that it ended, only from ended_in.
+    ended_in: Mapped[int | None] = mapped_column(info={STAMP_INFO: True, REVEALS_INFO: ()})
+    confidence: Mapped[str] = mapped_column(String(10))
+    sources: Mapped[list[str]]
+    sort_order: Mapped[int]
+
+    who: Mapped[Character] = relationship(foreign_keys=[who_id])
+    whom: Mapped[Character] = relationship(foreign_keys=[whom_id])
+
+    def __repr__(self) -> str:
+        return f"<Relationship {self.slug}>"
+
+
 class SearchEntry(Base):
     """One searchable text of one search hit, with the stamp from which a viewer may see it.
 
@@ -353,7 +393,7 @@ class ContentVersion(Base):
 # Tables that hold story facts; the architecture test keeps viewer code away from them.
 STORY_MODELS = (
     Show, Season, Episode, Storyline, StorylineStatus, Character, CharacterBio,
-    CharacterStatus, CharacterAlias, PlotPoint, Question, SearchEntry,
+    CharacterStatus, CharacterAlias, PlotPoint, Question, Relationship, SearchEntry,
 )
 
 
@@ -401,6 +441,7 @@ class EntityKind(enum.StrEnum):
     CHARACTER = "character"
     PLOT_POINT = "plot_point"
     QUESTION = "question"
+    RELATIONSHIP = "relationship"
 
 
 class Revision(Base):

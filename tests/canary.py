@@ -85,10 +85,15 @@ def canary_pack(pack: ShowContent) -> ShowContent:
         "slug": token(q.raised_in), "text": token(q.raised_in),
         "answer": token(q.answered_in) if q.answered_in is not None else None,
     }) for q in pack.questions]
+    relationships = [r.model_copy(update={
+        "slug": token(r.revealed_in), "who": slug_map[r.who], "whom": slug_map[r.whom],
+        "note": token(r.revealed_in) if r.note else None,
+    }) for r in pack.relationships]
     return pack.model_copy(update={
         "show": pack.show.model_copy(update={"title": "Canary", "slug": "canary",
                                              "premise": token(0)}),
         "storylines": storylines, "characters": characters, "questions": questions,
+        "relationships": relationships,
         "seasons": [s.model_copy(update={"episodes": episodes.get(s.number, [])})
                     for s in pack.seasons],
     })

@@ -31,6 +31,7 @@ from ballard.models import (
     Episode,
     PlotPoint,
     Question,
+    Relationship,
     Season,
     Show,
     Storyline,
@@ -76,6 +77,7 @@ def argument_values(app: Flask) -> dict[str, list[str]]:
             "character": [*s.scalars(select(Character.slug)), UNKNOWN],
             "storyline": [*s.scalars(select(Storyline.slug)), UNKNOWN],
             "question": [*s.scalars(select(Question.slug)), UNKNOWN],
+            "relationship": [*s.scalars(select(Relationship.slug)), UNKNOWN],
             "filename": ["guide.css", "guide.js"],
             "season": [*(str(n) for n in sorted(set(s.scalars(select(Season.number))))), "9",
                        UNKNOWN],
@@ -96,7 +98,7 @@ def search_terms(app: Flask) -> list[str]:
             terms.update(short)
         texts = [*s.scalars(select(PlotPoint.text)), *s.scalars(select(Storyline.summary)),
                  *s.scalars(select(Character.role)), *s.scalars(select(Question.text)),
-                 *s.scalars(select(Question.answer))]
+                 *s.scalars(select(Question.answer)), *s.scalars(select(Relationship.note))]
     terms.update(f'"{n}"' for n in names if n and " " in n)
     terms.update(n[:4] for n in names if n and len(n) > 4)
     words = sorted({w for t in texts if t for w in re.findall(r"[^\W_]{4,}", t.casefold())})

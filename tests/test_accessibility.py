@@ -13,6 +13,8 @@ PAGES = [
     "/ballard/at/6/story", "/ballard/at/6/storylines/john-doe-38", "/ballard/at/6/characters",
     "/ballard/at/6/characters/renee-ballard", "/ballard/at/6/questions",
     "/ballard/at/10/next-season", "/ballard/at/10/timeline", "/ballard/at/10/search?q=olivas",
+    "/ballard/at/3/connections", "/ballard/at/10/connections", "/ballard/at/0/previously",
+    "/ballard/at/5/previously", "/ballard/at/10/characters/robert-olivas",
 ]
 
 

@@ -13,7 +13,8 @@ from tests.conftest import csrf_from, make_editor, set_progress_cookie, sign_in
 # One real value for each URL argument of the editor's routes, on the tiny pack.
 ARGUMENTS = {"show": "tiny", "episode": "s1e2", "storyline": "the-case",
              "character": "owen-marsh", "question": "will-sister-stay",
-             "point": "s1e2-owen-marsh-says", "season": "1"}
+             "point": "s1e2-owen-marsh-says", "season": "1",
+             "relationship": "owen-at-odds-with-dana"}
 QUERY: dict[str, str] = {}
 
 

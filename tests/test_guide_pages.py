@@ -127,7 +127,10 @@ def test_next_season_only_at_finale(tiny, reader):
 def test_new_in_this_episode(tiny, reader):
     page = soup(reader.get("/tiny/at/4/episodes/s1e2"))
     news = page.find(id="news-heading").find_parent("section")
-    assert texts(news.select("h3")) == ["New faces", "Changes", "Questions raised"]
+    assert texts(news.select("h3")) == ["New faces", "Changes", "New connections",
+                                        "Questions raised"]
+    assert texts(news.find("h3", string="New connections").find_next("ul").find_all("a")) == [
+        "Owen Marsh", "Dana Reed", "S1E2", "S1E4"]
     assert texts(news.find("h3", string="New faces").find_next("p").find_all("a")) == ["Owen Marsh"]
     changes = texts(news.find("h3", string="Changes").find_next("ul").find_all("li"))
     assert changes == ["Family matters: open (S1E2)"]  # newcomers' first status is not news
@@ -135,6 +138,8 @@ def test_new_in_this_episode(tiny, reader):
     news4 = page4.find(id="news-heading").find_parent("section")
     assert "Owen Marsh: arrested" in texts(news4.select("li"))[1]
     assert "Questions answered" in texts(news4.select("h3"))
+    ended = news4.find("h3", string="Connections that ended").find_next("ul")
+    assert "ended in S1E4" in ended.get_text()
 
 
 # Timeline ------------------------------------------------------------------------------
@@ -167,8 +172,9 @@ def _hits(reader, h, q):
 
 def test_search_finds_visible_rows(tiny, reader):
     page, hits = _hits(reader, 2, "owen")
-    assert hits == ["Owen Marsh", "S1E2 Guests"]
-    assert page.find(attrs={"role": "status"}).text == "2 results for “owen”."
+    # Dana Reed too: "Owen Marsh at odds with Dana Reed" is on both their hits.
+    assert hits == ["Owen Marsh", "S1E2 Guests", "Dana Reed"]
+    assert page.find(attrs={"role": "status"}).text == "3 results for “owen”."
 
 
 def test_future_name_answers_like_nonsense(tiny, reader):

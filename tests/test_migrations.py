@@ -123,10 +123,14 @@ def test_search_migrations_index_existing_rows_and_go_down_and_up(scratch_url, t
     from tests.test_search import PACK
 
     (words := tmp_path / "words.yaml").write_text(PACK)
+    # Relationships come after the search revisions: going below them drops those rows,
+    # so the show here has none and every revision sees the same rows.
+    tiny = TINY_PACK.read_text()
+    (no_ties := tmp_path / "tiny.yaml").write_text(tiny[:tiny.index("relationships:")])
     app = make_app(scratch_url)
     with app.app_context():
         _migrate("head")
-        load_packs([TINY_PACK, words])
+        load_packs([no_ties, words])
         close_session()
         head_columns = (*FIRST_COLUMNS, "tokens")
         wanted = _entries(head_columns)

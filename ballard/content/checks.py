@@ -21,6 +21,7 @@ from ballard.db import stamp_columns
 from ballard.story.fields import Row
 from ballard.story.kinds import KINDS, SLUGGED_LISTS
 from ballard.story.plot_point import PlotPointIn
+from ballard.story.relationship import RelationshipIn
 
 
 @cache
@@ -85,6 +86,11 @@ def check_references(content: ShowContent) -> Iterator[Finding]:
                               f"stamp {value} is after the last episode ({top})")
         if isinstance(entity.data, PlotPointIn):
             yield from _point_references(entity, entity.data, storylines, characters)
+        if isinstance(entity.data, RelationshipIn):
+            for field in ("who", "whom"):
+                if getattr(entity.data, field) not in characters:
+                    yield Finding(ERROR, entity.kind, entity.key, (), field,
+                                  f"no character with slug {getattr(entity.data, field)!r}")
 
 
 def _point_references(entity: Entity, point: PlotPointIn, storylines: set[str],

@@ -13,8 +13,17 @@ from ballard.content import season_file_name
 from ballard.content.errors import PackError
 from ballard.content.schema import PackIn, SeasonContent, ShowContent
 from ballard.content.seasons import split
-from ballard.models import Character, Episode, PlotPoint, Question, Season, Show, Storyline
-from ballard.story import character, plot_point, question, storyline
+from ballard.models import (
+    Character,
+    Episode,
+    PlotPoint,
+    Question,
+    Relationship,
+    Season,
+    Show,
+    Storyline,
+)
+from ballard.story import character, plot_point, question, relationship, storyline
 from ballard.story.show import dump_episode, dump_show
 
 
@@ -58,7 +67,17 @@ def pack_from_db(session: Session, show: Show) -> ShowContent:
         storylines=[storyline.dump(s) for s in storylines],
         characters=[character.dump(c) for c in characters],
         questions=[question.dump(q) for q in questions],
+        relationships=_relationships(session, show),
     )
+
+
+def _relationships(session: Session, show: Show) -> list[relationship.RelationshipIn]:
+    rows = session.scalars(
+        select(Relationship).where(Relationship.show_id == show.id)
+        .order_by(Relationship.sort_order)
+        .options(selectinload(Relationship.who), selectinload(Relationship.whom))
+    ).all()
+    return [relationship.dump(r) for r in rows]
 
 
 def dump_seasons(session: Session, show_slug: str) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from ballard.story.fields import Row, Shown, metadata
 from ballard.story.kinds import KINDS
 from ballard.story.plot_point import PlotPointIn
 from ballard.story.question import QuestionIn
+from ballard.story.relationship import RelationshipIn
 from ballard.story.show import EpisodeIn
 
 __all__ = ["ERROR", "WARNING", "Finding", "lint_pack"]
@@ -150,6 +151,8 @@ def _check_stamps(entity: Entity, cast: _Cast) -> Iterator[Finding]:
         yield finding(WARNING, "plot_points", "no plot points")
     if isinstance(data, PlotPointIn):
         yield from _check_point(entity, data, cast)
+    if isinstance(data, RelationshipIn):
+        yield from _check_relationship(entity, data, cast)
     if isinstance(data, QuestionIn) and data.confidence is Confidence.UNPLACED \
             and data.raised_in < (finale := cast.finale(data.raised_in)):
         yield finding(ERROR, "raised_in", f"an unplaced question must wait for the finale "
@@ -175,3 +178,19 @@ def _check_point(entity: Entity, point: PlotPointIn, cast: _Cast) -> Iterator[Fi
     if point.confidence is Confidence.UNPLACED and stamp < (finale := cast.finale(stamp)):
         yield Finding(ERROR, entity.kind, entity.key, (), "revealed_in",
                       f"an unplaced fact must wait for the finale ({finale}), not {stamp}")
+
+
+def _check_relationship(entity: Entity, tie: RelationshipIn, cast: _Cast) -> Iterator[Finding]:
+    """A relationship is never shown before both its characters are introduced."""
+    for field in ("who", "whom"):
+        slug = getattr(tie, field)
+        introduced = cast.characters.get(slug)
+        if introduced is not None and introduced > tie.revealed_in:
+            yield Finding(ERROR, entity.kind, entity.key, (), "revealed_in",
+                          f"{slug!r} is introduced in {introduced}, after this relationship "
+                          f"is shown ({tie.revealed_in})")
+    if tie.confidence is Confidence.UNPLACED and tie.revealed_in < (
+            finale := cast.finale(tie.revealed_in)):
+        yield Finding(ERROR, entity.kind, entity.key, (), "revealed_in",
+                      f"an unplaced fact must wait for the finale ({finale}), "
+                      f"not {tie.revealed_in}")

@@ -25,12 +25,13 @@ from ballard.models import (
     Episode,
     PlotPoint,
     Question,
+    Relationship,
     Revision,
     Season,
     Show,
     Storyline,
 )
-from ballard.story import character, plot_point, question, storyline
+from ballard.story import character, plot_point, question, relationship, storyline
 from ballard.story.show import fill_episode, fill_show
 
 
@@ -58,6 +59,7 @@ def load_show(session: Session, content: ShowContent) -> LoadResult:
     characters = _sync_slugged(session, show, Character, content.characters, character.fill)
     _sync_plot_points(session, show, content, episodes, storylines, characters)
     _sync_slugged(session, show, Question, content.questions, question.fill)
+    _sync_relationships(session, show, content, characters)
     session.flush()
     rebuild_show(session, show.id)
     return LoadResult(content.show.slug, changed=True, version=bump_version(session))
@@ -156,3 +158,10 @@ def _rename_revisions(session: Session, show: Show, old: str, new: str) -> None:
         .where(Revision.show_id == show.id, Revision.entity_kind == EntityKind.PLOT_POINT.value,
                Revision.entity_key == old)
         .values(entity_key=new))
+
+
+def _sync_relationships(session: Session, show: Show, content: ShowContent,
+                        characters: dict[str, Character]) -> None:
+    """Relationships: one row per slug, in show order, naming characters of this show."""
+    _sync_slugged(session, show, Relationship, content.relationships,
+                  lambda row, data: relationship.fill(row, data, characters))

@@ -4,8 +4,9 @@ loader, the checks and the lint see it.
 A season file (`ballard/content/<show>/season-<n>.yaml`) holds exactly the rows stamped
 in that season's episodes: storylines, characters and questions it introduces in full,
 and for one an earlier season defines, an entry with its slug and its new stamped rows
-only. `ShowContent` is every season of a show merged (ballard/content/seasons.py merges
-and splits them), so the checks, the lint and the loader look at one whole show.
+only (a question's answer, a relationship's end). `ShowContent` is every season of a
+show merged (ballard/content/seasons.py merges and splits them), so the checks, the lint
+and the loader look at one whole show.
 
 Each story kind's rows are defined once, in its own module under ballard/story/; this
 module only puts them together. pydantic reports every error with its location
@@ -29,14 +30,15 @@ from ballard.story.character import (
 from ballard.story.fields import Row, Slug, episode_code
 from ballard.story.plot_point import PlotPointIn
 from ballard.story.question import QuestionIn, QuestionLater
+from ballard.story.relationship import RelationshipIn, RelationshipLater
 from ballard.story.show import RESERVED_SHOW_SLUGS, EpisodeIn, SeasonIn, ShowIn
 from ballard.story.storyline import StorylineIn, StorylineLater, StorylineStatusIn
 
 __all__ = [
     "RESERVED_SHOW_SLUGS", "AliasIn", "BioIn", "CharacterIn", "CharacterLater",
     "CharacterStatusIn", "EpisodeIn", "PackIn", "PlotPointIn", "QuestionIn", "QuestionLater",
-    "SeasonContent", "SeasonIn", "ShowContent", "ShowIn", "ShowRef", "StorylineIn",
-    "StorylineLater", "StorylineStatusIn",
+    "RelationshipIn", "RelationshipLater", "SeasonContent", "SeasonIn", "ShowContent",
+    "ShowIn", "ShowRef", "StorylineIn", "StorylineLater", "StorylineStatusIn",
 ]
 
 # pydantic puts the chosen tag in error locations; readers of errors skip these.
@@ -67,6 +69,7 @@ ShowEntry = _entry(ShowIn, ShowRef, "title")
 StorylineEntry = _entry(StorylineIn, StorylineLater, "title")
 CharacterEntry = _entry(CharacterIn, CharacterLater, "name")
 QuestionEntry = _entry(QuestionIn, QuestionLater, "text")
+RelationshipEntry = _entry(RelationshipIn, RelationshipLater, "who")
 
 
 class PackIn(Row):
@@ -79,6 +82,7 @@ class PackIn(Row):
     characters: list[CharacterEntry] = []
     episodes: list[EpisodeIn]
     questions: list[QuestionEntry] = []
+    relationships: list[RelationshipEntry] = []
 
     @property
     def last_position(self) -> int:
@@ -106,6 +110,7 @@ class ShowContent(Row):
     storylines: list[StorylineIn] = []
     characters: list[CharacterIn] = []
     questions: list[QuestionIn] = []
+    relationships: list[RelationshipIn] = []
 
     @property
     def last_position(self) -> int:

@@ -6,7 +6,9 @@ entries; a refresh derives them the same way and writes only the difference, so 
 touches the entries whose text, title, order or stamp it changed and no other row. Each
 entry carries the stamp that makes its text visible: a character's name from
 introduced_in, each alias from its own revealed_in, a question's answer from answered_in,
-a plot point from revealed_in and its storyline's introduced_in, whichever is later.
+a plot point from revealed_in and its storyline's introduced_in, whichever is later. A
+relationship is found on both its characters, from its revealed_in (or the later
+character's introduction); that it ended is not searchable.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from ballard.models import (
     Episode,
     PlotPoint,
     Question,
+    Relationship,
     SearchEntry,
     Season,
     Storyline,
 )
 from ballard.textfold import clean, fold, show_tokens, word_count
+from ballard.vocabulary import words
 
 NAME, TEXT = 4, 1  # weights: a name, alias or title against plot text
 # PostgreSQL's parser reads <...> as markup and skips what is inside <script>; our texts
@@ -130,6 +134,8 @@ def _entries(session: Session, show_id: int):
         doc = _Doc(f"character:{c.slug}", "character", c.slug, c.name, c.sort_order)
         yield doc, NAME, a.alias, max(a.revealed_in, c.introduced_in)
 
+    yield from _relationship_entries(session, show_id)
+
     storylines: dict[int, int] = {}
     for s in session.scalars(select(Storyline).where(Storyline.show_id == show_id)):
         storylines[s.id] = s.introduced_in
@@ -148,3 +154,13 @@ def _entries(session: Session, show_id: int):
         yield doc, TEXT, q.text, q.raised_in
         if q.answer and q.answered_in is not None:
             yield doc, TEXT, q.answer, q.answered_in
+
+
+def _relationship_entries(session: Session, show_id: int):
+    """"Ted Rawls works for Renée Ballard. <note>" on both characters' hits."""
+    for r in session.scalars(select(Relationship).where(Relationship.show_id == show_id)):
+        text = f"{r.who.name} {words(r.kind)} {r.whom.name}." + (f" {r.note}" if r.note else "")
+        stamp = max(r.revealed_in, r.who.introduced_in, r.whom.introduced_in)
+        for c in (r.who, r.whom):
+            doc = _Doc(f"character:{c.slug}", "character", c.slug, c.name, c.sort_order)
+            yield doc, TEXT, text, stamp

@@ -22,6 +22,8 @@ from ballard.content.schema import (
     PackIn,
     QuestionIn,
     QuestionLater,
+    RelationshipIn,
+    RelationshipLater,
     SeasonContent,
     SeasonIn,
     ShowContent,
@@ -33,12 +35,14 @@ from ballard.content.schema import (
 from ballard.story.fields import Row, describe_errors
 from ballard.story.kinds import SLUGGED_LISTS
 
-# list name -> (full model, later model, the entity's own stamp, its stamped child lists)
-_SHAPES: dict[str, tuple[type[Row], type[Row], str, tuple[str, ...]]] = {
-    "storylines": (StorylineIn, StorylineLater, "introduced_in", ("statuses",)),
+# list name -> (full model, later model, the entity's own stamp, its stamped child lists,
+# and the fields a later season may close it with: the stamp first)
+_SHAPES: dict[str, tuple[type[Row], type[Row], str, tuple[str, ...], tuple[str, ...]]] = {
+    "storylines": (StorylineIn, StorylineLater, "introduced_in", ("statuses",), ()),
     "characters": (CharacterIn, CharacterLater, "introduced_in",
-                   ("bios", "statuses", "aliases")),
-    "questions": (QuestionIn, QuestionLater, "raised_in", ()),
+                   ("bios", "statuses", "aliases"), ()),
+    "questions": (QuestionIn, QuestionLater, "raised_in", (), ("answered_in", "answer")),
+    "relationships": (RelationshipIn, RelationshipLater, "revealed_in", (), ("ended_in",)),
 }
 assert set(_SHAPES) == set(SLUGGED_LISTS), "every slugged kind needs its season shape"
 
@@ -55,7 +59,7 @@ def merge(files: list[PackIn], source: Callable[[PackIn], str] = lambda f: "<pac
     lists: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in _SHAPES}
     seasons: list[SeasonContent] = []
     for file in files:
-        for name, (full, _later, _stamp, children) in _SHAPES.items():
+        for name, (full, _later, _stamp, children, closing) in _SHAPES.items():
             merged = lists[name]
             for row in getattr(file, name):
                 if isinstance(row, full):
@@ -67,11 +71,11 @@ def merge(files: list[PackIn], source: Callable[[PackIn], str] = lambda f: "<pac
                 entry = merged[row.slug]
                 for child in children:
                     entry[child] = [*entry[child], *getattr(row, child)]
-                if isinstance(row, QuestionLater):
-                    if entry.get("answered_in") is not None:
+                if closing:
+                    if entry.get(closing[0]) is not None:
                         raise PackError(source(file), [
-                            f"question {row.slug}: already answered in {entry['answered_in']}"])
-                    entry["answered_in"], entry["answer"] = row.answered_in, row.answer
+                            f"{name} {row.slug}: {closing[0]} is already {entry[closing[0]]}"])
+                    entry.update({field: getattr(row, field) for field in closing})
         seasons.append(SeasonContent(number=file.season.number,
                                      first_position=file.season.first_position,
                                      episodes=list(file.episodes)))
@@ -93,18 +97,18 @@ def split(content: ShowContent) -> list[PackIn]:
             return position is not None and content.season_of(position) is _season
 
         entries: dict[str, list[Row]] = {}
-        for name, (_full, later, stamp, children) in _SHAPES.items():
+        for name, (_full, later, stamp, children, closing) in _SHAPES.items():
             rows: list[Row] = []
             for entity in getattr(content, name):
                 own = {child: [r for r in getattr(entity, child) if here(r.revealed_in)]
                        for child in children}
                 if here(getattr(entity, stamp)):
-                    rows.append(_defined_here(entity, own, here))
+                    rows.append(_defined_here(entity, own, closing, here))
                 elif any(own.values()):
                     rows.append(later(slug=entity.slug, **own))
-                elif isinstance(entity, QuestionIn) and here(entity.answered_in):
-                    rows.append(later(slug=entity.slug, answered_in=entity.answered_in,
-                                      answer=entity.answer))
+                elif closing and here(getattr(entity, closing[0])):
+                    rows.append(later(slug=entity.slug,
+                                      **{field: getattr(entity, field) for field in closing}))
             entries[name] = rows
         files.append(PackIn(
             format=1, show=content.show if index == 0 else ShowRef(slug=content.show.slug),
@@ -113,13 +117,13 @@ def split(content: ShowContent) -> list[PackIn]:
     return files
 
 
-def _defined_here(entity: Row, own: dict[str, list[Row]], here: Callable[[int | None], bool]
-                  ) -> Row:
+def _defined_here(entity: Row, own: dict[str, list[Row]], closing: tuple[str, ...],
+                  here: Callable[[int | None], bool]) -> Row:
     """The entity as the season that defines it writes it: its rows of that season, and a
-    question's answer only when that season gives it."""
+    question's answer (a relationship's end) only when that season gives it."""
     update: dict[str, Any] = dict(own)
-    if isinstance(entity, QuestionIn) and not here(entity.answered_in):
-        update.update(answered_in=None, answer=None)
+    if closing and not here(getattr(entity, closing[0])):
+        update.update(dict.fromkeys(closing))
     return entity.model_copy(update=update)
 
 
@@ -131,7 +135,7 @@ def season_of_entity(content: ShowContent, kind: str, key: str,
         if (kind == "episode" and code == key) or (
                 kind == "plot_point" and any(p.slug == key for p in episode.plot_points)):
             return season.number
-    for name, (_full, _later, stamp, _children) in _SHAPES.items():
+    for name, (_full, _later, stamp, _children, _closing) in _SHAPES.items():
         for entity in getattr(content, name):
             if entity.slug != key or SLUGGED_LISTS[name].name != kind:
                 continue

@@ -11,6 +11,7 @@ Natural keys, unique within a show:
   character   its slug
   question    its slug
   plot_point  its slug   (its episode and sort slot are its place, which edits move)
+  relationship its slug
 Keys are fixed once created: they are in shared links and in the revision history.
 """
 
@@ -30,13 +31,14 @@ from ballard.models import (
     Episode,
     PlotPoint,
     Question,
+    Relationship,
     Revision,
     Season,
     Show,
     Storyline,
     plot_point_characters,
 )
-from ballard.story import character, plot_point, question, storyline
+from ballard.story import character, plot_point, question, relationship, storyline
 from ballard.story.fields import Row, describe_errors, episode_code, is_slug, parse_episode_code
 from ballard.story.kinds import KINDS as STORY_KINDS
 from ballard.story.kinds import StoryKind
@@ -122,6 +124,12 @@ def load_question(session: Session, show: Show, key: str) -> Question | None:
     return session.scalar(select(Question).where(Question.show_id == show.id, Question.slug == key))
 
 
+def load_relationship(session: Session, show: Show, key: str) -> Relationship | None:
+    return session.scalar(
+        select(Relationship).where(Relationship.show_id == show.id, Relationship.slug == key)
+        .options(selectinload(Relationship.who), selectinload(Relationship.whom)))
+
+
 def load_plot_point(session: Session, show: Show, key: str) -> PlotPoint | None:
     if not is_slug(key):  # keys come from URLs and stored revisions
         return None
@@ -151,6 +159,10 @@ def character_snapshot(c: Character) -> Snapshot:
 
 def question_snapshot(q: Question) -> Snapshot:
     return _dumped(question.dump(q), sort_order=q.sort_order)
+
+
+def relationship_snapshot(r: Relationship) -> Snapshot:
+    return _dumped(relationship.dump(r), sort_order=r.sort_order)
 
 
 def plot_point_snapshot(p: PlotPoint, code: str) -> Snapshot:
@@ -252,6 +264,11 @@ def apply_character(session: Session, show: Show, key: str, data: Snapshot | Non
         if points:
             raise ChangeRefused(
                 f"This character is in {points} plot point(s); take them out of those first.")
+        ties = _count(session, Relationship, (Relationship.who_id == row.id)
+                      | (Relationship.whom_id == row.id))
+        if ties:
+            raise ChangeRefused(
+                f"This character is in {ties} relationship(s); delete those first.")
         session.delete(row)
         return
     model = _validated(STORY_KINDS["character"], data, slug=key)
@@ -266,6 +283,21 @@ def apply_question(session: Session, show: Show, key: str, data: Snapshot | None
         return
     model = _validated(STORY_KINDS["question"], data, slug=key)
     question.fill(_slugged(session, show, Question, key, row, data), model)
+
+
+def apply_relationship(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
+    row = load_relationship(session, show, key)
+    if data is None:
+        if row is not None:
+            session.delete(row)
+        return
+    model = _validated(STORY_KINDS["relationship"], data, slug=key)
+    characters = {c.slug: c for c in session.scalars(select(Character).where(
+        Character.show_id == show.id, Character.slug.in_([model.who, model.whom])))}
+    missing = {model.who, model.whom} - set(characters)
+    if missing:
+        raise ChangeRefused(f"These characters do not exist (any more): {', '.join(sorted(missing))}.")
+    relationship.fill(_slugged(session, show, Relationship, key, row, data), model, characters)
 
 
 def apply_plot_point(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
@@ -375,5 +407,7 @@ KINDS: dict[str, Kind] = {
         Kind(STORY_KINDS["character"], load_character, apply_character, character_snapshot),
         Kind(STORY_KINDS["plot_point"], load_plot_point, apply_plot_point, plot_point_snapshot),
         Kind(STORY_KINDS["question"], load_question, apply_question, question_snapshot),
+        Kind(STORY_KINDS["relationship"], load_relationship, apply_relationship,
+             relationship_snapshot),
     )
 }

@@ -12,6 +12,8 @@ from the data layer, and import it from here only. tests/test_architecture.py ke
     story.py         storylines, their statuses, the timeline
     characters.py    characters with their bios, statuses, aliases and appearances
     questions.py     questions, and what one episode added
+    relationships.py who is tied to whom, and what one episode revealed or ended
+    refresher.py     the "previously on" refresher, from the reads above
     search.py        search: ranking (BM25 over rows visible at h), snippets, pages
     search_query.py  a typed query as terms, in each engine's match syntax
     search_index.py  the search index's reads at h (matching only; no engine scores)
@@ -32,10 +34,13 @@ from ballard.horizon.values import (
     CharacterDetail,
     CharacterRef,
     CharacterSummary,
+    Connections,
+    ConnectionView,
     EpisodeCard,
     EpisodeNews,
     NotVisible,
     PlotPointView,
+    PreviouslyOn,
     QuestionBoard,
     QuestionView,
     Recap,
@@ -48,15 +53,16 @@ from ballard.horizon.values import (
     StorylineRef,
     StorylineSection,
     StorylineView,
+    TieView,
     TimelineRow,
 )
 
 __all__ = [
     "parse_season",
     "SEARCH_KINDS", "SEARCH_PAGE_SIZE", "BioView", "CharacterDetail", "CharacterRef",
-    "CharacterSummary", "EpisodeCard",
-    "EpisodeNews", "Gate", "NotVisible", "PlotPointView", "QuestionBoard", "QuestionView",
+    "CharacterSummary", "ConnectionView", "Connections", "EpisodeCard",
+    "EpisodeNews", "Gate", "NotVisible", "PlotPointView", "PreviouslyOn", "QuestionBoard", "QuestionView",
     "Recap", "SearchHit", "SearchResults", "ShowInfo", "SliderStop", "StatusChange",
-    "StatusView", "StorylineRef", "StorylineSection", "StorylineView", "TimelineRow",
+    "StatusView", "StorylineRef", "StorylineSection", "StorylineView", "TieView", "TimelineRow",
     "find_show", "list_shows", "open_gate", "parse_horizon",
 ]

@@ -3,6 +3,7 @@ Gate itself, composed of the parts that each read one kind of story fact at h.""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from sqlalchemy import func, select
@@ -11,16 +12,41 @@ from sqlalchemy.orm import Session
 from ballard.horizon.characters import CharacterReads
 from ballard.horizon.core import lookup_key
 from ballard.horizon.questions import QuestionReads
+from ballard.horizon.refresher import previously_on
+from ballard.horizon.relationships import RelationshipReads
 from ballard.horizon.search import search, suggest
 from ballard.horizon.story import StorylineReads
-from ballard.horizon.values import NotVisible, SearchResults, ShowInfo
+from ballard.horizon.values import (
+    CharacterDetail,
+    EpisodeNews,
+    NotVisible,
+    PreviouslyOn,
+    SearchResults,
+    ShowInfo,
+)
 from ballard.models import Episode, Show
 
 _HORIZON_TEXT = re.compile(r"0|[1-9][0-9]{0,3}")
 
 
-class Gate(StorylineReads, CharacterReads, QuestionReads):
+class Gate(StorylineReads, CharacterReads, QuestionReads, RelationshipReads):
     """Everything a viewer at h may read about one show (fields and episodes: core.py)."""
+
+    def character(self, slug: str) -> CharacterDetail:
+        """A character as of h, with their connections."""
+        detail = super().character(slug)
+        return dataclasses.replace(
+            detail, connections=self.character_connections(detail.summary.slug))
+
+    def episode_news(self, position: int) -> EpisodeNews:
+        """What episode `position` added, the relationships it revealed and ended too."""
+        news = super().episode_news(position)
+        revealed, ended = self.episode_ties(position)
+        return dataclasses.replace(news, ties_revealed=revealed, ties_ended=ended)
+
+    def previously(self) -> PreviouslyOn:
+        """The "previously on" refresher at h."""
+        return previously_on(self)
 
     def search(self, query: str, kind: str | None = None, page: int = 1) -> SearchResults:
         """Ranked hits at h, one page of them, optionally of one kind (SEARCH_KINDS)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from ballard.models import SpoilerLevel
+from ballard.vocabulary import words
 
 
 class NotVisible(LookupError):
@@ -155,6 +156,7 @@ class CharacterDetail:
     bios: tuple[BioView, ...]
     history: tuple[StatusView, ...]
     appearances: tuple[EpisodeCard, ...]
+    connections: tuple[ConnectionView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,11 +190,13 @@ class EpisodeNews:
     questions_answered: tuple[QuestionView, ...]
     status_changes: tuple[StatusChange, ...]
     characters_introduced: tuple[CharacterRef, ...]
+    ties_revealed: tuple[TieView, ...] = ()
+    ties_ended: tuple[TieView, ...] = ()
 
     @property
     def empty(self) -> bool:
         return not (self.questions_raised or self.questions_answered or self.status_changes
-                    or self.characters_introduced)
+                    or self.characters_introduced or self.ties_revealed or self.ties_ended)
 
 
 @dataclass(frozen=True)
@@ -235,3 +239,59 @@ class SearchResults:
     kind: str | None = None  # the kind filter, if any
     page: int = 1
     pages: int = 0  # pages of the (filtered) hits
+
+
+@dataclass(frozen=True)
+class TieView:
+    """A relationship visible at h: "who <words> whom", since an episode, perhaps ended.
+
+    `ended` is the episode that ended it, and only once that episode is watched."""
+
+    who: CharacterRef
+    kind: str  # a RelationshipKind value
+    whom: CharacterRef
+    note: str | None
+    since: EpisodeCard
+    ended: EpisodeCard | None
+
+    @property
+    def words(self) -> str:
+        return words(self.kind)
+
+
+@dataclass(frozen=True)
+class ConnectionView:
+    """A relationship seen from one of its two characters: the other one, and the kind
+    in words from this side ("employs", "works for")."""
+
+    other: CharacterRef
+    kind: str
+    words: str
+    note: str | None
+    since: EpisodeCard
+    ended: EpisodeCard | None
+
+
+@dataclass(frozen=True)
+class Connections:
+    """Who is tied to whom at h: the characters with a visible tie, in the show's order,
+    and the ties in the show's order."""
+
+    characters: tuple[CharacterRef, ...]
+    ties: tuple[TieView, ...]
+
+
+@dataclass(frozen=True)
+class PreviouslyOn:
+    """What to remember before the next episode, from what is visible at h."""
+
+    latest: EpisodeCard | None  # None at h = 0
+    open_cases: tuple[StorylineView, ...]
+    fates: tuple[StatusChange, ...]  # characters' status changes in the last two episodes
+    open_questions: tuple[QuestionView, ...]
+    twists: tuple[PlotPointView, ...]  # the latest episode's
+    next: EpisodeCard | None  # unwatched: its code only; None after the finale
+
+    @property
+    def empty(self) -> bool:
+        return self.latest is None

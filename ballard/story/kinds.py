@@ -16,6 +16,7 @@ from ballard.models import (
     Episode,
     PlotPoint,
     Question,
+    Relationship,
     Storyline,
     StorylineStatus,
 )
@@ -23,6 +24,7 @@ from ballard.story.character import CharacterIn
 from ballard.story.fields import Row
 from ballard.story.plot_point import PlotPointIn
 from ballard.story.question import QuestionIn
+from ballard.story.relationship import RelationshipIn
 from ballard.story.show import EpisodeIn
 from ballard.story.storyline import StorylineIn
 
@@ -45,9 +47,11 @@ CHARACTER = StoryKind(EntityKind.CHARACTER.value, "character", CharacterIn, Char
                        "aliases": CharacterAlias})
 PLOT_POINT = StoryKind(EntityKind.PLOT_POINT.value, "plot point", PlotPointIn, PlotPoint)
 QUESTION = StoryKind(EntityKind.QUESTION.value, "question", QuestionIn, Question)
+RELATIONSHIP = StoryKind(EntityKind.RELATIONSHIP.value, "relationship", RelationshipIn,
+                         Relationship)
 
 KINDS: dict[str, StoryKind] = {k.name: k for k in (EPISODE, STORYLINE, CHARACTER, PLOT_POINT,
-                                                   QUESTION)}
+                                                   QUESTION, RELATIONSHIP)}
 # The kinds the pack lists at the top level by slug, and the list each is in.
 SLUGGED_LISTS: dict[str, StoryKind] = {"storylines": STORYLINE, "characters": CHARACTER,
-                                       "questions": QUESTION}
+                                       "questions": QUESTION, "relationships": RELATIONSHIP}

@@ -32,6 +32,8 @@ from ballard.views.api_shapes import (
     CharacterList,
     CharacterRef,
     CharacterSummary,
+    Connection,
+    ConnectionList,
     EpisodeList,
     EpisodePoints,
     EpisodeRef,
@@ -62,6 +64,7 @@ from ballard.views.api_shapes import (
     StorylineStory,
     StorylineSummary,
     Suggestions,
+    Tie,
     Timeline,
     TimelineRow,
     UnwatchedEpisode,
@@ -211,7 +214,20 @@ def news_shape(gate: horizon.Gate, news: horizon.EpisodeNews) -> News:
         ],
         questions_raised=[question_shape(gate, q) for q in news.questions_raised],
         questions_answered=[question_shape(gate, q) for q in news.questions_answered],
+        ties_revealed=[tie_shape(gate, t) for t in news.ties_revealed],
+        ties_ended=[tie_shape(gate, t) for t in news.ties_ended],
     )
+
+
+def tie_shape(gate: horizon.Gate, tie: horizon.TieView) -> Tie:
+    return Tie(who=character_ref(gate, tie.who), kind=tie.kind, words=tie.words,
+               whom=character_ref(gate, tie.whom), note=tie.note, since=episode_ref(tie.since),
+               ended=since(tie.ended))
+
+
+def connection_shape(gate: horizon.Gate, c: horizon.ConnectionView) -> Connection:
+    return Connection(other=character_ref(gate, c.other), kind=c.kind, words=c.words,
+                      note=c.note, since=episode_ref(c.since), ended=since(c.ended))
 
 
 def _storyline_fields(gate: horizon.Gate, s: horizon.StorylineView) -> dict[str, Any]:
@@ -349,7 +365,17 @@ def character(show: str, h: str, character: str):
         bios=[Bio(text=b.text, episode=since(b.episode)) for b in detail.bios],
         history=[status_shape(row) for row in detail.history],
         appearances=[episode_ref(card) for card in detail.appearances],
+        connections=[connection_shape(gate, c) for c in detail.connections],
     )))
+
+
+@bp.get("/shows/<slug:show>/at/<h>/connections")
+def connections(show: str, h: str):
+    gate = _gate(show, h)
+    found = gate.connections()
+    return _answer(ConnectionList(
+        **_at(gate), characters=[character_ref(gate, c) for c in found.characters],
+        ties=[tie_shape(gate, t) for t in found.ties]))
 
 
 @bp.get("/shows/<slug:show>/at/<h>/questions")

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ballard.models import SpoilerLevel
 from ballard.story.fields import EPISODE_CODE_REGEX
+from ballard.vocabulary import RelationshipKind
 
 
 class Closed(BaseModel):
@@ -158,6 +159,36 @@ class Question(Closed):
     url: Url
 
 
+RelationshipKindName = Annotated[str, Field(
+    description="A kind of tie, one of: " + ", ".join(k.value for k in RelationshipKind),
+    json_schema_extra={"enum": [k.value for k in RelationshipKind]})]
+
+
+class Tie(Closed):
+    """A relationship visible at h: `who` `words` `whom` ("works for"). `ended` is the
+    episode that ended it, null while it has not ended by h."""
+
+    who: CharacterRef
+    kind: RelationshipKindName
+    words: str
+    whom: CharacterRef
+    note: str | None
+    since: EpisodeRef
+    ended: EpisodeRef | None
+
+
+class Connection(Closed):
+    """A relationship seen from one character: the other one, and the kind in words
+    from this character's side ("employs", "works for")."""
+
+    other: CharacterRef
+    kind: RelationshipKindName
+    words: str
+    note: str | None
+    since: EpisodeRef
+    ended: EpisodeRef | None
+
+
 class StatusChange(Closed):
     kind: Literal["character", "storyline"]
     slug: str
@@ -173,6 +204,8 @@ class News(Closed):
     status_changes: list[StatusChange]
     questions_raised: list[Question]
     questions_answered: list[Question]
+    ties_revealed: Annotated[list[Tie], Field(description="Relationships it revealed.")]
+    ties_ended: Annotated[list[Tie], Field(description="Relationships it ended.")]
 
 
 class StorylineSummary(Closed):
@@ -214,6 +247,7 @@ class CharacterDetail(CharacterSummary):
     bios: list[Bio]
     history: list[Status]
     appearances: list[EpisodeRef]
+    connections: list[Connection]
 
 
 SearchKind = Literal["character", "episode", "storyline", "question", "plot point"]
@@ -259,6 +293,7 @@ class Links(Closed):
     questions: Url
     next_season: Url
     timeline: Url
+    connections: Url
     search: Url
 
 
@@ -334,6 +369,14 @@ class TimelineRow(Closed):
 class Timeline(At):
     episodes: list[EpisodeRef]
     storylines: list[TimelineRow]
+
+
+class ConnectionList(At):
+    """Who is tied to whom at h: the characters with a visible tie, in the show's order,
+    and the relationships in the show's order."""
+
+    characters: list[CharacterRef]
+    ties: list[Tie]
 
 
 class SearchCount(Closed):

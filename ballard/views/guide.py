@@ -21,6 +21,7 @@ from ballard.progress import (
     wants_upcoming_titles,
 )
 from ballard.views.auth import is_editor
+from ballard.views.network import layout
 
 bp = Blueprint("guide", __name__)
 
@@ -236,6 +237,19 @@ def timeline(show: str, h: str):
     gate = _gate(show, h)
     return _page("guide/timeline.html", gate, rows=gate.timeline(),
                  episodes=gate.episodes()[: gate.h])
+
+
+@bp.get("/<slug:show>/at/<h>/connections")
+def connections(show: str, h: str):
+    gate = _gate(show, h)
+    found = gate.connections()
+    return _page("guide/connections.html", gate, connections=found, network=layout(found))
+
+
+@bp.get("/<slug:show>/at/<h>/previously")
+def previously(show: str, h: str):
+    gate = _gate(show, h)
+    return _page("guide/previously.html", gate, recap=gate.previously())
 
 
 def search_options(args) -> tuple[str | None, int] | str:

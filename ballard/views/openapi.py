@@ -23,6 +23,7 @@ from ballard.story.fields import EPISODE_CODE_REGEX, SLUG_MAX_LENGTH, SLUG_REGEX
 from ballard.views.api_shapes import (
     Character,
     CharacterList,
+    ConnectionList,
     EpisodeList,
     Error,
     Home,
@@ -71,7 +72,7 @@ def component_schemas(models: list[type[BaseModel]]) -> tuple[dict[type[BaseMode
 # What the operations answer; the schemas of all they contain come with them.
 ANSWERS: list[type[BaseModel]] = [
     ShowList, Show, Home, EpisodeList, Recap, Story, StorylineList, Storyline, CharacterList,
-    Character, QuestionBoard, QuestionAnswer, NextSeason, Timeline, SearchResults,
+    Character, ConnectionList, QuestionBoard, QuestionAnswer, NextSeason, Timeline, SearchResults,
     Suggestions,
 ]
 REFS, SCHEMAS = component_schemas([Error, *ANSWERS])
@@ -217,6 +218,9 @@ PATHS: dict[str, Schema] = {
     f"{AT}/characters/{{character}}": {"get": _operation(
         "character", "One character as of h: bio, status timeline, appearances",
         Character, ["show", "h", "character"])},
+    f"{AT}/connections": {"get": _operation(
+        "connections", "Who is tied to whom at h: relationships revealed by h",
+        ConnectionList, ["show", "h"])},
     f"{AT}/questions": {"get": _operation(
         "questions", "Questions raised by h: still open, and answered by h",
         QuestionBoard, ["show", "h"])},

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue, EpisodeSlot
 from ballard.editor.entities import KINDS
-from ballard.models import Character, PlotPoint, Question, Show, Storyline
+from ballard.models import Character, PlotPoint, Question, Relationship, Show, Storyline
 
 
 def show_or_404(slug: str) -> Show:
@@ -75,4 +75,5 @@ def show_contents(show: Show) -> dict[str, Any]:
                                     .order_by(model.sort_order)))
 
     return {"counts": counts, "storylines": ordered(Storyline),
-            "characters": ordered(Character), "questions": ordered(Question)}
+            "characters": ordered(Character), "questions": ordered(Question),
+            "relationships": ordered(Relationship)}

@@ -251,7 +251,8 @@ def delete_plot_point(show: str, point: str):
 def _new_slugged(editable: Editable, show: str):
     row = show_or_404(show)
     form = editable.form(Catalogue(get_session(), row), creating=True,
-                         taken=slugs(editable.model, row) | RESERVED_SLUGS)
+                         taken=slugs(editable.model, row) | RESERVED_SLUGS,
+                         choices=ref_choices(row))
     slug = form.slug.data if request.method == "POST" and form.slug.data else ""
     return edit(EditPage(
         row, editable.kind.name, slug, form,
@@ -267,7 +268,7 @@ def _edit_slugged(editable: Editable, show: str, slug: str):
     if current is None:
         abort(404)
     form = editable.form(Catalogue(session, row), fixed={"slug": slug},
-                         data=on_get(editable.form.initial(current)))
+                         data=on_get(editable.form.initial(current)), choices=ref_choices(row))
     return edit(EditPage(
         row, editable.kind.name, slug, form,
         lambda: url_for(editable.endpoint, show=row.slug, **{editable.arg: slug}),
@@ -325,3 +326,18 @@ def question(show: str, question: str):
 @bp.post("/<slug:show>/questions/<slug:question>/delete")
 def delete_question(show: str, question: str):
     return _delete_slugged(SLUGGED[EntityKind.QUESTION], show, question)
+
+
+@bp.route("/<slug:show>/relationships/new", methods=["GET", "POST"])
+def new_relationship(show: str):
+    return _new_slugged(SLUGGED[EntityKind.RELATIONSHIP], show)
+
+
+@bp.route("/<slug:show>/relationships/<slug:relationship>", methods=["GET", "POST"])
+def relationship(show: str, relationship: str):
+    return _edit_slugged(SLUGGED[EntityKind.RELATIONSHIP], show, relationship)
+
+
+@bp.post("/<slug:show>/relationships/<slug:relationship>/delete")
+def delete_relationship(show: str, relationship: str):
+    return _delete_slugged(SLUGGED[EntityKind.RELATIONSHIP], show, relationship)

@@ -83,3 +83,13 @@ def point_previews(show: Show, slot: EpisodeSlot, revealed: int) -> list[Preview
         (revealed, "the recap shows it", "guide.recap", {"episode": slot.code}),
         (revealed - 1, "just before, not shown yet", *before),
     ])
+
+
+def relationship_previews(show: Show, r: dict[str, Any]) -> list[Preview]:
+    links = [(r["revealed_in"], "shown", "guide.connections", {}),
+             (r["revealed_in"] - 1, "just before, not shown yet", "guide.connections", {}),
+             (r["revealed_in"], f"on {r['who']}'s page", "guide.character", {"character": r["who"]})]
+    if r.get("ended_in") is not None:
+        links += [(r["ended_in"], "ended", "guide.connections", {}),
+                  (r["ended_in"] - 1, "just before, not ended yet", "guide.connections", {})]
+    return previews(show, links)

@@ -10,11 +10,12 @@ from typing import Any
 
 from ballard.editor.entities import KINDS, Kind
 from ballard.editor.forms import EntityForm, entity_form
-from ballard.models import Character, EntityKind, PlotPoint, Question, Show, Storyline
+from ballard.models import Character, EntityKind, PlotPoint, Question, Relationship, Show, Storyline
 from ballard.views.editor.previews import (
     Preview,
     character_previews,
     question_previews,
+    relationship_previews,
     storyline_previews,
 )
 
@@ -48,6 +49,9 @@ EDITABLE: dict[str, Editable] = {
                                     arg="character", model=Character, previews=character_previews),
     EntityKind.QUESTION: _editable("question", "Save question", endpoint="editor.question",
                                    arg="question", model=Question, previews=question_previews),
+    EntityKind.RELATIONSHIP: _editable("relationship", "Save relationship",
+                                       endpoint="editor.relationship", arg="relationship",
+                                       model=Relationship, previews=relationship_previews),
 }
 # The kinds with list pages of their own, created and edited by slug alone.
 SLUGGED = {name: e for name, e in EDITABLE.items()
