@@ -37,18 +37,56 @@ def word_count(text: str) -> int:
 # shows share costs what it costs in one show, and a prefix reads only this show's words.
 # The marker is letters and digits, so both engines keep it and the word one token (the
 # stemmers see "s12xledgers" and cut the same suffix), and a show's marker is never the
-# start of another's ("s1x" against "s12x").
+# start of another's ("s1x" against "s12x"). FTS5's stemmer leaves words under three
+# characters alone; with the marker they would be long enough to stem ("as" to "a"), so a
+# short word also gets SHORT after it, which no stemming rule removes.
+SHORT, SHORT_LENGTH = "0", 2
+
+
 def show_marker(show_id: int) -> str:
     return f"s{int(show_id)}x"
 
 
+def show_word(word: str, show_id: int) -> str:
+    """One word as the index holds it."""
+    return show_marker(show_id) + word + (SHORT if len(word) <= SHORT_LENGTH else "")
+
+
 def show_tokens(text: str, show_id: int) -> str:
-    """text with the show's marker before every word: what the engines index."""
-    marker = show_marker(show_id)
-    return WORD.sub(lambda m: marker + m.group(0), text)
+    """text with every word as the index holds it: what the engines index."""
+    return WORD.sub(lambda m: show_word(m.group(0), show_id), text)
 
 
-def without_markers(marked: str, show_id: int) -> str:
-    """Undo show_tokens on an engine's marked-up copy of the tokens: the marker is taken
-    off at the start of every word, highlight marks and all else kept."""
-    return re.sub(r"(?<![^\W_])" + re.escape(show_marker(show_id)), "", marked)
+def marked_spans(marked: str, text: str, show_id: int) -> tuple[tuple[int, int], ...]:
+    """Where an engine put MARK_START/MARK_END in its copy of show_tokens(text), as offsets
+    in text; none if it returned anything else."""
+    tokens, origin = [], []  # origin: each token character's offset in text (None: added)
+    last = 0
+    for m in WORD.finditer(text):
+        for i in range(last, m.start()):
+            tokens.append(text[i])
+            origin.append(i)
+        word = show_word(m.group(0), show_id)
+        added = len(show_marker(show_id))
+        for k, c in enumerate(word):
+            tokens.append(c)
+            inside = added <= k < added + len(m.group(0))
+            origin.append(m.start() + k - added if inside else None)
+        last = m.end()
+    for i in range(last, len(text)):
+        tokens.append(text[i])
+        origin.append(i)
+    spans, j, start = [], 0, None
+    for c in marked:
+        if c == MARK_START:
+            start = j
+        elif c == MARK_END and start is not None:
+            inside = [o for o in origin[start:j] if o is not None]
+            if inside:
+                spans.append((inside[0], inside[-1] + 1))
+            start = None
+        elif j < len(tokens) and c == tokens[j]:
+            j += 1
+        else:
+            return ()
+    return tuple(spans) if j == len(tokens) else ()
