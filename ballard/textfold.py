@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from functools import cache
@@ -57,36 +58,51 @@ def show_tokens(text: str, show_id: int) -> str:
     return WORD.sub(lambda m: show_word(m.group(0), show_id), text)
 
 
-def marked_spans(marked: str, text: str, show_id: int) -> tuple[tuple[int, int], ...]:
-    """Where an engine put MARK_START/MARK_END in its copy of show_tokens(text), as offsets
-    in text; none if it returned anything else."""
-    tokens, origin = [], []  # origin: each token character's offset in text (None: added)
-    last = 0
-    for m in WORD.finditer(text):
-        for i in range(last, m.start()):
-            tokens.append(text[i])
-            origin.append(i)
-        word = show_word(m.group(0), show_id)
-        added = len(show_marker(show_id))
-        for k, c in enumerate(word):
-            tokens.append(c)
-            inside = added <= k < added + len(m.group(0))
-            origin.append(m.start() + k - added if inside else None)
-        last = m.end()
-    for i in range(last, len(text)):
-        tokens.append(text[i])
-        origin.append(i)
-    spans, j, start = [], 0, None
-    for c in marked:
-        if c == MARK_START:
-            start = j
-        elif c == MARK_END and start is not None:
-            inside = [o for o in origin[start:j] if o is not None]
-            if inside:
-                spans.append((inside[0], inside[-1] + 1))
-            start = None
-        elif j < len(tokens) and c == tokens[j]:
-            j += 1
+def marked_spans(marked: str, text: str, show_id: int,
+                 tokens: str | None = None) -> tuple[tuple[int, int], ...]:
+    """Where an engine put MARK_START/MARK_END in its copy of show_tokens(text) (`tokens`,
+    when the caller has it), as offsets in text; none if it returned anything else."""
+    pieces = _MARKS.split(marked)
+    if "".join(pieces[::2]) != (tokens if tokens is not None else show_tokens(text, show_id)):
+        return ()
+    at, marks = 0, []  # each mark's offset in the tokens
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            marks.append((piece, at))
         else:
-            return ()
-    return tuple(spans) if j == len(tokens) else ()
+            at += len(piece)
+    if not marks:
+        return ()
+    to_text = _offsets(text, len(show_marker(show_id)))
+    spans, start = [], None
+    for mark, offset in marks:
+        if mark == MARK_START:
+            start = offset
+        elif start is not None:
+            spans.append((to_text(start), to_text(offset)))
+            start = None
+    return tuple((a, b) for a, b in spans if a < b)
+
+
+_MARKS = re.compile(f"([{MARK_START}{MARK_END}])")
+
+
+def _offsets(text: str, marker: int):
+    """A function from an offset in show_tokens(text) to the offset in text."""
+    words = [(m.start(), m.end()) for m in WORD.finditer(text)]
+    starts, added = [], 0  # where each word's marker starts in the tokens
+    for a, b in words:
+        starts.append(a + added)
+        added += marker + (len(SHORT) if b - a <= SHORT_LENGTH else 0)
+
+    def to_text(offset: int) -> int:
+        k = bisect.bisect_right(starts, offset) - 1
+        if k < 0:
+            return offset
+        a, b = words[k]
+        end = starts[k] + marker + (b - a) + (len(SHORT) if b - a <= SHORT_LENGTH else 0)
+        if offset >= end:
+            return b + offset - end
+        return a + min(max(offset - starts[k] - marker, 0), b - a)
+
+    return to_text

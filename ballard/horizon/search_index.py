@@ -21,7 +21,7 @@ from ballard.models import SearchEntry
 from ballard.textfold import MARK_END, MARK_START, marked_spans
 
 _COLUMNS = ("e.id, e.document, e.kind, e.target, e.title, e.weight, e.words, e.sort_order, "
-            "e.body, e.folded")
+            "e.body, e.folded, e.tokens")
 _VISIBLE = "e.show_id = :show AND e.visible_from <= :h"
 _HEADLINE = f"HighlightAll=true, StartSel=\"{MARK_START}\", StopSel=\"{MARK_END}\""
 
@@ -69,7 +69,7 @@ def matches(session: Session, show_id: int, h: int, terms: tuple[Term, ...],
                 f"WHERE search_fts MATCH :q{i} AND {_VISIBLE}{only}")
     rows = session.execute(text(" UNION ALL ".join(parts)), params).all()
     return [Match(r.term, r.id, r.document, r.kind, r.target, r.title, r.weight, r.words,
-                  r.sort_order, r.body, marked_spans(r.marked, r.folded, show_id))
+                  r.sort_order, r.body, marked_spans(r.marked, r.folded, show_id, r.tokens))
             for r in sorted(rows, key=lambda r: (r.term, r.id))]
 
 
