@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from functools import cache
@@ -37,18 +38,71 @@ def word_count(text: str) -> int:
 # shows share costs what it costs in one show, and a prefix reads only this show's words.
 # The marker is letters and digits, so both engines keep it and the word one token (the
 # stemmers see "s12xledgers" and cut the same suffix), and a show's marker is never the
-# start of another's ("s1x" against "s12x").
+# start of another's ("s1x" against "s12x"). FTS5's stemmer leaves words under three
+# characters alone; with the marker they would be long enough to stem ("as" to "a"), so a
+# short word also gets SHORT after it, which no stemming rule removes.
+SHORT, SHORT_LENGTH = "0", 2
+
+
 def show_marker(show_id: int) -> str:
     return f"s{int(show_id)}x"
 
 
+def show_word(word: str, show_id: int) -> str:
+    """One word as the index holds it."""
+    return show_marker(show_id) + word + (SHORT if len(word) <= SHORT_LENGTH else "")
+
+
 def show_tokens(text: str, show_id: int) -> str:
-    """text with the show's marker before every word: what the engines index."""
-    marker = show_marker(show_id)
-    return WORD.sub(lambda m: marker + m.group(0), text)
+    """text with every word as the index holds it: what the engines index."""
+    return WORD.sub(lambda m: show_word(m.group(0), show_id), text)
 
 
-def without_markers(marked: str, show_id: int) -> str:
-    """Undo show_tokens on an engine's marked-up copy of the tokens: the marker is taken
-    off at the start of every word, highlight marks and all else kept."""
-    return re.sub(r"(?<![^\W_])" + re.escape(show_marker(show_id)), "", marked)
+def marked_spans(marked: str, text: str, show_id: int,
+                 tokens: str | None = None) -> tuple[tuple[int, int], ...]:
+    """Where an engine put MARK_START/MARK_END in its copy of show_tokens(text) (`tokens`,
+    when the caller has it), as offsets in text; none if it returned anything else."""
+    pieces = _MARKS.split(marked)
+    if "".join(pieces[::2]) != (tokens if tokens is not None else show_tokens(text, show_id)):
+        return ()
+    at, marks = 0, []  # each mark's offset in the tokens
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            marks.append((piece, at))
+        else:
+            at += len(piece)
+    if not marks:
+        return ()
+    to_text = _offsets(text, len(show_marker(show_id)))
+    spans, start = [], None
+    for mark, offset in marks:
+        if mark == MARK_START:
+            start = offset
+        elif start is not None:
+            spans.append((to_text(start), to_text(offset)))
+            start = None
+    return tuple((a, b) for a, b in spans if a < b)
+
+
+_MARKS = re.compile(f"([{MARK_START}{MARK_END}])")
+
+
+def _offsets(text: str, marker: int):
+    """A function from an offset in show_tokens(text) to the offset in text."""
+    words = [(m.start(), m.end()) for m in WORD.finditer(text)]
+    starts, added = [], 0  # where each word's marker starts in the tokens
+    for a, b in words:
+        starts.append(a + added)
+        added += marker + (len(SHORT) if b - a <= SHORT_LENGTH else 0)
+
+    def to_text(offset: int) -> int:
+        k = bisect.bisect_right(starts, offset) - 1
+        if k < 0:
+            return offset
+        a, b = words[k]
+        end = starts[k] + marker + (b - a) + (len(SHORT) if b - a <= SHORT_LENGTH else 0)
+        if offset >= end:
+            return b + offset - end
+        return a + min(max(offset - starts[k] - marker, 0), b - a)
+
+    return to_text

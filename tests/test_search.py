@@ -308,3 +308,22 @@ def test_stopwords_count_like_any_word_on_both_engines(words):
     assert _snippets(words, 1, '"killed the night"') == ["Someone killed the night watchman."]
     assert _snippets(words, 1, '"killed night"') == []
     assert _search(words, 1, "the watchman ")["total"] == 2  # the plot point and the question
+
+
+def test_show_tokens_and_the_engines_marks_map_back_to_the_text():
+    from ballard.textfold import MARK_END, MARK_START, marked_spans, show_tokens
+
+    text = "Rawls's car, as a s1xylo"
+    assert show_tokens(text, 7) == "s7xRawls's7xs0 s7xcar, s7xas0 s7xa0 s7xs1xylo"
+    marked = show_tokens(text, 7).replace("s7xas0", f"{MARK_START}s7xas0{MARK_END}")
+    marked = marked.replace("s7xs1xylo", f"{MARK_START}s7xs1xylo{MARK_END}")
+    assert [text[a:b] for a, b in marked_spans(marked, text, 7)] == ["as", "s1xylo"]
+    assert marked_spans(text, text, 7) == ()  # not the tokens: no marks rather than wrong ones
+    assert marked_spans(show_tokens(text, 7), text, 8) == ()
+
+
+def test_short_words_are_not_stemmed_into_each_other(words):
+    """FTS5 leaves words under three letters alone, so "a" is not "as" on either engine."""
+    assert all(" a " in f" {s.lower()} " or s.lower().startswith("a ")
+               for s in _snippets(words, 1, "a "))
+    assert _snippets(words, 1, "as ") == []

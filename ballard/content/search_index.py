@@ -56,14 +56,7 @@ def rebuild_show(session: Session, show_id: int) -> None:
         session.execute(insert(SearchEntry), rows)
 
 
-@dataclass(frozen=True)
-class Refreshed:
-    kept: int
-    deleted: tuple[int, ...]
-    inserted: int
-
-
-def refresh_show(session: Session, show_id: int) -> Refreshed:
+def refresh_show(session: Session, show_id: int) -> None:
     """Bring the show's entries in line with its rows, writing only what differs: an
     entry whose every column is still right keeps its row (and id); the others are
     deleted and the missing ones inserted. The result equals rebuild_show's."""
@@ -88,7 +81,6 @@ def refresh_show(session: Session, show_id: int) -> Refreshed:
         session.execute(delete(SearchEntry).where(SearchEntry.id.in_(stale)))
     if missing:
         session.execute(insert(SearchEntry), missing)
-    return Refreshed(len(wanted) - len(missing), stale, len(missing))
 
 
 _COLUMNS = ("document", "kind", "target", "title", "weight", "body", "folded", "tokens",

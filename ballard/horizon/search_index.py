@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from ballard.horizon.search_query import CONFIG, Term
 from ballard.models import SearchEntry
-from ballard.textfold import MARK_END, MARK_START, without_markers
+from ballard.textfold import MARK_END, MARK_START, marked_spans
 
-_COLUMNS = "e.id, e.document, e.kind, e.target, e.title, e.weight, e.words, e.sort_order, e.body"
+_COLUMNS = ("e.id, e.document, e.kind, e.target, e.title, e.weight, e.words, e.sort_order, "
+            "e.body, e.folded, e.tokens")
 _VISIBLE = "e.show_id = :show AND e.visible_from <= :h"
 _HEADLINE = f"HighlightAll=true, StartSel=\"{MARK_START}\", StopSel=\"{MARK_END}\""
 
@@ -53,11 +54,11 @@ def matches(session: Session, show_id: int, h: int, terms: tuple[Term, ...],
     postgres = session.get_bind().dialect.name == "postgresql"
     for i, term in enumerate(terms):
         if postgres:
-            params[f"q{i}"] = term.text(show_id)
+            params[f"q{i}"], params[f"p{i}"] = term.text(show_id), term.prefix_text(show_id)
             parts.append(
                 f"SELECT {i} AS term, {_COLUMNS}, ts_headline('{CONFIG}', e.tokens, q, "
                 f"'{_HEADLINE}') AS marked FROM search_entries e, "
-                f"(SELECT {term.tsquery_sql(f'q{i}')} AS q) AS tq "
+                f"(SELECT {term.tsquery_sql(f'q{i}', f'p{i}')} AS q) AS tq "
                 f"WHERE to_tsvector('{CONFIG}'::regconfig, e.tokens) @@ q AND {_VISIBLE}{only}")
         else:
             params[f"q{i}"] = term.fts5(show_id)
@@ -68,26 +69,8 @@ def matches(session: Session, show_id: int, h: int, terms: tuple[Term, ...],
                 f"WHERE search_fts MATCH :q{i} AND {_VISIBLE}{only}")
     rows = session.execute(text(" UNION ALL ".join(parts)), params).all()
     return [Match(r.term, r.id, r.document, r.kind, r.target, r.title, r.weight, r.words,
-                  r.sort_order, r.body, _spans(without_markers(r.marked, show_id), r.body))
+                  r.sort_order, r.body, marked_spans(r.marked, r.folded, show_id, r.tokens))
             for r in sorted(rows, key=lambda r: (r.term, r.id))]
-
-
-def _spans(marked: str, body: str) -> tuple[tuple[int, int], ...]:
-    """Where the markers were, as offsets in the text without them; none if the engine
-    returned anything but the entry's own text (the engines mark the tokens, which
-    without their show markers are the folded text, of the same length)."""
-    spans, plain, start = [], 0, None
-    for c in marked:
-        if c == MARK_START:
-            start = plain
-        elif c == MARK_END and start is not None:
-            spans.append((start, plain))
-            start = None
-        else:
-            plain += 1
-    if plain != len(body):
-        return ()
-    return tuple(spans)
 
 
 def visible_statistics(session: Session, show_id: int, h: int) -> tuple[int, float]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ballard.textfold import WORD, fold, show_marker
+from ballard.textfold import WORD, fold, show_marker, show_word
 
 MAX_TERMS = 8
 # PostgreSQL's configuration for the marked tokens (made by the migrations): english
@@ -32,19 +32,25 @@ class Term:
     def fts5(self, show_id: int) -> str:
         """SQLite FTS5: a quoted string is a phrase (or one word); `*` makes a prefix."""
         quoted = '"' + self.text(show_id) + '"'
-        return f"({quoted} OR {quoted}*)" if self.prefix else quoted
+        return f'({quoted} OR "{self.prefix_text(show_id)}"*)' if self.prefix else quoted
 
-    def tsquery_sql(self, param: str) -> str:
-        """PostgreSQL: the tsquery expression for this term, its text bound as `param`."""
+    def tsquery_sql(self, param: str, prefix_param: str) -> str:
+        """PostgreSQL: the tsquery expression for this term, its text bound as `param`
+        (and as a prefix, as `prefix_param`)."""
         if self.is_phrase:
             return f"phraseto_tsquery('{CONFIG}', :{param})"
         plain = f"to_tsquery('{CONFIG}', :{param})"
-        return f"({plain} || to_tsquery('{CONFIG}', :{param} || ':*'))" if self.prefix else plain
+        if not self.prefix:
+            return plain
+        return f"({plain} || to_tsquery('{CONFIG}', :{prefix_param} || ':*'))"
 
     def text(self, show_id: int) -> str:
-        """The words as the index holds them: each with the show's marker."""
-        marker = show_marker(show_id)
-        return " ".join(marker + w for w in self.words)
+        """The words as the index holds them (textfold.show_word)."""
+        return " ".join(show_word(w, show_id) for w in self.words)
+
+    def prefix_text(self, show_id: int) -> str:
+        """The typed word with its show's marker: what indexed words start with."""
+        return show_marker(show_id) + self.words[-1]
 
 
 def parse(query: str) -> tuple[Term, ...]:

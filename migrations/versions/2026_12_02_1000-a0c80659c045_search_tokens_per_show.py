@@ -1,7 +1,8 @@
 """search tokens per show
 
 The engines index a new column, search_entries.tokens: the folded text with the show's
-marker before every word ("s12xledger"), so a word's postings, and a prefix's words, are
+marker before every word ("s12xledger"; a word of one or two characters also gets a "0"
+after it: "s12xas0"), so a word's postings, and a prefix's words, are
 one show's, however many shows the catalogue holds. SQLite's FTS5 table is rebuilt over
 it; PostgreSQL gets a text search configuration of its own (search_english: english
 stems, also for words with digits, and no stopwords, as FTS5 has none) and a GIN index
@@ -61,8 +62,10 @@ POSTGRESQL_UP = [
     "ALTER TEXT SEARCH CONFIGURATION search_english ALTER MAPPING FOR asciiword, word, "
     "numword, asciihword, hword, numhword, hword_asciipart, hword_part, hword_numpart "
     "WITH search_english_stem",
+    # fastupdate off: no pending list of new entries for every search to read through
+    # until a vacuum merges it (after a content load, that list holds the whole load).
     "CREATE INDEX search_fts_gin ON search_entries "
-    "USING gin (to_tsvector('search_english'::regconfig, tokens))",
+    "USING gin (to_tsvector('search_english'::regconfig, tokens)) WITH (fastupdate = off)",
 ]
 POSTGRESQL_DOWN = [
     "DROP INDEX search_fts_gin",
@@ -81,8 +84,13 @@ def _fill_tokens(bind) -> None:
         bind.execute(
             entries.update().where(entries.c.id == sa.bindparam("entry"))
             .values(tokens=sa.bindparam("marked")),
-            [{"entry": i, "marked": WORD.sub(lambda m, s=show: f"s{s}x{m.group(0)}", folded)}
-             for i, show, folded in rows])
+            [{"entry": i, "marked": _tokens(folded, show)} for i, show, folded in rows])
+
+
+def _tokens(folded: str, show: int) -> str:
+    """Every word with its show's marker before it, and "0" after it when it is one or two
+    characters long (so FTS5's stemmer, which leaves short words alone, still does)."""
+    return WORD.sub(lambda m: f"s{show}x{m.group(0)}{'0' if len(m.group(0)) <= 2 else ''}", folded)
 
 
 def upgrade() -> None:
