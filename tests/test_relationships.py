@@ -115,7 +115,7 @@ def test_the_picture_links_every_node_and_tells_kinds_apart(tiny, reader):
     page = soup(reader.get("/tiny/at/4/connections"))
     svg = page.find("svg", class_="network-svg")
     assert svg["aria-labelledby"] == "network-title network-desc"
-    assert svg.find("title").text == "Who is connected to whom, as of E4"
+    assert svg.find("title").text == "Who is connected to whom, as of S1E4"
     assert [(a["href"], a.get_text(strip=True)) for a in svg.find_all("a")] == [
         ("/tiny/at/4/characters/dana-reed", "Dana Reed"),
         ("/tiny/at/4/characters/owen-marsh", "Owen Marsh")]
@@ -134,7 +134,7 @@ def test_the_picture_is_the_same_for_the_same_rows_and_ignores_later_ones(tiny, 
                                                                         tmp_path):
     before = {h: _svg(reader, f"/tiny/at/{h}/connections") for h in (2, 3, 4)}
     # Nothing visible changed between E2 and E3: only the horizon in the title and links.
-    assert before[2].replace("as of E2", "as of E3").replace("/at/2/", "/at/3/") == before[3]
+    assert before[2].replace("as of S1E2", "as of S1E3").replace("/at/2/", "/at/3/") == before[3]
     # A later character and later ties (one with an early character) change nothing at h < 4.
     pack = read_pack(TINY_PACK)
     newcomer = CharacterIn(slug="mae-lark", name="Mae Lark", introduced_in=4, role="A diver")
@@ -160,12 +160,12 @@ def test_the_picture_is_the_same_for_the_same_rows_and_ignores_later_ones(tiny, 
 
 def test_character_pages_show_connections_from_their_side(tiny, reader):
     owen = soup(reader.get("/tiny/at/4/characters/owen-marsh"))
-    heading = owen.find("h2", string="Connections as of E4")
+    heading = owen.find("h2", string="Connections as of S1E4")
     items = texts(heading.find_next("ul").find_all("li"))
     assert items == ["at odds with Dana Reed He wants her to stop asking questions. "
                      "since S1E2 · ended in S1E4"]
     dana = soup(reader.get("/tiny/at/3/characters/dana-reed"))
-    items = texts(dana.find("h2", string="Connections as of E3").find_next("ul").find_all("li"))
+    items = texts(dana.find("h2", string="Connections as of S1E3").find_next("ul").find_all("li"))
     assert items == ["at odds with Owen Marsh He wants her to stop asking questions. since S1E2"]
     early = soup(reader.get("/tiny/at/1/characters/dana-reed"))
     assert "No connections known yet." in early.find("main").get_text()
