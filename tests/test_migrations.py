@@ -158,3 +158,42 @@ def test_search_migrations_index_existing_rows_and_go_down_and_up(scratch_url, t
         assert _engine_finds("detective") == finds
         _migrate("head")
         assert _engine_finds("detective") == finds
+
+
+def test_plot_point_keys_migration_gives_stand_ins_and_moves_revisions(scratch_url):
+    """Points already in a database get a stand-in key from their place, their revisions
+    the same key, and their plot_point_characters rows survive (no table copy)."""
+    app = make_app(scratch_url)
+    with app.app_context():
+        _migrate("a0c80659c045")  # the revision before plot point keys
+        with get_engine().begin() as conn:
+            for sql in (
+                "INSERT INTO shows (id, slug, title, premise) VALUES (1, 'old', 'Old', 'P')",
+                "INSERT INTO seasons (id, show_id, number, first_position) VALUES (1, 1, 2, 1)",
+                "INSERT INTO episodes (id, show_id, season_id, position, number) "
+                "VALUES (1, 1, 1, 1, 1)",
+                "INSERT INTO storylines (id, show_id, slug, title, summary, introduced_in, "
+                "sort_order) VALUES (1, 1, 'case', 'Case', 'S', 1, 0)",
+                "INSERT INTO characters (id, show_id, slug, name, short_names, introduced_in, "
+                "role, sort_order) VALUES (1, 1, 'ann', 'Ann', '[]', 1, 'R', 0)",
+                "INSERT INTO plot_points (id, show_id, episode_position, revealed_in, "
+                "storyline_id, spoiler_level, sort_order, text, confidence, sources) "
+                "VALUES (7, 1, 1, 1, 1, 'minor', 3, 'T', 'sure', '[]')",
+                "INSERT INTO plot_point_characters (plot_point_id, character_id) VALUES (7, 1)",
+                "INSERT INTO users (id, email, password_hash, created_at) "
+                "VALUES (1, 'e@example.com', 'x', '2025-01-01 00:00:00')",
+                "INSERT INTO revisions (show_id, user_id, created_at, entity_kind, entity_key, "
+                "content_version) VALUES (1, 1, '2025-01-01 00:00:00', 'plot_point', 's2e1/3', 1)",
+            ):
+                conn.execute(text(sql))
+        _migrate("7b3d9e2a4c10")
+        with get_engine().connect() as conn:
+            assert conn.execute(text("SELECT slug FROM plot_points")).scalar() == "legacy-s2e1-3"
+            assert conn.execute(text("SELECT entity_key FROM revisions")).scalar() == "legacy-s2e1-3"
+            assert conn.execute(text("SELECT count(*) FROM plot_point_characters")).scalar() == 1
+        _migrate("a0c80659c045")  # and back: the old key again
+        with get_engine().connect() as conn:
+            assert conn.execute(text("SELECT entity_key FROM revisions")).scalar() == "s2e1/3"
+        _migrate("head")
+        close_session()
+    app.extensions["ballard.engine"].dispose()
