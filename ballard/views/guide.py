@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from ballard import horizon, page_cache
 from ballard.db import get_session
@@ -39,38 +39,14 @@ NOTICES = {
 def gate_url(gate: horizon.Gate, endpoint: str, **values: str) -> str:
     """A link within the same show and horizon as the page.
 
-    Building a URL is the costliest thing a template does, and a long page links the
-    same routes many times: each (endpoint, arguments) is built through url_for once per
-    worker with placeholders, and then filled in. Only with values that url_for would
-    leave as they are (slugs, codes, numbers); anything else goes through url_for.
+    Memoised per request: a long page links the same characters and episodes many
+    times, and building a URL is the costliest thing a template does.
     """
-    args = {"show": gate.show.slug, "h": str(gate.h), **values}
-    patterns = current_app.extensions.setdefault("ballard.url_patterns", {})
-    key = (request.script_root, endpoint, *args)
-    pattern = patterns.get(key, _NOT_BUILT)
-    if pattern is _NOT_BUILT:
-        pattern = patterns[key] = _url_pattern(endpoint, list(args))
-    if pattern is None or not all(type(v) is str and _AS_IS.match(v) for v in args.values()):
-        return url_for(endpoint, **args)
-    values_in_order = list(args.values())
-    return "".join(part if i % 2 == 0 else values_in_order[part]
-                   for i, part in enumerate(pattern))
-
-
-_NOT_BUILT = object()
-_AS_IS = re.compile(r"[a-z0-9][a-z0-9-]*\Z")  # what url_for's quoting leaves alone
-_PLACEHOLDER = re.compile(r"zqgateurl(\d+)zq")
-
-
-def _url_pattern(endpoint: str, names: list[str]) -> list | None:
-    """url_for's answer as [text, argument index, text, ...], or None when some argument
-    does not land in the path exactly once (a query string, a default)."""
-    url = url_for(endpoint, **{name: f"zqgateurl{i}zq" for i, name in enumerate(names)})
-    pieces = _PLACEHOLDER.split(url)
-    indexes = [int(p) for p in pieces[1::2]]
-    if "?" in url or sorted(indexes) != list(range(len(names))):
-        return None
-    return [int(p) if i % 2 else p for i, p in enumerate(pieces)]
+    key = (gate.show.slug, gate.h, endpoint, *sorted(values.items()))
+    urls = g.setdefault("gate_urls", {})
+    if key not in urls:
+        urls[key] = url_for(endpoint, show=gate.show.slug, h=gate.h, **values)
+    return urls[key]
 
 
 class ShareGuard(Exception):
