@@ -32,14 +32,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Database (and its availability check), page cache, CSRF protection, editor sign-in,
-    security headers, request log."""
-    from ballard import availability, db, page_cache, request_log, security
+    """Database (and its availability check), page cache and the front that answers from
+    it, CSRF protection (tokens for the editor and sign-in, an origin check for the
+    reader's forms), editor sign-in, security headers, request log."""
+    from ballard import availability, db, front, origin_check, page_cache, request_log, security
     from ballard.views import auth
 
     db.init_app(app)
     page_cache.init_app(app)
+    front.init_app(app)  # before the proxy fix wraps it (security), so it sees the client
     csrf.init_app(app)
+    origin_check.init_app(app, csrf)
     auth.init_app(app)  # Flask-Login
     security.init_app(app)
     request_log.init_app(app)

@@ -96,6 +96,11 @@ class SchemaCheck:
                 f"migrations' head {found.head}. Run: {UPGRADE_COMMAND}",
                 found.revision, found.head)
 
+    @property
+    def trusted(self) -> bool:
+        """Has this worker seen the schema at head since the last database error?"""
+        return self._at_head
+
     def forget(self) -> None:
         """After a database error: check again at the next request."""
         self._at_head = False

@@ -9,7 +9,15 @@ from wtforms.validators import InputRequired, NumberRange
 from ballard.redirects import safe_local_path
 
 
-class ProgressForm(FlaskForm):
+class ReaderForm(FlaskForm):
+    """A reader's form: no CSRF token, so the pages that show it can be cached for every
+    reader; ballard/origin_check.py refuses cross-site posts to it instead."""
+
+    class Meta:
+        csrf = False
+
+
+class ProgressForm(ReaderForm):
     """The watch-progress slider: a plain POST form, enhanced by static/guide.js."""
 
     horizon = IntegerField(
@@ -35,7 +43,7 @@ class ProgressForm(FlaskForm):
         return safe_local_path(self.next.data, f"/{show_slug}/at/")
 
 
-class UpcomingTitlesForm(FlaskForm):
+class UpcomingTitlesForm(ReaderForm):
     """Opt-in: show the titles of episodes the viewer has not watched yet."""
 
     enabled = BooleanField("Show titles of episodes I have not watched yet")

@@ -1,13 +1,22 @@
-"""An in-process cache of rendered viewer pages.
+"""Rendered viewer pages and API answers, kept per worker process and bounded by bytes.
 
-A viewer page is a pure function of its URL, the content version and the few cookies
-that change what it shows (the saved horizon, which decides the share guard, and the
-upcoming-titles opt-in). The key holds all of them, so an entry can never be served to
-a reader at another horizon. Each worker process keeps its own cache; they stay in step
-through the content version in the database, which every content change bumps
-(ballard.content.pack.bump_version). A worker reads it at most every
-PAGE_CACHE_VERSION_TTL seconds (default 1; 0 = every request), so a cached page costs no
-query at all; a change made through this worker is seen by it at once.
+A viewer page is a pure function of its URL, the content version and the reader state
+that changes what it shows: whether the saved horizon reaches the URL's horizon (if not,
+the share guard, which names the saved horizon), and the upcoming-titles opt-in. An API
+answer is a function of its URL and the content version alone. The front
+(ballard/front.py) keys the cache on exactly those, answers repeat reads from it before
+Flask routes, and stores the answers the app marks as cacheable here (`store`).
+
+The contract for views: a 200 GET of the guide or the API is cacheable unless its view
+calls `never_cache_this_response()`; a view whose answer depends on anything else (a
+signed-in editor, a cookie other than the two above) must call it. The front adds its own
+checks on the final answer (no Set-Cookie, no Vary on anything but Cookie, no session
+cookie in the request).
+
+Each worker keeps its own cache; they stay in step through the content version in the
+database, which every content change bumps (ballard.content.pack.bump_version). A worker
+reads it at most every PAGE_CACHE_VERSION_TTL seconds (default 1; 0 = every request); a
+change made through this worker is seen by it at once.
 """
 
 from __future__ import annotations
@@ -15,46 +24,65 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy import event
 
-from ballard.content.pack import VERSION_BUMPED, current_version
-from ballard.db import get_session
-from ballard.progress import UPCOMING_TITLES_COOKIE, cookie_name
+from ballard.content.pack import VERSION_BUMPED
 
 _clock = time.monotonic  # tests replace it
+MEGABYTE = 1024 * 1024
+# What an entry costs besides its body and headers: the key, the tuples, the dict slot.
+ENTRY_OVERHEAD = 400
+# The environ key through which the app marks an answer cacheable for the front:
+# "reader" for a viewer page, "cookie-free" for an API answer.
+CACHEABLE = "ballard.cacheable"
+# ... and the reader state a viewer page was rendered for, which the front's key must name.
+READER_STATE = "ballard.reader_state"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CachedPage:
-    status: int
-    headers: tuple[tuple[str, str], ...]
+    status: str  # the WSGI status line, "200 OK"
+    headers: tuple[tuple[str, str], ...]  # as the app sent them
     body: bytes
+    etag: str | None
+
+    @property
+    def cost(self) -> int:
+        return (len(self.body) + sum(len(n) + len(v) for n, v in self.headers)
+                + ENTRY_OVERHEAD)
 
 
 class PageCache:
-    """A thread-safe LRU of CachedPage, bounded by entry count."""
+    """A thread-safe LRU of CachedPage, bounded by the bytes it holds."""
 
-    def __init__(self, size: int, version_ttl: float):
-        self.size = size
+    def __init__(self, max_bytes: int, version_ttl: float):
+        self.max_bytes = max_bytes
         self.version_ttl = version_ttl
         self._entries: OrderedDict[tuple, CachedPage] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
+        self.bytes = 0
+        self.hits = self.misses = self.evictions = 0
         self._version: int | None = None
         self._version_read_at = 0.0
 
-    def content_version(self) -> int:
-        """The content version, read from the database at most every version_ttl seconds."""
+    def content_version(self, read: Callable[[], int]) -> int:
+        """The content version, read with `read` at most every version_ttl seconds."""
         now = _clock()
-        if self._version is None or now - self._version_read_at >= self.version_ttl:
-            self._version, self._version_read_at = current_version(get_session()), now
-        return self._version
+        version = self._version
+        if version is None or now - self._version_read_at >= self.version_ttl:
+            version = read()
+            self._version, self._version_read_at = version, now
+        return version
 
     def forget_version(self) -> None:
         self._version = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def get(self, key: tuple) -> CachedPage | None:
         with self._lock:
@@ -67,64 +95,60 @@ class PageCache:
             return page
 
     def put(self, key: tuple, page: CachedPage) -> None:
+        cost = page.cost
+        if cost > self.max_bytes:
+            return
         with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.bytes -= old.cost
             self._entries[key] = page
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            self.bytes += cost
+            while self.bytes > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self.bytes -= evicted.cost
+                self.evictions += 1
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.bytes = 0
 
 
-def _cache() -> PageCache | None:
-    return current_app.extensions.get("ballard.page_cache")
+def get_cache(app: Flask | None = None) -> PageCache | None:
+    return (app or current_app).extensions.get("ballard.page_cache")
 
 
-def page_key(cache: PageCache, cookie_free: bool = False) -> tuple:
-    """Everything a cacheable page depends on besides the database. `cookie_free` is for
-    answers that read no cookie (the JSON API), so every reader shares one entry."""
-    if cookie_free:
-        return (request.full_path, cache.content_version())
-    show = (request.view_args or {}).get("show", "")
-    return (
-        request.full_path,
-        cache.content_version(),
-        request.cookies.get(cookie_name(show)),
-        request.cookies.get(UPCOMING_TITLES_COOKIE),
-    )
-
-
-def lookup(cookie_free: bool = False) -> Response | None:
-    """Before the view: answer from the cache when this exact page was rendered before."""
-    cache = _cache()
-    if cache is None or request.method != "GET":
-        return None
-    g.page_key = page_key(cache, cookie_free)
-    page = cache.get(g.page_key)
-    if page is None:
-        return None
-    g.page_from_cache = True
-    return Response(page.body, status=page.status, headers=list(page.headers))
-
-
-def store(response: Response) -> None:
-    """After the view: keep a fresh 200 for the next reader with the same key."""
-    cache = _cache()
-    key = g.get("page_key")
-    if (cache is None or key is None or g.get("page_from_cache") or g.get("page_uncacheable")
+def store(response: Response, cookie_free: bool = False) -> None:
+    """After the view: mark a fresh 200 GET as cacheable for the front, which keeps it
+    for the next reader with the same key (`cookie_free`: an answer that reads no cookie,
+    the JSON API's, shared by every reader)."""
+    if (get_cache() is None or request.method != "GET" or g.get("page_uncacheable")
             or response.status_code != 200 or response.direct_passthrough):
         return
-    cache.put(key, CachedPage(200, tuple(response.headers.items()), response.get_data()))
+    request.environ[CACHEABLE] = "cookie-free" if cookie_free else "reader"
+
+
+def note_reader_state(reaches: bool, saved_h: int | None, upcoming_titles: bool) -> None:
+    """What a viewer page at a horizon was rendered for: the saved horizon reaches the
+    page's (so it shows in full), or not (the share guard, naming `saved_h`); and the
+    upcoming-titles opt-in. The front keeps the page only under a key naming the same."""
+    state = ("reaches",) if reaches else ("behind", saved_h)
+    request.environ[READER_STATE] = (state, upcoming_titles)
 
 
 def never_cache_this_response() -> None:
-    """For responses that hold per-reader data, such as a form's CSRF token."""
+    """For answers that depend on more than the URL, the content version and the reader
+    state the front keys on (a signed-in editor's preview, a form's CSRF token)."""
     g.page_uncacheable = True
 
 
 def init_app(app: Flask) -> None:
-    size = int(app.config.get("PAGE_CACHE_SIZE", 0) or 0)
-    if size <= 0:
+    """The cache, unless PAGE_CACHE_MB is 0 (which turns every cache off)."""
+    megabytes = int(app.config.get("PAGE_CACHE_MB", 0) or 0)
+    if megabytes <= 0:
         return
-    cache = PageCache(size, float(app.config.get("PAGE_CACHE_VERSION_TTL", 1.0)))
+    cache = PageCache(megabytes * MEGABYTE, float(app.config.get("PAGE_CACHE_VERSION_TTL", 1.0)))
     app.extensions["ballard.page_cache"] = cache
 
     def after_commit(session) -> None:

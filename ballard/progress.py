@@ -6,6 +6,7 @@ horizon, so pages stay pure functions of the URL.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from flask import Request, Response, current_app
@@ -25,8 +26,25 @@ def cookie_name(show_slug: str) -> str:
     return f"horizon-{show_slug}"
 
 
+@functools.lru_cache(maxsize=8)
+def serializer_for(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=_SALT)
+
+
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    return serializer_for(current_app.config["SECRET_KEY"])
+
+
+def signed_value(raw: str, serializer: URLSafeSerializer) -> int | None:
+    """The whole number a progress cookie holds, or None when it is oversized, tampered
+    with or not a number (no range check: that needs the show's episode count)."""
+    if len(raw) > MAX_COOKIE_LENGTH:
+        return None
+    try:
+        value = serializer.loads(raw)
+    except BadSignature:
+        return None
+    return value if type(value) is int else None
 
 
 def read_progress(request: Request, show_slug: str, episode_count: int) -> SavedProgress:
@@ -34,13 +52,8 @@ def read_progress(request: Request, show_slug: str, episode_count: int) -> Saved
     raw = request.cookies.get(cookie_name(show_slug))
     if raw is None:
         return SavedProgress(None)
-    if len(raw) > MAX_COOKIE_LENGTH:
-        return SavedProgress(None, unreadable=True)
-    try:
-        value = _serializer().loads(raw)
-    except BadSignature:
-        return SavedProgress(None, unreadable=True)
-    if type(value) is not int or not 0 <= value <= episode_count:
+    value = signed_value(raw, _serializer())
+    if value is None or not 0 <= value <= episode_count:
         return SavedProgress(None, unreadable=True)
     return SavedProgress(value)
 
@@ -67,7 +80,12 @@ UPCOMING_TITLES_COOKIE = "show-upcoming-titles"
 
 def wants_upcoming_titles(request: Request) -> bool:
     """The viewer's opt-in to see titles of episodes they have not watched yet."""
-    return request.cookies.get(UPCOMING_TITLES_COOKIE) == "1"
+    return opted_in(request.cookies.get(UPCOMING_TITLES_COOKIE))
+
+
+def opted_in(raw: str | None) -> bool:
+    """The upcoming-titles cookie's value as the opt-in it means."""
+    return raw == "1"
 
 
 def save_upcoming_titles(response: Response, enabled: bool) -> None:

@@ -148,8 +148,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HORIZON_COOKIE_MAX_AGE", _COOKIE_DAYS * DAY, whole_number(1, "seconds"),
             "Lifetime of the saved watch progress (and of the upcoming-titles opt-in), in seconds.",
             default_note=f"({_COOKIE_DAYS} days)"),
-    Setting("PAGE_CACHE_SIZE", 5000, whole_number(0),
-            "Rendered viewer pages kept per worker process; 0 turns the cache off."),
+    Setting("PAGE_CACHE_MB", 64, whole_number(0, "megabytes"),
+            "Megabytes of rendered pages and API answers each worker process keeps (least "
+            "recently read out first); 0 turns every cache off."),
     Setting("PAGE_CACHE_VERSION_TTL", 1.0, number(0, "seconds"),
             "Seconds a worker trusts its last read of the content version: other workers' "
             "changes show within this time, its own at once. `testing` makes it 0 unless set."),

@@ -40,9 +40,9 @@ def test_development_key_is_generated_and_kept(tmp_path, monkeypatch):
 
 
 def test_test_config_overrides_the_environment_which_overrides_defaults(monkeypatch, tmp_path):
-    monkeypatch.setenv("BALLARD_PAGE_CACHE_SIZE", "7")
+    monkeypatch.setenv("BALLARD_PAGE_CACHE_MB", "7")
     cfg = {"ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path}/o.db", "SECRET_KEY": "k" * 40}
-    assert create_app(cfg).config["PAGE_CACHE_SIZE"] == 7
-    assert create_app({**cfg, "PAGE_CACHE_SIZE": 0}).config["PAGE_CACHE_SIZE"] == 0
-    monkeypatch.delenv("BALLARD_PAGE_CACHE_SIZE")
-    assert create_app(cfg).config["PAGE_CACHE_SIZE"] == 5000
+    assert create_app(cfg).config["PAGE_CACHE_MB"] == 7
+    assert create_app({**cfg, "PAGE_CACHE_MB": 0}).config["PAGE_CACHE_MB"] == 0
+    monkeypatch.delenv("BALLARD_PAGE_CACHE_MB")
+    assert create_app(cfg).config["PAGE_CACHE_MB"] == 64

@@ -377,7 +377,7 @@ def test_pooled_connections_survive_a_postgres_restart(pg):
     pooled one the restart closed."""
     url = pg.createdb("preping")
     prepare(url)
-    app = make_app(url, PAGE_CACHE_SIZE=0)
+    app = make_app(url, PAGE_CACHE_MB=0)
     client = app.test_client()
     set_progress_cookie(app, client, "tiny", 4)
     assert client.get("/tiny/at/2/episodes").status_code == 200  # leaves a pooled connection

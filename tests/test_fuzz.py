@@ -368,9 +368,16 @@ def test_tampered_and_oversized_cookies(fuzz_app, cookie, upcoming):
 # --- the progress slider and the preferences form ----------------------------------------------
 
 
-def _csrf(client) -> str:
-    page = BeautifulSoup(client.get(f"/{SHOW}/at/0/").get_data(as_text=True), "html.parser")
-    return page.find("input", {"name": "csrf_token"})["value"]
+# Where a reader's form post comes from, as a browser says it; the slider and the
+# preferences carry no token, ballard/origin_check.py checks these headers instead.
+ORIGINS = {
+    "no browser": {}, "same-origin": {"Sec-Fetch-Site": "same-origin"},
+    "navigation": {"Sec-Fetch-Site": "none"}, "same-site": {"Sec-Fetch-Site": "same-site"},
+    "cross-site": {"Sec-Fetch-Site": "cross-site", "Origin": "http://localhost"},
+    "own origin": {"Origin": "http://localhost"}, "other origin": {"Origin": "https://evil.example"},
+    "null origin": {"Origin": "null"},
+}
+REFUSED_ORIGINS = {"same-site", "cross-site", "other origin", "null origin"}
 
 
 def _accepted_horizon(value: str | None) -> int | None:
@@ -399,24 +406,20 @@ NEXT_FIELD = st.one_of(
 
 
 @settings(FUZZ, max_examples=150)
-@given(token=st.sampled_from(["valid", "missing", "empty", "garbage", "tampered"]),
-       garbage=st.text(max_size=100), horizon=HORIZON_FIELD, next_=NEXT_FIELD,
+@given(origin=st.sampled_from(sorted(ORIGINS)), horizon=HORIZON_FIELD, next_=NEXT_FIELD,
        extra=st.dictionaries(st.text(min_size=1, max_size=10), st.text(max_size=20), max_size=3))
-def test_progress_form(fuzz_app, token, garbage, horizon, next_, extra):
-    """The slider's POST: no valid CSRF token, 400 "Form not accepted"; a bad value, 400
+def test_progress_form(fuzz_app, origin, horizon, next_, extra):
+    """The slider's POST: from another site, 403 "Form not accepted"; a bad value, 400
     with the field's message; otherwise 303 to this show's guide only, with the cookie."""
     client = fuzz_app.test_client()
-    valid_token = _csrf(client)
-    form = {k: v for k, v in extra.items() if k not in ("csrf_token", "horizon", "next")}
-    form["csrf_token"] = {"valid": valid_token, "missing": None, "empty": "",
-                          "garbage": garbage, "tampered": valid_token[:-3] + "abc"}[token]
+    form = {k: v for k, v in extra.items() if k not in ("horizon", "next")}
     form["horizon"], form["next"] = horizon, next_
-    response = client.post(f"/{SHOW}/progress",
+    response = client.post(f"/{SHOW}/progress", headers=ORIGINS[origin],
                            data={k: v for k, v in form.items() if v is not None})
     saved = client.get_cookie(cookie_name(SHOW))
     text = response.get_data(as_text=True)
-    if token != "valid":
-        assert response.status_code == 400
+    if origin in REFUSED_ORIGINS:
+        assert response.status_code == 403
         assert "Form not accepted" in text
         assert saved is None
         return
@@ -439,24 +442,23 @@ def test_progress_form(fuzz_app, token, garbage, horizon, next_, extra):
 
 
 @settings(FUZZ, max_examples=80)
-@given(token=st.sampled_from(["valid", "missing", "garbage"]), garbage=st.text(max_size=60),
+@given(origin=st.sampled_from(sorted(ORIGINS)), token=st.one_of(st.none(), st.text(max_size=60)),
        enabled=st.one_of(st.none(), st.sampled_from(["y", "on", "1", "false", "", "0", "no"]),
                          st.text(max_size=20)),
        progress=st.one_of(st.none(), st.integers(0, LAST)))
-def test_preferences_form(fuzz_app, token, garbage, enabled, progress):
-    """The upcoming-titles opt-in: CSRF first, then 303 to the reader's own horizon."""
+def test_preferences_form(fuzz_app, origin, token, enabled, progress):
+    """The upcoming-titles opt-in: the origin first (a stray token changes nothing), then
+    303 to the reader's own horizon."""
     client = fuzz_app.test_client()
-    valid_token = _csrf(client)
     if progress is not None:
         name, value = _reader(fuzz_app, progress).split("=", 1)
         client.set_cookie(name, value)
-    form = {"csrf_token": {"valid": valid_token, "missing": None, "garbage": garbage}[token],
-            "enabled": enabled}
-    response = client.post(f"/{SHOW}/preferences",
+    form = {"csrf_token": token, "enabled": enabled}
+    response = client.post(f"/{SHOW}/preferences", headers=ORIGINS[origin],
                            data={k: v for k, v in form.items() if v is not None})
     opted_in = client.get_cookie(UPCOMING_TITLES_COOKIE)
-    if token != "valid":
-        assert response.status_code == 400
+    if origin in REFUSED_ORIGINS:
+        assert response.status_code == 403
         assert "Form not accepted" in response.get_data(as_text=True)
         assert opted_in is None
         return
@@ -473,7 +475,7 @@ def test_oversized_form_fields(fuzz_app, field, size):
     """A body over MAX_CONTENT_LENGTH is refused with 413 before the form is read: never a
     5xx, and nothing saved."""
     client = fuzz_app.test_client()
-    form = {"csrf_token": _csrf(client), "horizon": "3", field: "9" * size}
+    form = {"csrf_token": "x", "horizon": "3", field: "9" * size}
     response = client.post(f"/{SHOW}/progress", data=form)
     assert response.status_code == 413
     assert client.get_cookie(cookie_name(SHOW)) is None

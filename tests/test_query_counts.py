@@ -34,7 +34,7 @@ PAGES = {
 def counted(migrated):
     from tests.conftest import _empty_tables, make_app
 
-    app = make_app(migrated, PAGE_CACHE_SIZE=0)
+    app = make_app(migrated, PAGE_CACHE_MB=0)
     with app.app_context():
         _empty_tables()
     client = app.test_client()

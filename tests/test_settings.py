@@ -71,8 +71,8 @@ def test_every_config_key_the_code_reads_is_a_setting():
 
 
 @pytest.mark.parametrize(("name", "raw", "value"), [
-    ("PAGE_CACHE_SIZE", "0", 0),
-    ("PAGE_CACHE_SIZE", " 250 ", 250),
+    ("PAGE_CACHE_MB", "0", 0),
+    ("PAGE_CACHE_MB", " 250 ", 250),
     ("MAX_CONTENT_LENGTH", "65536", 65536),
     ("HORIZON_COOKIE_MAX_AGE", "86400", 86400),
     ("TRUSTED_PROXIES", "2", 2),
@@ -90,8 +90,8 @@ def test_values_are_typed(name, raw, value):
 
 
 @pytest.mark.parametrize(("name", "raw", "message"), [
-    ("PAGE_CACHE_SIZE", "lots", "BALLARD_PAGE_CACHE_SIZE must be a whole number ≥ 0, not 'lots'"),
-    ("PAGE_CACHE_SIZE", "-1", "BALLARD_PAGE_CACHE_SIZE must be a whole number ≥ 0, not '-1'"),
+    ("PAGE_CACHE_MB", "lots", "BALLARD_PAGE_CACHE_MB must be a whole number of megabytes ≥ 0, not 'lots'"),
+    ("PAGE_CACHE_MB", "-1", "BALLARD_PAGE_CACHE_MB must be a whole number of megabytes ≥ 0, not '-1'"),
     ("TRUSTED_PROXIES", "+1", "BALLARD_TRUSTED_PROXIES must be a whole number ≥ 0, not '+1'"),
     ("MAX_CONTENT_LENGTH", "64k", "BALLARD_MAX_CONTENT_LENGTH must be a whole number of bytes ≥ 1, not '64k'"),
     ("HORIZON_COOKIE_MAX_AGE", "0", "BALLARD_HORIZON_COOKIE_MAX_AGE must be a whole number of seconds ≥ 1, not '0'"),
@@ -111,9 +111,9 @@ def test_a_bad_value_is_refused_naming_variable_value_and_expectation(name, raw,
 
 
 def test_an_unknown_variable_is_refused_with_the_likely_name():
-    with pytest.raises(ConfigError, match=r"^BALLARD_PAGE_CACHE_SIZ is not a Ballard setting "
-                                          r"\(did you mean BALLARD_PAGE_CACHE_SIZE\?"):
-        from_environment({"BALLARD_PAGE_CACHE_SIZ": "10"})
+    with pytest.raises(ConfigError, match=r"^BALLARD_PAGE_CACHE_M is not a Ballard setting "
+                                          r"\(did you mean BALLARD_PAGE_CACHE_MB\?"):
+        from_environment({"BALLARD_PAGE_CACHE_M": "10"})
 
 
 @pytest.mark.parametrize("name", ["SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SECURE", "TESTING"])
@@ -124,15 +124,15 @@ def test_a_setting_fixed_in_code_cannot_come_from_the_environment(name):
 
 def test_every_problem_is_reported_at_once():
     with pytest.raises(ConfigError) as refused:
-        from_environment({"BALLARD_PAGE_CACHE_SIZE": "lots", "BALLARD_SQL_ECHO": "maybe",
+        from_environment({"BALLARD_PAGE_CACHE_MB": "lots", "BALLARD_SQL_ECHO": "maybe",
                           "BALLARD_NOPE": "1"})
     assert [line.split()[0] for line in str(refused.value).splitlines()] == [
-        "BALLARD_NOPE", "BALLARD_PAGE_CACHE_SIZE", "BALLARD_SQL_ECHO"]
+        "BALLARD_NOPE", "BALLARD_PAGE_CACHE_MB", "BALLARD_SQL_ECHO"]
 
 
 def test_tests_only_and_foreign_variables_do_not_reach_the_app_and_empty_is_unset():
     environ = {"BALLARD_TEST_DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/t",
-               "BALLARD_ENV": "testing", "BALLARD_PAGE_CACHE_SIZE": "", "PATH": "/usr/bin",
+               "BALLARD_ENV": "testing", "BALLARD_PAGE_CACHE_MB": "", "PATH": "/usr/bin",
                "BALLARDX": "not ours"}
     assert from_environment(environ) == {"ENV": "testing"}
 
@@ -167,15 +167,14 @@ def start_from_env(monkeypatch, migrated) -> Iterator[Callable[..., Flask]]:
         get_engine_dispose(app)
 
 
-def _slider_token(client, headers: dict[str, str] | None = None) -> str:
-    """GET the show's home page like a browser and take the CSRF token from the slider form."""
+def _home_page(client, headers: dict[str, str] | None = None) -> None:
+    """GET the show's home page like a browser and check the slider form is there."""
     home = client.get("/tiny/", headers=headers)
     assert home.status_code == 302, home.status
     page = BeautifulSoup(client.get(home.headers["Location"], headers=headers).get_data(as_text=True),
                          "html.parser")
     form = page.find("form", action="/tiny/progress")
     assert form is not None and form["method"] == "post"
-    return form.find("input", {"name": "csrf_token"})["value"]
 
 
 def _progress_cookie_header(response) -> str:
@@ -192,7 +191,7 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
         "SECRET_KEY": key,
         "DATABASE_URL": migrated,
         "HORIZON_COOKIE_MAX_AGE": "86400",
-        "PAGE_CACHE_SIZE": "10",
+        "PAGE_CACHE_MB": "10",
         "PAGE_CACHE_VERSION_TTL": "0.5",
         "TRUSTED_PROXIES": "1",
         "MAX_CONTENT_LENGTH": "65536",
@@ -209,7 +208,7 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
     assert config["SESSION_COOKIE_SECURE"] is True and config["TESTING"] is False
     assert "TEST_DATABASE_URL" not in config and "TEST_PGBIN" not in config
     cache = app.extensions["ballard.page_cache"]
-    assert (cache.size, cache.version_ttl) == (10, 0.5)
+    assert (cache.max_bytes, cache.version_ttl) == (10 * 1024 * 1024, 0.5)
     with app.app_context():
         assert get_engine().echo is False
         with get_engine().connect() as connection:
@@ -221,9 +220,9 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
     # One load balancer terminates TLS: with TRUSTED_PROXIES=1 the app sees HTTPS.
     client = app.test_client()
     forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
-    token = _slider_token(client, forwarded)
-    response = client.post("/tiny/progress", data={"horizon": "2", "csrf_token": token},
-                           headers={**forwarded, "Referer": "https://localhost/tiny/at/0/"})
+    _home_page(client, forwarded)
+    response = client.post("/tiny/progress", data={"horizon": "2"},
+                           headers={**forwarded, "Origin": "https://localhost"})
     assert response.status_code == 303, response.get_data(as_text=True)
     assert response.headers["Location"] == "/tiny/at/2/"
     assert "Strict-Transport-Security" in response.headers
@@ -237,16 +236,15 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
 
 def test_max_content_length_from_env_limits_bodies_without_breaking_posts(tiny, start_from_env):
     client = start_from_env(MAX_CONTENT_LENGTH="65536").test_client()
-    token = _slider_token(client)
-    assert client.post("/tiny/progress", data={"horizon": "1", "csrf_token": token}).status_code == 303
-    too_big = client.post("/tiny/progress",
-                          data={"horizon": "1", "csrf_token": token, "padding": "x" * 65536})
+    _home_page(client)
+    assert client.post("/tiny/progress", data={"horizon": "1"}).status_code == 303
+    too_big = client.post("/tiny/progress", data={"horizon": "1", "padding": "x" * 65536})
     assert too_big.status_code == 413
 
 
 def test_horizon_cookie_max_age_from_env_is_the_cookie_lifetime(tiny, start_from_env):
     client = start_from_env(HORIZON_COOKIE_MAX_AGE="86400").test_client()
-    response = client.post("/tiny/progress", data={"horizon": "3", "csrf_token": _slider_token(client)})
+    response = client.post("/tiny/progress", data={"horizon": "3"})
     assert response.status_code == 303
     assert "Max-Age=86400" in _progress_cookie_header(response)
 
@@ -262,8 +260,8 @@ def test_sql_echo_false_from_env_starts(tiny, start_from_env, raw):
 
 def test_a_bad_value_from_env_stops_the_app_at_start(start_from_env):
     with pytest.raises(ConfigError) as refused:
-        start_from_env(PAGE_CACHE_SIZE="lots")
-    assert str(refused.value) == "BALLARD_PAGE_CACHE_SIZE must be a whole number ≥ 0, not 'lots'"
+        start_from_env(PAGE_CACHE_MB="lots")
+    assert str(refused.value) == "BALLARD_PAGE_CACHE_MB must be a whole number of megabytes ≥ 0, not 'lots'"
 
 
 def test_a_misspelt_variable_stops_the_app_at_start(start_from_env):

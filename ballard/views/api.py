@@ -90,7 +90,7 @@ def reject_unknown_parameters():
     repeated = sorted(name for name in allowed if len(request.args.getlist(name)) > 1)
     if repeated:
         return json_error(400, "bad_request", f"Give the query parameter {repeated[0]!r} once.")
-    return page_cache.lookup(cookie_free=True)
+    return None
 
 
 @bp.after_request
@@ -100,7 +100,7 @@ def cache_headers(response):
     if request.method in ("GET", "HEAD") and response.status_code == 200:
         response.headers["Cache-Control"] = "public, no-cache"
         response.add_etag()
-        page_cache.store(response)
+        page_cache.store(response, cookie_free=True)
         response.make_conditional(request)
     return response
 

@@ -63,6 +63,7 @@ def _gate(show: str, h: str) -> horizon.Gate:
     """The page's gate, or the share guard when the page is ahead of the reader."""
     gate = horizon.open_gate(get_session(), show, h, wants_upcoming_titles(request))
     saved = read_progress(request, gate.show.slug, gate.show.episode_count)
+    page_cache.note_reader_state(gate.h <= (saved.h or 0), saved.h, gate.show_upcoming_titles)
     if gate.h > (saved.h or 0):
         # Signed-in editors previewing the site skip the guard; what they see then is
         # not for readers with the same cookies, so it must not enter the page cache.
@@ -96,15 +97,9 @@ def share_guard(guard: ShareGuard):
         # A newcomer starts from the premise; the same page at h = 0 may not exist yet.
         at_mine = url_for("guide.home", show=gate.show.slug, h=0)
     form = ProgressForm(gate.show.episode_count, horizon=gate.h, next=request.path + suffix)
-    page_cache.never_cache_this_response()  # the form carries this reader's CSRF token
     return render_template(
         "guide/guard.html", gate=gate, saved_h=guard.saved_h, at_mine=at_mine, form=form,
     )
-
-
-@bp.before_request
-def answer_from_cache():
-    return page_cache.lookup()
 
 
 @bp.after_request
@@ -143,7 +138,6 @@ def show_home(show: str):
 def home(show: str, h: str):
     gate = _gate(show, h)
     current = gate.current_episode()
-    page_cache.never_cache_this_response()  # the slider form carries a CSRF token
     return _page(
         "guide/home.html", gate,
         form=ProgressForm(gate.show.episode_count, horizon=gate.h),

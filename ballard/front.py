@@ -1,0 +1,234 @@
+"""The front: a WSGI layer before Flask that answers repeat reads from rendered bytes.
+
+A GET of a viewer page or an API answer is looked up in the page cache
+(ballard/page_cache.py) before Flask builds a request context or routes. The key is
+everything the answer depends on:
+
+- the URL as the app sees it (scheme, host, script root, path, query string);
+- the content version (read at most every PAGE_CACHE_VERSION_TTL seconds);
+- for a page under /<show>/at/<h>/, the reader state: whether the saved horizon
+  (the signed cookie, checked against the show's episode count as the app checks it)
+  reaches h, and if not which saved horizon the share guard names; and the
+  upcoming-titles opt-in. Every reader who gets the same page shares one entry;
+- for an API answer, nothing more: the API reads no cookie;
+- for any other viewer page (the list of shows), the whole Cookie header.
+
+What is kept: only an answer the app marked cacheable (page_cache.store), rendered for
+the reader state the key names (the guide notes the state it rendered for), a 200 with
+no Set-Cookie and no Vary but on Cookie. Never looked up or kept: anything but a plain
+GET (HEAD, POST, Range and If-Match/-Modified-Since requests go to the app), a request
+with a session cookie (a signed-in editor sees previews), and anything while the
+database has not been seen at the migrations' head (ballard/availability.py).
+
+A cached answer is sent with the headers the app sent (the security headers included),
+a fresh Date, a 304 for a matching If-None-Match as the app would send it, and its line
+in the request log.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+
+from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.http import http_date, is_resource_modified, remove_entity_headers
+from werkzeug.sansio.http import parse_cookie
+
+from ballard import horizon, page_cache, request_log
+from ballard.availability import DatabaseUnavailable
+from ballard.content.pack import current_version
+from ballard.db import get_session
+from ballard.page_cache import CACHEABLE, READER_STATE, CachedPage, PageCache
+from ballard.progress import (
+    UPCOMING_TITLES_COOKIE,
+    cookie_name,
+    opted_in,
+    serializer_for,
+    signed_value,
+)
+
+# Requests the front leaves to the app: conditional forms it does not answer itself.
+PASS_THROUGH_HEADERS = ("HTTP_RANGE", "HTTP_IF_RANGE", "HTTP_IF_MATCH",
+                        "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
+NOT_MODIFIED = f"304 {HTTPStatus.NOT_MODIFIED.phrase.upper()}"
+MAX_REMEMBERED_COOKIES = 10_000  # verified progress cookie values kept per worker
+
+StartResponse = Callable[..., object]
+
+
+class Front:
+    """The WSGI callable in front of `wsgi_app` (Flask's own), for one app."""
+
+    def __init__(self, app: Flask, wsgi_app: Callable, cache: PageCache):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.cache = cache
+        self.session_cookie = app.session_interface.get_cookie_name(app)
+        self._serializer = serializer_for(app.config["SECRET_KEY"])
+        self._signed: dict[str, int | None] = {}
+        self._counts: tuple[int, dict[str, int]] = (-1, {})
+        self._date: tuple[int, str] = (0, "")
+
+    # --- the WSGI entry ----------------------------------------------------------------
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "GET" or any(
+                name in environ for name in PASS_THROUGH_HEADERS):
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        try:
+            key = self.key(environ)
+        except SQLAlchemyError:
+            # The version or the shows could not be read: the app answers (its 503).
+            self.cache.forget_version()
+            return self.wsgi_app(environ, start_response)
+        if key is None:
+            return self.wsgi_app(environ, start_response)
+        page = self.cache.get(key)
+        if page is not None:
+            return self.serve(page, environ, start_response, started)
+        return self.render(key, environ, start_response)
+
+    # --- the key -----------------------------------------------------------------------
+
+    def key(self, environ: dict) -> tuple | None:
+        """The cache key of this GET, or None when the app must answer it afresh."""
+        raw_cookies = environ.get("HTTP_COOKIE", "")
+        # As the app parses them (Request.cookies), so both read the same values.
+        cookies = parse_cookie(cookie=raw_cookies) if raw_cookies else {}
+        if self.session_cookie in cookies:
+            return None
+        schema = self.app.extensions.get("ballard.schema_check")
+        if schema is None:
+            return None
+        if not schema.trusted:
+            try:
+                schema.require()  # once per worker, and again after a database error
+            except DatabaseUnavailable:
+                return None  # the app answers its 503
+        version = self.cache.content_version(self._read_version)
+        path = environ.get("PATH_INFO", "")
+        url = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"),
+               environ.get("SCRIPT_NAME", ""), path, environ.get("QUERY_STRING", ""), version)
+        if path.startswith("/api/"):
+            return ("cookie-free", *url)
+        parts = path.split("/", 4)  # "", show, "at", h, the rest
+        if len(parts) >= 4 and parts[2] == "at":
+            state = self.reader_state(cookies, parts[1], parts[3], version)
+            return ("reader", *url, (state, opted_in(cookies.get(UPCOMING_TITLES_COOKIE))))
+        return ("cookies", *url, raw_cookies)
+
+    def reader_state(self, cookies, show: str, raw_h: str, version: int) -> tuple:
+        """What the share guard decides for this reader, as guide._gate decides it."""
+        count = self.episode_count(show, version)
+        h = horizon.parse_horizon(raw_h, count) if count is not None else None
+        if h is None:
+            return ("no such page",)  # the app answers its 404, which is never kept
+        raw = cookies.get(cookie_name(show))
+        saved = self.signed(raw) if raw is not None else None
+        if saved is not None and not 0 <= saved <= count:
+            saved = None
+        return ("reaches",) if h <= (saved or 0) else ("behind", saved)
+
+    def signed(self, raw: str) -> int | None:
+        """A progress cookie's value, its signature checked once per worker."""
+        try:
+            return self._signed[raw]
+        except KeyError:
+            pass
+        value = signed_value(raw, self._serializer)
+        if len(self._signed) >= MAX_REMEMBERED_COOKIES:
+            self._signed.clear()
+        self._signed[raw] = value
+        return value
+
+    def episode_count(self, show: str, version: int) -> int | None:
+        """The show's episode count at this content version (one query per version)."""
+        at, counts = self._counts
+        if at != version:
+            with self.app.app_context():
+                counts = {s.slug: s.episode_count for s in horizon.list_shows(get_session())}
+            self._counts = (version, counts)
+        return counts.get(show)
+
+    def _read_version(self) -> int:
+        with self.app.app_context():
+            return current_version(get_session())
+
+    # --- answering ---------------------------------------------------------------------
+
+    def serve(self, page: CachedPage, environ: dict, start_response: StartResponse,
+              started: float) -> Iterable[bytes]:
+        headers = [("Date", self.now()) if name == "Date" else (name, value)
+                   for name, value in page.headers]
+        status, body = page.status, page.body
+        if (page.etag and "HTTP_IF_NONE_MATCH" in environ
+                and not is_resource_modified(environ, page.etag)):
+            status, body = NOT_MODIFIED, b""
+            remove_entity_headers(headers)
+        start_response(status, headers)
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
+        request_log.log_request("GET", path, int(status[:3]),
+                                round((time.perf_counter() - started) * 1000, 2),
+                                len(page.body), environ.get("REMOTE_ADDR"))
+        return [body]
+
+    def render(self, key: tuple, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        """A miss: the app answers, and the front keeps the answer if it may."""
+        sent: list = []
+
+        def capture(status: str, headers: list, exc_info=None):
+            sent[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        answer = self.wsgi_app(environ, capture)
+        if not sent or not self.storable(key, environ, sent[0], sent[1]):
+            return answer
+        try:
+            body = b"".join(answer)
+        finally:
+            close = getattr(answer, "close", None)
+            if close is not None:
+                close()
+        etag = next((value for name, value in sent[1] if name == "ETag"), None)
+        self.cache.put(key, CachedPage(sent[0], tuple(sent[1]), body, etag))
+        return [body]
+
+    @staticmethod
+    def storable(key: tuple, environ: dict, status: str, headers: list) -> bool:
+        kind = key[0]
+        marked = environ.get(CACHEABLE)
+        if kind == "cookie-free":
+            if marked != "cookie-free":
+                return False
+        elif marked != "reader":
+            return False
+        elif kind == "reader" and environ.get(READER_STATE) != key[-1]:
+            return False  # the page was not rendered for the state the key names
+        if not status.startswith("200 "):
+            return False
+        for name, value in headers:
+            lower = name.lower()
+            if lower == "set-cookie":
+                return False
+            if lower == "vary" and {v.strip().lower() for v in value.split(",")} - {"cookie"}:
+                return False
+            if lower == "cache-control" and "no-store" in value.lower():
+                return False
+        return True
+
+    def now(self) -> str:
+        second = int(time.time())
+        if self._date[0] != second:
+            self._date = (second, http_date(second))
+        return self._date[1]
+
+
+def init_app(app: Flask) -> None:
+    """Put the front before Flask (call before anything wraps app.wsgi_app, such as the
+    proxy fix, so it sees the client's scheme and address)."""
+    cache = page_cache.get_cache(app)
+    if cache is not None:
+        app.wsgi_app = Front(app, app.wsgi_app, cache)
