@@ -258,3 +258,23 @@ def test_a_load_adopts_the_migrations_stand_in_keys_and_their_revisions_follow(t
         assert adopted.id == point_id  # the same row, not a new one
         assert session.scalars(select(Revision.entity_key)).all() == ["s1e2-owen-marsh-says"]
         assert session.scalar(select(PlotPoint).where(PlotPoint.slug.like("legacy-%"))) is None
+
+
+def test_a_load_that_swaps_two_points_keeps_both_rows(tiny, tmp_path):
+    """Two points of one episode trade places in the file: the load moves the rows (ids
+    kept) without meeting the unique place index halfway."""
+    text = TINY_PACK.read_text()
+    start = text.index("  - slug: s1e1-dana-called-lake")
+    middle = text.index("  - slug: s1e1-town-only-witness")
+    end = text.index("- number: 2")
+    swapped = tmp_path / "tiny.yaml"
+    swapped.write_text(text[:start] + text[middle:end] + text[start:middle] + text[end:])
+    with tiny.app_context():
+        session = get_session()
+        before = dict(session.execute(select(PlotPoint.slug, PlotPoint.id)).all())
+        load_packs([swapped])
+        session = get_session()
+        order = session.execute(select(PlotPoint.slug, PlotPoint.id).where(
+            PlotPoint.episode_position == 1).order_by(PlotPoint.sort_order)).all()
+    assert [slug for slug, _ in order] == ["s1e1-town-only-witness", "s1e1-dana-called-lake"]
+    assert all(before[slug] == point_id for slug, point_id in order)

@@ -126,9 +126,12 @@ def _sync_plot_points(session: Session, show: Show, content: ShowContent,
               for order, point in enumerate(episode.plot_points)]
     stand_ins = {(p.episode_position, p.sort_order): p for slug, p in existing.items()
                  if LEGACY_KEY.fullmatch(slug)}
-    # Slots first move out of the way, so a reorder never meets itself in the unique index.
-    for row in existing.values():
-        row.sort_order = -row.id
+    # Points that change place first move out of the way, so a reorder never meets itself
+    # in the unique index; points that stay are not written.
+    places = {point.slug: (position, order) for position, order, point in wanted}
+    for slug, row in existing.items():
+        if places.get(slug) != (row.episode_position, row.sort_order):
+            row.sort_order = -row.id
     session.flush()
     keep: set[str] = set()
     for position, order, point in wanted:
