@@ -35,6 +35,18 @@ _revisions = sa.table(
     sa.column("entity_kind", sa.String), sa.column("entity_key", sa.String))
 
 
+def _points_in_place(bind) -> list:
+    """(id, show_id, slug, sort slot, season number, episode number) of every point."""
+    return bind.execute(
+        sa.select(_points.c.id, _points.c.show_id, _points.c.slug, _points.c.sort_order,
+                  _seasons.c.number, _episodes.c.number)
+        .select_from(_points.join(_episodes, sa.and_(
+            _episodes.c.show_id == _points.c.show_id,
+            _episodes.c.position == _points.c.episode_position))
+            .join(_seasons, _seasons.c.id == _episodes.c.season_id))
+    ).all()
+
+
 def upgrade() -> None:
     # A plain ADD COLUMN, never a batch copy: SQLite would drop the old plot_points table,
     # and with foreign keys on that deletes every plot_point_characters row. The default
@@ -42,15 +54,7 @@ def upgrade() -> None:
     op.add_column("plot_points", sa.Column("slug", sa.String(length=80), nullable=False,
                                            server_default=""))
     bind = op.get_bind()
-    rows = bind.execute(
-        sa.select(_points.c.id, _points.c.show_id, _points.c.sort_order, _seasons.c.number,
-                  _episodes.c.number)
-        .select_from(_points.join(_episodes, sa.and_(
-            _episodes.c.show_id == _points.c.show_id,
-            _episodes.c.position == _points.c.episode_position))
-            .join(_seasons, _seasons.c.id == _episodes.c.season_id))
-    ).all()
-    for point_id, show_id, slot, season, number in rows:
+    for point_id, show_id, _slug, slot, season, number in _points_in_place(bind):
         key = f"legacy-s{season}e{number}-{slot}"
         bind.execute(_points.update().where(_points.c.id == point_id).values(slug=key))
         bind.execute(
@@ -66,15 +70,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    rows = bind.execute(
-        sa.select(_points.c.show_id, _points.c.slug, _points.c.sort_order, _seasons.c.number,
-                  _episodes.c.number)
-        .select_from(_points.join(_episodes, sa.and_(
-            _episodes.c.show_id == _points.c.show_id,
-            _episodes.c.position == _points.c.episode_position))
-            .join(_seasons, _seasons.c.id == _episodes.c.season_id))
-    ).all()
-    for show_id, slug, slot, season, number in rows:
+    for _id, show_id, slug, slot, season, number in _points_in_place(bind):
         bind.execute(
             _revisions.update()
             .where(_revisions.c.show_id == show_id, _revisions.c.entity_kind == "plot_point",
