@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TypeVar
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 
-from ballard.horizon.core import GateCore, lookup_key
+from ballard.horizon.core import SHOW, GateCore, H, lookup_key
 from ballard.horizon.values import BioView, CharacterDetail, CharacterSummary, NotVisible
 from ballard.models import (
     Character,
@@ -18,31 +18,47 @@ from ballard.models import (
     plot_point_characters,
 )
 
-# The stamped rows that hang off a character.
-_Revealed = TypeVar("_Revealed", CharacterBio, CharacterStatus, CharacterAlias)
+_COLUMNS = (Character.id, Character.slug, Character.name, Character.role, Character.actor,
+            Character.introduced_in)
+_CHARACTERS = (
+    select(*_COLUMNS)
+    .where(Character.show_id == SHOW, Character.introduced_in <= H)
+    .order_by(Character.sort_order)
+)
+_CHARACTER = select(*_COLUMNS).where(
+    Character.show_id == SHOW, Character.slug == bindparam("character"),
+    Character.introduced_in <= H)
+_APPEARANCES = (
+    select(PlotPoint.episode_position)
+    .join(plot_point_characters, plot_point_characters.c.plot_point_id == PlotPoint.id)
+    .where(plot_point_characters.c.character_id == bindparam("character_id"),
+           PlotPoint.revealed_in <= H)
+    .distinct()
+    .order_by(PlotPoint.episode_position)
+)
+# The stamped rows that hang off a character: each character's revealed by h, oldest
+# first, in one query for any number of characters.
+_REVEALED = {
+    model: select(model.character_id, *columns)
+    .where(model.character_id.in_(bindparam("ids", expanding=True)), model.revealed_in <= H)
+    .order_by(model.revealed_in, model.id)
+    for model, columns in (
+        (CharacterStatus, (CharacterStatus.status, CharacterStatus.note,
+                           CharacterStatus.revealed_in)),
+        (CharacterAlias, (CharacterAlias.alias,)),
+        (CharacterBio, (CharacterBio.text, CharacterBio.revealed_in)),
+    )
+}
 
 
 class CharacterReads(GateCore):
-    def _characters(self) -> list[Character]:
-        return list(self.session.scalars(
-            select(Character)
-            .where(Character.show_id == self.show.id, Character.introduced_in <= self.h)
-            .order_by(Character.sort_order)
-        ))
-
-    def _character_rows(self, model: type[_Revealed], ids: list[int]) -> dict[int, list[_Revealed]]:
-        """Each character's `model` rows revealed by h, oldest first, in one query."""
-        rows = self.session.scalars(
-            select(model)
-            .where(model.character_id.in_(ids), model.revealed_in <= self.h)
-            .order_by(model.revealed_in, model.id)
-        )
-        result: dict[int, list[_Revealed]] = defaultdict(list)
-        for r in rows:
+    def _character_rows(self, model: type, ids: list[int]) -> dict[int, list[Row[Any]]]:
+        result: dict[int, list[Row[Any]]] = defaultdict(list)
+        for r in self._read(_REVEALED[model], ids=ids):
             result[r.character_id].append(r)
         return result
 
-    def _summaries(self, characters: list[Character]) -> list[CharacterSummary]:
+    def _summaries(self, characters: list[Row[Any]]) -> list[CharacterSummary]:
         ids = [c.id for c in characters]
         statuses = self._character_rows(CharacterStatus, ids)
         aliases = self._character_rows(CharacterAlias, ids)
@@ -57,32 +73,17 @@ class CharacterReads(GateCore):
         return result
 
     def characters(self) -> list[CharacterSummary]:
-        return self._summaries(self._characters())
+        return self._summaries(list(self._read(_CHARACTERS)))
 
     def character(self, slug: str) -> CharacterDetail:
-        slug = lookup_key(slug)
-        c = self.session.scalar(
-            select(Character).where(
-                Character.show_id == self.show.id,
-                Character.slug == slug,
-                Character.introduced_in <= self.h,
-            )
-        )
-        if c is None:
+        found = self._read(_CHARACTER, character=lookup_key(slug))
+        if not found:
             raise NotVisible(slug)
+        c = found[0]
         summary = self._summaries([c])[0]
         bios = self._character_rows(CharacterBio, [c.id])[c.id]
         statuses = self._character_rows(CharacterStatus, [c.id])[c.id]
-        positions = self.session.scalars(
-            select(PlotPoint.episode_position)
-            .join(plot_point_characters, plot_point_characters.c.plot_point_id == PlotPoint.id)
-            .where(
-                plot_point_characters.c.character_id == c.id,
-                PlotPoint.revealed_in <= self.h,
-            )
-            .distinct()
-            .order_by(PlotPoint.episode_position)
-        ).all()
+        positions = [p for (p,) in self._read(_APPEARANCES, character_id=c.id)]
         return CharacterDetail(
             summary,
             self._card_at(c.introduced_in) if c.introduced_in else None,

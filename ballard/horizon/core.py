@@ -3,12 +3,15 @@ and the plot points visible at h (recaps here; the story pages in story.py)."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy.orm import Session
 
 from ballard.horizon.values import (
     CharacterRef,
@@ -25,6 +28,49 @@ from ballard.horizon.values import (
 )
 from ballard.models import Character, Episode, PlotPoint, Season, Storyline, plot_point_characters
 from ballard.story.fields import is_slug, parse_episode_code
+
+# Every read's statement is built once, with bind parameters (`show`, `h` and its own):
+# building a select costs several times what running it costs on these small tables.
+SHOW, H = bindparam("show"), bindparam("h")
+
+_EPISODES = (
+    select(Episode.position, Episode.number, Episode.title, Episode.release_date,
+           Episode.runtime_minutes, Episode.writer, Episode.director,
+           Season.number.label("season"))
+    .join(Season, Episode.season_id == Season.id)
+    .where(Episode.show_id == SHOW)
+    .order_by(Episode.position)
+)
+_TAGGED = (
+    select(plot_point_characters.c.plot_point_id, Character.slug, Character.name)
+    .join(Character, Character.id == plot_point_characters.c.character_id)
+    .where(plot_point_characters.c.plot_point_id.in_(bindparam("ids", expanding=True)),
+           Character.introduced_in <= H)
+    .order_by(Character.sort_order)
+)
+
+
+@functools.cache
+def _plot_points_statement(episode: bool, levels: bool, storyline: bool) -> Select:
+    """Plot points visible at h with their storyline: one episode's in story order, or
+    the story's in episode order, narrowed to some `levels` or one `storyline`."""
+    conditions = [PlotPoint.show_id == SHOW, PlotPoint.revealed_in <= H,
+                  Storyline.introduced_in <= H]
+    if episode:
+        conditions.append(PlotPoint.episode_position == bindparam("position"))
+    if levels:
+        conditions.append(PlotPoint.spoiler_level.in_(bindparam("levels", expanding=True)))
+    if storyline:
+        conditions.append(Storyline.slug == bindparam("storyline"))
+    order = ((Storyline.sort_order, PlotPoint.sort_order) if episode
+             else (PlotPoint.episode_position, PlotPoint.sort_order))
+    return (
+        select(PlotPoint.id, PlotPoint.episode_position, PlotPoint.text,
+               PlotPoint.spoiler_level, Storyline.slug, Storyline.title)
+        .join(Storyline, PlotPoint.storyline_id == Storyline.id)
+        .where(*conditions)
+        .order_by(*order)
+    )
 
 
 def lookup_key(slug: str) -> str:
@@ -64,26 +110,24 @@ class GateCore:
     def episodes(self) -> list[EpisodeCard]:
         """Every episode of the show, with unwatched ones reduced to their code."""
         if self._episodes is None:
-            rows = self.session.execute(
-                select(Episode, Season.number)
-                .join(Season, Episode.season_id == Season.id)
-                .where(Episode.show_id == self.show.id)
-                .order_by(Episode.position)
-            ).all()
-            self._episodes = [self._card(e, season_number) for e, season_number in rows]
+            self._episodes = [self._card(e) for e in self._read(_EPISODES)]
         return self._episodes
 
-    def _card(self, e: Episode, season_number: int) -> EpisodeCard:
-        code = f"S{season_number}E{e.number}"
+    def _read(self, statement: Select, **params: Any) -> Sequence[Row[Any]]:
+        """The rows of a statement built once (above), for this show at h."""
+        values: Mapping[str, Any] = {"show": self.show.id, "h": self.h, **params}
+        return self.session.execute(statement, values).all()
+
+    def _card(self, e: Row[Any]) -> EpisodeCard:
+        code = f"S{e.season}E{e.number}"
         if e.position > self.h:
             # The card for an unwatched episode is built from its position alone.
             title = e.title if self.show_upcoming_titles else None
-            return EpisodeCard(e.position, code, watched=False, title=title,
-                               season=season_number)
+            return EpisodeCard(e.position, code, watched=False, title=title, season=e.season)
         return EpisodeCard(
             e.position, code, watched=True, title=e.title, release_date=e.release_date,
             runtime_minutes=e.runtime_minutes, writer=e.writer, director=e.director,
-            season=season_number,
+            season=e.season,
         )
 
     def _card_at(self, position: int) -> EpisodeCard | None:
@@ -119,10 +163,7 @@ class GateCore:
 
     def recap(self, slug: str) -> Recap:
         episode = self.watched_episode(slug)
-        rows = self._plot_points(
-            PlotPoint.episode_position == episode.position,
-            order=(Storyline.sort_order, PlotPoint.sort_order),
-        )
+        rows = self._plot_points(position=episode.position)
         sections = tuple(
             StorylineSection(storyline, tuple(point for _, _, point in group))
             for storyline, group in groupby(rows, key=lambda row: row[0])
@@ -134,38 +175,23 @@ class GateCore:
         return Recap(episode, sections, previous, following)
 
     def _plot_points(
-        self, *conditions: ColumnElement[bool], order: tuple[InstrumentedAttribute[int], ...]
+        self, position: int | None = None, levels: tuple[str, ...] | None = None,
+        storyline: str | None = None,
     ) -> list[tuple[StorylineRef, int, PlotPointView]]:
-        """(storyline, episode position, point) for plot points visible at h.
+        """(storyline, episode position, point) for plot points visible at h: episode
+        `position`'s in story order, or else the story's in episode order, perhaps only
+        those of some `levels` or of one `storyline`.
 
         Two queries, whatever the number of points: the points with their storyline,
         then the characters tagged on them. Plain rows, not ORM objects: a long story
         page builds hundreds of these.
         """
-        rows = self.session.execute(
-            select(PlotPoint.id, PlotPoint.episode_position, PlotPoint.text,
-                   PlotPoint.spoiler_level, Storyline.slug, Storyline.title)
-            .join(Storyline, PlotPoint.storyline_id == Storyline.id)
-            .where(
-                PlotPoint.show_id == self.show.id,
-                PlotPoint.revealed_in <= self.h,
-                Storyline.introduced_in <= self.h,
-                *conditions,
-            )
-            .order_by(*order)
-        ).all()
+        statement = _plot_points_statement(
+            position is not None, levels is not None, storyline is not None)
+        rows = self._read(statement, position=position, levels=levels, storyline=storyline)
         tagged: dict[int, list[CharacterRef]] = defaultdict(list)
         if rows:
-            links = self.session.execute(
-                select(plot_point_characters.c.plot_point_id, Character.slug, Character.name)
-                .join(Character, Character.id == plot_point_characters.c.character_id)
-                .where(
-                    plot_point_characters.c.plot_point_id.in_([r.id for r in rows]),
-                    Character.introduced_in <= self.h,
-                )
-                .order_by(Character.sort_order)
-            )
-            for point_id, character_slug, name in links:
+            for point_id, character_slug, name in self._read(_TAGGED, ids=[r.id for r in rows]):
                 tagged[point_id].append(CharacterRef(character_slug, name))
         refs: dict[str, StorylineRef] = {}
         return [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ballard.horizon.characters import CharacterReads
@@ -27,6 +27,13 @@ from ballard.horizon.values import (
 from ballard.models import Episode, Show
 
 _HORIZON_TEXT = re.compile(r"0|[1-9][0-9]{0,3}")
+_SHOWS = (
+    select(Show.id, Show.slug, Show.title, Show.network, Show.premise, func.count(Episode.id))
+    .outerjoin(Episode, Episode.show_id == Show.id)
+    .group_by(Show.id)
+)
+_SHOW = _SHOWS.where(Show.slug == bindparam("slug"))  # built once: see core.py
+_ALL_SHOWS = _SHOWS.order_by(Show.title)
 
 
 class Gate(StorylineReads, CharacterReads, QuestionReads, RelationshipReads):
@@ -75,26 +82,14 @@ def parse_season(raw: str) -> int:
 def find_show(session: Session, slug: str) -> ShowInfo:
     """A show's h = 0 facts (title, premise, how many episodes), or NotVisible."""
     slug = lookup_key(slug)
-    row = session.execute(
-        select(Show, func.count(Episode.id))
-        .outerjoin(Episode, Episode.show_id == Show.id)
-        .where(Show.slug == slug)
-        .group_by(Show.id)
-    ).first()
+    row = session.execute(_SHOW, {"slug": slug}).first()
     if row is None:
         raise NotVisible(slug)
-    show, count = row
-    return ShowInfo(show.id, show.slug, show.title, show.network, show.premise, count)
+    return ShowInfo(*row)
 
 
 def list_shows(session: Session) -> list[ShowInfo]:
-    rows = session.execute(
-        select(Show, func.count(Episode.id))
-        .outerjoin(Episode, Episode.show_id == Show.id)
-        .group_by(Show.id)
-        .order_by(Show.title)
-    ).all()
-    return [ShowInfo(s.id, s.slug, s.title, s.network, s.premise, n) for s, n in rows]
+    return [ShowInfo(*row) for row in session.execute(_ALL_SHOWS)]
 
 
 def open_gate(

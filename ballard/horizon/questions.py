@@ -3,9 +3,11 @@ episode added: the questions it raised and answered, the fates it changed, new f
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select
+from typing import Any
 
-from ballard.horizon.core import GateCore, lookup_key
+from sqlalchemy import Row, Select, bindparam, or_, select
+
+from ballard.horizon.core import SHOW, GateCore, H, lookup_key
 from ballard.horizon.values import (
     CharacterRef,
     EpisodeNews,
@@ -18,24 +20,66 @@ from ballard.horizon.values import (
 from ballard.models import Character, CharacterStatus, Question, Storyline, StorylineStatus
 
 
-class QuestionReads(GateCore):
-    def _questions(self, *conditions: ColumnElement[bool]) -> list[QuestionView]:
-        """The questions raised by h, in the show's order (search reads them all so)."""
-        rows = self.session.scalars(
-            select(Question)
-            .where(Question.show_id == self.show.id, Question.raised_in <= self.h, *conditions)
-            .order_by(Question.sort_order)
-        )
-        return [self._question(q) for q in rows]
+def _questions_statement(*conditions: Any) -> Select:
+    """The questions raised by h, in the show's order, that also meet `conditions`."""
+    return (
+        select(Question.slug, Question.text, Question.raised_in, Question.answer,
+               Question.answered_in)
+        .where(Question.show_id == SHOW, Question.raised_in <= H, *conditions)
+        .order_by(Question.sort_order)
+    )
 
-    def _question(self, q: Question) -> QuestionView:
+
+_POSITION, _FINALE = bindparam("position"), bindparam("finale")
+_QUESTIONS = {
+    "all": _questions_statement(),
+    "one": _questions_statement(Question.slug == bindparam("question")),
+    "raised in": _questions_statement(Question.raised_in == _POSITION),
+    "answered in": _questions_statement(Question.answered_in == _POSITION),
+    # Every row here is raised by the finale, so visible at h; its answer shows only
+    # from answered_in (see _question).
+    "left open": _questions_statement(
+        Question.raised_in <= _FINALE,
+        or_(Question.answered_in.is_(None), Question.answered_in > _FINALE)),
+}
+_STORYLINE_CHANGES = (
+    select(Storyline.slug, Storyline.title, StorylineStatus.status, StorylineStatus.note,
+           StorylineStatus.revealed_in)
+    .join(StorylineStatus, StorylineStatus.storyline_id == Storyline.id)
+    .where(Storyline.show_id == SHOW, StorylineStatus.revealed_in == _POSITION,
+           Storyline.introduced_in <= H)
+    .order_by(Storyline.sort_order, StorylineStatus.id)
+)
+_CHARACTER_CHANGES = (
+    select(Character.slug, Character.name, CharacterStatus.status, CharacterStatus.note,
+           CharacterStatus.revealed_in)
+    .join(CharacterStatus, CharacterStatus.character_id == Character.id)
+    .where(Character.show_id == SHOW, CharacterStatus.revealed_in == _POSITION,
+           Character.introduced_in <= H,
+           # a newcomer's first status is already said by "new faces"
+           Character.introduced_in < _POSITION)
+    .order_by(Character.sort_order, CharacterStatus.id)
+)
+_INTRODUCED = (
+    select(Character.slug, Character.name)
+    .where(Character.show_id == SHOW, Character.introduced_in == _POSITION)
+    .order_by(Character.sort_order)
+)
+
+
+class QuestionReads(GateCore):
+    def _questions(self, which: str, **params: Any) -> list[QuestionView]:
+        """The questions raised by h, in the show's order (search reads them all so)."""
+        return [self._question(q) for q in self._read(_QUESTIONS[which], **params)]
+
+    def _question(self, q: Row[Any]) -> QuestionView:
         if q.answered_in is not None and q.answered_in <= self.h:
             return QuestionView(q.slug, q.text, self._card_at(q.raised_in), q.answer,
                                 self._card_at(q.answered_in))
         return QuestionView(q.slug, q.text, self._card_at(q.raised_in))
 
     def questions(self) -> QuestionBoard:
-        views = self._questions()
+        views = self._questions("all")
         return QuestionBoard(
             tuple(q for q in views if q.answered is None),
             tuple(q for q in views if q.answered is not None),
@@ -43,7 +87,7 @@ class QuestionReads(GateCore):
 
     def question(self, slug: str) -> QuestionView:
         slug = lookup_key(slug)
-        found = self._questions(Question.slug == slug)
+        found = self._questions("one", question=slug)
         if not found:
             raise NotVisible(slug)
         return found[0]
@@ -68,10 +112,7 @@ class QuestionReads(GateCore):
         finale = self.season_span(number).finale
         if self.h < finale:
             return None
-        # Every row here is raised by the finale, so visible at h; its answer shows only
-        # from answered_in (see _question).
-        return self._questions(Question.raised_in <= finale,
-                               or_(Question.answered_in.is_(None), Question.answered_in > finale))
+        return self._questions("left open", finale=finale)
 
     # What an episode added --------------------------------------------------------------
 
@@ -79,34 +120,15 @@ class QuestionReads(GateCore):
         """Questions, fates and characters that episode `position` (<= h) added."""
         if not 1 <= position <= self.h:
             raise NotVisible(str(position))
-        raised = self._questions(Question.raised_in == position)
-        answered = self._questions(Question.answered_in == position)
-        changes: list[StatusChange] = []
-        for s, st in self.session.execute(
-            select(Storyline, StorylineStatus)
-            .join(StorylineStatus, StorylineStatus.storyline_id == Storyline.id)
-            .where(Storyline.show_id == self.show.id, StorylineStatus.revealed_in == position,
-                   Storyline.introduced_in <= self.h)
-            .order_by(Storyline.sort_order, StorylineStatus.id)
-        ):
-            changes.append(StatusChange(s.title, "storyline", s.slug,
-                                        self._status(st.status, st.note, st.revealed_in)))
-        for c, st in self.session.execute(
-            select(Character, CharacterStatus)
-            .join(CharacterStatus, CharacterStatus.character_id == Character.id)
-            .where(Character.show_id == self.show.id, CharacterStatus.revealed_in == position,
-                   Character.introduced_in <= self.h,
-                   # a newcomer's first status is already said by "new faces"
-                   Character.introduced_in < position)
-            .order_by(Character.sort_order, CharacterStatus.id)
-        ):
-            changes.append(StatusChange(c.name, "character", c.slug,
-                                        self._status(st.status, st.note, st.revealed_in)))
-        introduced = self.session.execute(
-            select(Character.slug, Character.name)
-            .where(Character.show_id == self.show.id, Character.introduced_in == position)
-            .order_by(Character.sort_order)
-        ).all()
+        raised = self._questions("raised in", position=position)
+        answered = self._questions("answered in", position=position)
+        changes = [
+            StatusChange(title, kind, slug, self._status(status, note, revealed_in))
+            for kind, statement in (("storyline", _STORYLINE_CHANGES),
+                                    ("character", _CHARACTER_CHANGES))
+            for slug, title, status, note, revealed_in in self._read(statement, position=position)
+        ]
+        introduced = self._read(_INTRODUCED, position=position)
         return EpisodeNews(
             tuple(raised), tuple(answered), tuple(changes),
             tuple(CharacterRef(slug, name) for slug, name in introduced),

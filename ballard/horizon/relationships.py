@@ -3,30 +3,54 @@ marked ended only once the episode that ends them is watched."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select
+import functools
+
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import aliased
 
-from ballard.horizon.core import GateCore
+from ballard.horizon.core import SHOW, GateCore, H
 from ballard.horizon.values import CharacterRef, Connections, ConnectionView, TieView
 from ballard.models import Character, Relationship
 from ballard.vocabulary import words
 
+_CHARACTERS = (
+    select(Character.slug, Character.name)
+    .where(Character.show_id == SHOW, Character.introduced_in <= H,
+           Character.slug.in_(bindparam("slugs", expanding=True)))
+    .order_by(Character.sort_order)
+)
+
+
+@functools.cache
+def _ties_statement(episode: bool, character: bool) -> Select:
+    """Ties visible at h in the show's order: all, those episode :position revealed or
+    ended, or those of the character :character."""
+    who, whom = aliased(Character), aliased(Character)
+    conditions = []
+    if episode:
+        position = bindparam("position")
+        conditions.append(or_(Relationship.revealed_in == position,
+                              Relationship.ended_in == position))
+    if character:
+        slug = bindparam("character")
+        conditions.append(or_(who.slug == slug, whom.slug == slug))
+    return (
+        select(Relationship.kind, Relationship.note, Relationship.revealed_in,
+               Relationship.ended_in, who.slug, who.name, whom.slug, whom.name)
+        .join(who, Relationship.who_id == who.id)
+        .join(whom, Relationship.whom_id == whom.id)
+        .where(Relationship.show_id == SHOW, Relationship.revealed_in <= H,
+               who.introduced_in <= H, whom.introduced_in <= H, *conditions)
+        .order_by(Relationship.sort_order, Relationship.id)
+    )
+
 
 class RelationshipReads(GateCore):
-    def _ties(self, *conditions: ColumnElement[bool], character: str | None = None) -> list[TieView]:
-        """The ties visible at h, in the show's order (optionally one character's)."""
-        who, whom = aliased(Character), aliased(Character)
-        if character is not None:
-            conditions = (*conditions, or_(who.slug == character, whom.slug == character))
-        rows = self.session.execute(
-            select(Relationship.kind, Relationship.note, Relationship.revealed_in,
-                   Relationship.ended_in, who.slug, who.name, whom.slug, whom.name)
-            .join(who, Relationship.who_id == who.id)
-            .join(whom, Relationship.whom_id == whom.id)
-            .where(Relationship.show_id == self.show.id, Relationship.revealed_in <= self.h,
-                   who.introduced_in <= self.h, whom.introduced_in <= self.h, *conditions)
-            .order_by(Relationship.sort_order, Relationship.id)
-        ).all()
+    def _ties(self, position: int | None = None, character: str | None = None) -> list[TieView]:
+        """The ties visible at h, in the show's order (optionally only those episode
+        `position` revealed or ended, or one character's)."""
+        statement = _ties_statement(position is not None, character is not None)
+        rows = self._read(statement, position=position, character=character)
         return [
             TieView(CharacterRef(r[4], r[5]), r.kind, CharacterRef(r[6], r[7]), r.note,
                     self._card_at(r.revealed_in),
@@ -39,12 +63,7 @@ class RelationshipReads(GateCore):
         """Every tie visible at h, and the characters they tie, in the show's order."""
         ties = self._ties()
         slugs = {t.who.slug for t in ties} | {t.whom.slug for t in ties}
-        characters = self.session.execute(
-            select(Character.slug, Character.name)
-            .where(Character.show_id == self.show.id, Character.introduced_in <= self.h,
-                   Character.slug.in_(slugs))
-            .order_by(Character.sort_order)
-        ).all() if slugs else []
+        characters = self._read(_CHARACTERS, slugs=sorted(slugs)) if slugs else []
         return Connections(tuple(CharacterRef(s, n) for s, n in characters), tuple(ties))
 
     def character_connections(self, slug: str) -> tuple[ConnectionView, ...]:
@@ -58,7 +77,6 @@ class RelationshipReads(GateCore):
 
     def episode_ties(self, position: int) -> tuple[tuple[TieView, ...], tuple[TieView, ...]]:
         """(revealed, ended): the ties episode `position` (<= h) revealed and ended."""
-        ties = self._ties(or_(Relationship.revealed_in == position,
-                              Relationship.ended_in == position))
+        ties = self._ties(position=position)
         return (tuple(t for t in ties if t.since.position == position),
                 tuple(t for t in ties if t.ended is not None and t.ended.position == position))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from itertools import groupby
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 
-from ballard.horizon.core import GateCore, lookup_key
+from ballard.horizon.core import SHOW, GateCore, H, lookup_key
 from ballard.horizon.values import (
     NotVisible,
     PlotPointView,
@@ -17,6 +18,30 @@ from ballard.horizon.values import (
     TimelineRow,
 )
 from ballard.models import PlotPoint, Storyline, StorylineStatus
+
+_STATUSES = (
+    select(StorylineStatus.storyline_id, StorylineStatus.status, StorylineStatus.note,
+           StorylineStatus.revealed_in)
+    .where(StorylineStatus.storyline_id.in_(bindparam("ids", expanding=True)),
+           StorylineStatus.revealed_in <= H)
+    .order_by(StorylineStatus.revealed_in, StorylineStatus.id)
+)
+_COUNTS = (
+    select(PlotPoint.storyline_id, PlotPoint.episode_position, func.count())
+    .where(PlotPoint.show_id == SHOW, PlotPoint.revealed_in <= H)
+    .group_by(PlotPoint.storyline_id, PlotPoint.episode_position)
+)
+
+
+@functools.cache
+def _storylines_statement(one: bool) -> Select:
+    """Storylines introduced by h, in the show's order (or the one with slug :storyline)."""
+    only = [Storyline.slug == bindparam("storyline")] if one else []
+    return (
+        select(Storyline.id, Storyline.slug, Storyline.title, Storyline.summary)
+        .where(Storyline.show_id == SHOW, Storyline.introduced_in <= H, *only)
+        .order_by(Storyline.sort_order)
+    )
 
 
 class StorylineReads(GateCore):
@@ -29,19 +54,10 @@ class StorylineReads(GateCore):
         `levels` narrows the points (the condensed view shows major and twist); it never
         widens what is visible, which the stamps alone decide.
         """
-        only = [Storyline.slug == slug] if slug is not None else []
-        rows = self.session.scalars(
-            select(Storyline)
-            .where(Storyline.show_id == self.show.id, Storyline.introduced_in <= self.h, *only)
-            .order_by(Storyline.sort_order)
-        ).all()
+        rows = self._read(_storylines_statement(slug is not None), storyline=slug)
         statuses = self._storyline_statuses([s.id for s in rows])
-        conditions = [PlotPoint.spoiler_level.in_(levels)] if levels is not None else []
-        conditions += only
         by_storyline: dict[str, list[tuple[int, PlotPointView]]] = defaultdict(list)
-        for storyline, position, point in self._plot_points(
-            *conditions, order=(PlotPoint.episode_position, PlotPoint.sort_order)
-        ):
+        for storyline, position, point in self._plot_points(levels=levels, storyline=slug):
             by_storyline[storyline.slug].append((position, point))
         cards = self.episodes()
         result = []
@@ -63,11 +79,7 @@ class StorylineReads(GateCore):
         return found[0]
 
     def _storyline_statuses(self, ids: list[int]) -> dict[int, tuple[StatusView, ...]]:
-        rows = self.session.scalars(
-            select(StorylineStatus)
-            .where(StorylineStatus.storyline_id.in_(ids), StorylineStatus.revealed_in <= self.h)
-            .order_by(StorylineStatus.revealed_in, StorylineStatus.id)
-        )
+        rows = self._read(_STATUSES, ids=ids)
         result: dict[int, list[StatusView]] = defaultdict(list)
         for r in rows:
             result[r.storyline_id].append(self._status(r.status, r.note, r.revealed_in))
@@ -75,19 +87,10 @@ class StorylineReads(GateCore):
 
     def timeline(self) -> list[TimelineRow]:
         """Plot points per storyline per watched episode, for the SVG picture."""
-        counts = self.session.execute(
-            select(PlotPoint.storyline_id, PlotPoint.episode_position, func.count())
-            .where(PlotPoint.show_id == self.show.id, PlotPoint.revealed_in <= self.h)
-            .group_by(PlotPoint.storyline_id, PlotPoint.episode_position)
-        ).all()
         table: dict[int, dict[int, int]] = defaultdict(dict)
-        for storyline_id, position, n in counts:
+        for storyline_id, position, n in self._read(_COUNTS):
             table[storyline_id][position] = n
-        rows = self.session.scalars(
-            select(Storyline)
-            .where(Storyline.show_id == self.show.id, Storyline.introduced_in <= self.h)
-            .order_by(Storyline.sort_order)
-        ).all()
+        rows = self._read(_storylines_statement(False))
         return [
             TimelineRow(
                 StorylineRef(s.slug, s.title),

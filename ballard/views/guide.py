@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from ballard import horizon, page_cache
 from ballard.db import get_session
@@ -20,6 +20,7 @@ from ballard.progress import (
     save_upcoming_titles,
     wants_upcoming_titles,
 )
+from ballard.views import links
 from ballard.views.auth import is_editor
 from ballard.views.network import layout
 
@@ -36,18 +37,9 @@ NOTICES = {
 }
 
 
-@bp.app_template_global()
-def gate_url(gate: horizon.Gate, endpoint: str, **values: str) -> str:
-    """A link within the same show and horizon as the page.
-
-    Memoised per request: a long page links the same characters and episodes many
-    times, and building a URL is the costliest thing a template does.
-    """
-    key = (gate.show.slug, gate.h, endpoint, *sorted(values.items()))
-    urls = g.setdefault("gate_urls", {})
-    if key not in urls:
-        urls[key] = url_for(endpoint, show=gate.show.slug, h=gate.h, **values)
-    return urls[key]
+# Links in templates: gate_url(gate, endpoint, ...), episode_link, character_links.
+for _helper in (links.gate_url, links.episode_link, links.character_links):
+    bp.add_app_template_global(_helper)
 
 
 class ShareGuard(Exception):

@@ -1,0 +1,60 @@
+"""Links within one show at one horizon, for templates: the URLs and the small link
+markup that long pages repeat hundreds of times (a story page links every character on
+every plot point), so they are built in Python rather than in Jinja macros."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from flask import current_app, request, url_for
+from markupsafe import Markup, escape
+
+from ballard import horizon
+from ballard.horizon import CharacterRef, EpisodeCard
+
+_SLOT = "zq{}zq"  # stands in for an argument while a URL pattern is built
+_SLOTS = re.compile(r"zq([0-9]+)zq")
+_PLAIN = re.compile(r"[a-z0-9-]+(?:/[a-z0-9-]+)*")  # slugs and codes, "/"-joined
+
+
+def gate_url(gate: horizon.Gate, endpoint: str, **values: str) -> str:
+    """A link within the same show and horizon as the page: what url_for gives.
+
+    url_for is the costliest thing a template does, so each endpoint's URL is built
+    once per argument list with stand-ins, and then filled in with the arguments, which
+    need no quoting when they are slugs and episode codes. Anything else (a search
+    query) goes through url_for.
+    """
+    arguments = (gate.show.slug, str(gate.h), *values.values())
+    if not all(type(v) is str for v in values.values()) or not _PLAIN.fullmatch(
+            "/".join(arguments)):
+        return url_for(endpoint, show=gate.show.slug, h=gate.h, **values)
+    patterns = current_app.extensions.setdefault("gate_url_patterns", {})
+    key = (request.script_root, endpoint, *values)
+    pattern = patterns.get(key)
+    if pattern is None:
+        slots = {name: _SLOT.format(i) for i, name in enumerate(("show", "h", *values))}
+        # "/zq0zq/at/zq1zq/characters/zq2zq" -> "/{0}/at/{1}/characters/{2}"
+        pieces = _SLOTS.split(url_for(endpoint, **slots))
+        pattern = patterns[key] = "".join(
+            p.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else "{" + p + "}"
+            for i, p in enumerate(pieces))
+    return pattern.format(*arguments)
+
+
+def episode_link(gate: horizon.Gate, card: EpisodeCard | None) -> Markup:
+    """`<a href=...>S1E3</a>` to a watched episode's recap; "premise" for stamp 0."""
+    if card is None:
+        return Markup("premise")
+    url = gate_url(gate, "guide.recap", episode=card.slug)
+    return Markup(f'<a href="{escape(url)}">{escape(card.code)}</a>')
+
+
+def character_links(gate: horizon.Gate, characters: Iterable[CharacterRef]) -> Markup:
+    """Comma-separated links to characters' pages."""
+    return Markup(", ").join(
+        Markup(f'<a href="{escape(gate_url(gate, "guide.character", character=c.slug))}">'
+               f'{escape(c.name)}</a>')
+        for c in characters)
+
