@@ -62,15 +62,16 @@ class CharacterReads(GateCore):
         ids = [c.id for c in characters]
         statuses = self._character_rows(CharacterStatus, ids)
         aliases = self._character_rows(CharacterAlias, ids)
-        result = []
-        for c in characters:
-            latest = statuses[c.id][-1] if statuses[c.id] else None
-            result.append(CharacterSummary(
-                c.slug, c.name, c.role, c.actor,
-                self._status(latest.status, latest.note, latest.revealed_in) if latest else None,
-                tuple(a.alias for a in aliases[c.id]),
-            ))
-        return result
+        return [self._summary(c, statuses[c.id], aliases[c.id]) for c in characters]
+
+    def _summary(self, c: Row[Any], statuses: list[Row[Any]],
+                 aliases: list[Row[Any]]) -> CharacterSummary:
+        latest = statuses[-1] if statuses else None
+        return CharacterSummary(
+            c.slug, c.name, c.role, c.actor,
+            self._status(latest.status, latest.note, latest.revealed_in) if latest else None,
+            tuple(a.alias for a in aliases),
+        )
 
     def characters(self) -> list[CharacterSummary]:
         return self._summaries(list(self._read(_CHARACTERS)))
@@ -80,9 +81,9 @@ class CharacterReads(GateCore):
         if not found:
             raise NotVisible(slug)
         c = found[0]
-        summary = self._summaries([c])[0]
-        bios = self._character_rows(CharacterBio, [c.id])[c.id]
         statuses = self._character_rows(CharacterStatus, [c.id])[c.id]
+        summary = self._summary(c, statuses, self._character_rows(CharacterAlias, [c.id])[c.id])
+        bios = self._character_rows(CharacterBio, [c.id])[c.id]
         positions = [p for (p,) in self._read(_APPEARANCES, character_id=c.id)]
         return CharacterDetail(
             summary,

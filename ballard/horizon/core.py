@@ -114,9 +114,10 @@ class GateCore:
         return self._episodes
 
     def _read(self, statement: Select, **params: Any) -> Sequence[Row[Any]]:
-        """The rows of a statement built once (above), for this show at h."""
+        """The rows of a statement built once (above), for this show at h. Run on the
+        session's connection: these are plain rows, so the ORM's layer is not needed."""
         values: Mapping[str, Any] = {"show": self.show.id, "h": self.h, **params}
-        return self.session.execute(statement, values).all()
+        return self.session.connection().execute(statement, values).all()
 
     def _card(self, e: Row[Any]) -> EpisodeCard:
         code = f"S{e.season}E{e.number}"

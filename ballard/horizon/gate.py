@@ -82,14 +82,14 @@ def parse_season(raw: str) -> int:
 def find_show(session: Session, slug: str) -> ShowInfo:
     """A show's h = 0 facts (title, premise, how many episodes), or NotVisible."""
     slug = lookup_key(slug)
-    row = session.execute(_SHOW, {"slug": slug}).first()
+    row = session.connection().execute(_SHOW, {"slug": slug}).first()
     if row is None:
         raise NotVisible(slug)
     return ShowInfo(*row)
 
 
 def list_shows(session: Session) -> list[ShowInfo]:
-    return [ShowInfo(*row) for row in session.execute(_ALL_SHOWS)]
+    return [ShowInfo(*row) for row in session.connection().execute(_ALL_SHOWS)]
 
 
 def open_gate(

@@ -34,8 +34,8 @@ _POSITION, _FINALE = bindparam("position"), bindparam("finale")
 _QUESTIONS = {
     "all": _questions_statement(),
     "one": _questions_statement(Question.slug == bindparam("question")),
-    "raised in": _questions_statement(Question.raised_in == _POSITION),
-    "answered in": _questions_statement(Question.answered_in == _POSITION),
+    "raised or answered in": _questions_statement(
+        or_(Question.raised_in == _POSITION, Question.answered_in == _POSITION)),
     # Every row here is raised by the finale, so visible at h; its answer shows only
     # from answered_in (see _question).
     "left open": _questions_statement(
@@ -120,8 +120,9 @@ class QuestionReads(GateCore):
         """Questions, fates and characters that episode `position` (<= h) added."""
         if not 1 <= position <= self.h:
             raise NotVisible(str(position))
-        raised = self._questions("raised in", position=position)
-        answered = self._questions("answered in", position=position)
+        news = self._questions("raised or answered in", position=position)
+        raised = [q for q in news if q.raised is not None and q.raised.position == position]
+        answered = [q for q in news if q.answered is not None and q.answered.position == position]
         changes = [
             StatusChange(title, kind, slug, self._status(status, note, revealed_in))
             for kind, statement in (("storyline", _STORYLINE_CHANGES),

@@ -73,7 +73,7 @@ def matches(session: Session, show_id: int, h: int, terms: tuple[Term, ...],
                 f"char(1), char(2)) AS marked FROM search_fts CROSS "
                 f"JOIN search_entries e ON e.id = search_fts.rowid "
                 f"WHERE search_fts MATCH :q{i} AND {_VISIBLE}{only}")
-    rows = session.execute(text(" UNION ALL ".join(parts)), params).all()
+    rows = session.connection().execute(text(" UNION ALL ".join(parts)), params).all()
     return [Match(r.term, r.id, r.document, r.kind, r.target, r.title, r.weight, r.words,
                   r.sort_order, r.body, marked_spans(r.marked, r.folded, show_id, r.tokens))
             for r in sorted(rows, key=lambda r: (r.term, r.id))]
@@ -81,10 +81,10 @@ def matches(session: Session, show_id: int, h: int, terms: tuple[Term, ...],
 
 def visible_statistics(session: Session, show_id: int, h: int) -> tuple[int, float]:
     """How many entries are visible at h, and their mean length in words."""
-    count, words = session.execute(_STATISTICS, {"show": show_id, "h": h}).one()
+    count, words = session.connection().execute(_STATISTICS, {"show": show_id, "h": h}).one()
     return int(count), (int(words) / count if count else 0.0)
 
 
 def visible_texts(session: Session, show_id: int, h: int) -> list[str]:
     """Every visible indexed text (folded): the vocabulary for "did you mean"."""
-    return list(session.scalars(_TEXTS, {"show": show_id, "h": h}))
+    return list(session.connection().scalars(_TEXTS, {"show": show_id, "h": h}))

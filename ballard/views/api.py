@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from ballard import horizon, page_cache
 from ballard.db import get_session
 from ballard.errors import json_error
+from ballard.views import links
 from ballard.views.api_shapes import (
     Bio,
     Character,
@@ -116,7 +117,7 @@ def _gate(show: str, h: str) -> horizon.Gate:
 
 
 def _url(gate: horizon.Gate, endpoint: str, **values: str) -> str:
-    return url_for(endpoint, show=gate.show.slug, h=gate.h, **values)
+    return links.gate_url(gate, endpoint, **values)  # url_for's answer, built faster
 
 
 # --- the gate's dataclasses as answer shapes ---------------------------------------------------
