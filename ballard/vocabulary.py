@@ -28,6 +28,11 @@ class RelationshipKind(enum.StrEnum):
     RIVAL = "rival"  # rival or enemy
     SUSPECT_OF = "suspect-of"  # who is a suspect in the case of whom (a victim)
 
+    @property
+    def choice_label(self) -> str:
+        """The kind in an editor's list of choices, as "who <this> whom" reads: "works for"."""
+        return WORDS[self].forward
+
 
 @dataclass(frozen=True)
 class KindWords:

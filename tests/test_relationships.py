@@ -227,6 +227,13 @@ def test_previously_on_folds_the_latest_twists(tiny, reader):
 # --- the editor ----------------------------------------------------------------------------
 
 
+def test_the_editors_kind_choices_read_as_words(editor, tiny):
+    page = soup(editor.get("/editor/tiny/relationships/new"))
+    options = {o["value"]: o.get_text() for o in page.select("select[name=kind] option")}
+    assert options == {kind.value: WORDS[kind].forward for kind in RelationshipKind}
+    assert options["works-for"] == "works for"
+
+
 def test_the_editor_creates_and_refuses_relationships(editor, tiny):
     response = submit(editor, "/editor/tiny/relationships/new", {
         "slug": "dana-suspects-owen", "who": "owen-marsh", "kind": "suspect-of",

@@ -89,7 +89,12 @@ class PlainDateField(_StopOnBadInput, DateField):
 
 
 def enum_choices(values) -> list[SelectChoice]:
-    return [SelectChoice(str(v.value if hasattr(v, "value") else v)) for v in values]
+    """One choice per value, labelled in words where the enum has them (`choice_label`)."""
+    choices = []
+    for v in values:
+        value = str(v.value if hasattr(v, "value") else v)
+        choices.append(SelectChoice(value, getattr(v, "choice_label", value)))
+    return choices
 
 
 def choose_one_of(values: list[str]) -> str:
