@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from ballard.cli import load_packs
 from tests.test_browser import CHROMIUM, browser, live_server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -55,6 +58,37 @@ def test_main_pages_have_no_serious_axe_violations(browser, ballard_server, sche
     assert guest.locator("h1").text_content() == "Before you read on"
     if found := _serious(axe.run(guest)):
         problems["guard"] = found
+    context.close()
+    assert problems == {}
+
+
+TWO_SEASONS = sorted((Path(__file__).parent / "packs" / "two-seasons").glob("season-*.yaml"))
+HARBOR_PAGES = ["/harbor/at/3/", "/harbor/at/5/episodes", "/harbor/at/3/next-season",
+                "/harbor/at/5/next-season/1", "/harbor/at/5/story"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_two_season_show_has_no_serious_axe_violations(browser, app, live_server,  # noqa: F811
+                                                         scheme):
+    """The season list beside the slider, the grouped episodes and the season pages (on
+    the synthetic two-season test pack); progress saved with the list, by keyboard."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    with app.app_context():
+        load_packs(TWO_SEASONS)
+    axe = Axe()
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{live_server}/harbor/at/0/")
+    page.locator("#horizon-by-season").focus()
+    page.keyboard.press("End")  # the last episode: S2E2
+    page.locator("form.by-season button").press("Enter")
+    page.wait_for_url(f"{live_server}/harbor/at/5/")
+    problems = {}
+    for path in ["/harbor/at/5/", *HARBOR_PAGES]:
+        page.goto(live_server + path)
+        if found := _serious(axe.run(page)):
+            problems[path] = found
     context.close()
     assert problems == {}
 
