@@ -155,6 +155,30 @@ def test_the_picture_is_the_same_for_the_same_rows_and_ignores_later_ones(tiny, 
     assert _svg(reader, "/tiny/at/4/connections") == before[4]
 
 
+def test_the_pictures_labels_keep_clear_of_each_other_and_of_the_names(app):
+    """On Ballard's 8 to 29 ties, no label covers another, a name or a dot, at any h (by
+    the layout's own estimate of the text's size; before label placement: up to 8 and 4)."""
+    from itertools import combinations
+
+    from ballard import horizon
+    from ballard.content import shipped_packs
+    from ballard.db import get_session
+    from ballard.views import network
+
+    with app.app_context():
+        load_packs([p for p in shipped_packs() if p.parent.name == "ballard"])
+        for h in range(1, 11):
+            picture = network.layout(horizon.open_gate(get_session(), "ballard", str(h))
+                                     .connections())
+            labels = [network._text_box(float(e.label_x), float(e.label_y), e.label, "middle",
+                                        network.EDGE_CHAR, network.EDGE_TEXT)
+                      for e in picture.edges]
+            names = [box for node in picture.nodes for box in network._node_boxes(node)]
+            assert len(labels) >= 8
+            assert [pair for pair in combinations(labels, 2) if network._overlap(*pair)] == []
+            assert [(a, b) for a in labels for b in names if network._overlap(a, b)] == []
+
+
 # --- character pages, the API ------------------------------------------------------------
 
 
