@@ -115,7 +115,8 @@ class GateCore:
 
     def _read(self, statement: Select, **params: Any) -> Sequence[Row[Any]]:
         """The rows of a statement built once (above), for this show at h. Run on the
-        session's connection: these are plain rows, so the ORM's layer is not needed."""
+        session's connection: these are plain rows, so the ORM's layer is not needed
+        (nor its autoflush: the gate reads what is committed or flushed)."""
         values: Mapping[str, Any] = {"show": self.show.id, "h": self.h, **params}
         return self.session.connection().execute(statement, values).all()
 

@@ -69,7 +69,7 @@ _INTRODUCED = (
 
 class QuestionReads(GateCore):
     def _questions(self, which: str, **params: Any) -> list[QuestionView]:
-        """The questions raised by h, in the show's order (search reads them all so)."""
+        """The questions raised by h, in the show's order, chosen by `which` (_QUESTIONS)."""
         return [self._question(q) for q in self._read(_QUESTIONS[which], **params)]
 
     def _question(self, q: Row[Any]) -> QuestionView:

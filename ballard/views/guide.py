@@ -38,8 +38,9 @@ NOTICES = {
 
 
 # Links in templates: gate_url(gate, endpoint, ...), episode_link, character_links.
-for _helper in (links.gate_url, links.episode_link, links.character_links):
-    bp.add_app_template_global(_helper)
+bp.add_app_template_global(links.gate_url)
+bp.add_app_template_global(links.episode_link)
+bp.add_app_template_global(links.character_links)
 
 
 class ShareGuard(Exception):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 from markupsafe import Markup, escape
 
 from ballard import horizon
@@ -16,6 +16,7 @@ from ballard.horizon import CharacterRef, EpisodeCard
 _SLOT = "zq{}zq"  # stands in for an argument while a URL pattern is built
 _SLOTS = re.compile(r"zq([0-9]+)zq")
 _PLAIN = re.compile(r"[a-z0-9-]+(?:/[a-z0-9-]+)*")  # slugs and codes, "/"-joined
+_MAX_PATTERNS = 1000  # per app: endpoints x argument lists x script roots seen
 
 
 def gate_url(gate: horizon.Gate, endpoint: str, **values: str) -> str:
@@ -24,11 +25,13 @@ def gate_url(gate: horizon.Gate, endpoint: str, **values: str) -> str:
     url_for is the costliest thing a template does, so each endpoint's URL is built
     once per argument list with stand-ins, and then filled in with the arguments, which
     need no quoting when they are slugs and episode codes. Anything else (a search
-    query) goes through url_for.
+    query, a relative endpoint, `show` or `h` among `values`, no request) goes through
+    url_for, which also raises what it raises.
     """
     arguments = (gate.show.slug, str(gate.h), *values.values())
-    if not all(type(v) is str for v in values.values()) or not _PLAIN.fullmatch(
-            "/".join(arguments)):
+    if (endpoint.startswith(".") or "show" in values or "h" in values
+            or not all(type(v) is str for v in values.values())
+            or not _PLAIN.fullmatch("/".join(arguments)) or not has_request_context()):
         return url_for(endpoint, show=gate.show.slug, h=gate.h, **values)
     patterns = current_app.extensions.setdefault("gate_url_patterns", {})
     key = (request.script_root, endpoint, *values)
@@ -37,9 +40,10 @@ def gate_url(gate: horizon.Gate, endpoint: str, **values: str) -> str:
         slots = {name: _SLOT.format(i) for i, name in enumerate(("show", "h", *values))}
         # "/zq0zq/at/zq1zq/characters/zq2zq" -> "/{0}/at/{1}/characters/{2}"
         pieces = _SLOTS.split(url_for(endpoint, **slots))
-        pattern = patterns[key] = "".join(
-            p.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else "{" + p + "}"
-            for i, p in enumerate(pieces))
+        pattern = "".join(p.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else "{" + p + "}"
+                          for i, p in enumerate(pieces))
+        if len(patterns) < _MAX_PATTERNS:  # script roots come from the proxy: bound them
+            patterns[key] = pattern
     return pattern.format(*arguments)
 
 
@@ -57,4 +61,3 @@ def character_links(gate: horizon.Gate, characters: Iterable[CharacterRef]) -> M
         Markup(f'<a href="{escape(gate_url(gate, "guide.character", character=c.slug))}">'
                f'{escape(c.name)}</a>')
         for c in characters)
-
