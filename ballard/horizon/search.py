@@ -97,7 +97,7 @@ def _hit(gate: Gate, entries: list[Match]) -> SearchHit:
     spans = sorted({s for m in entries if m.id == best.id for s in m.spans})
     snippet, marks = _window(best.body, spans)
     endpoint, argument = ENDPOINTS[best.kind]
-    args = (("show", gate.show.slug), ("h", str(gate.h)), (argument, best.target))
+    args = ((argument, best.target),)
     return SearchHit(best.kind, best.title, snippet, marks, endpoint, args)
 
 

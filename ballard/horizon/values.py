@@ -215,7 +215,7 @@ class SearchHit:
     snippet: str  # plain text
     marks: tuple[tuple[int, int], ...]  # (start, end) of each matched word in snippet
     endpoint: str
-    args: tuple[tuple[str, str], ...]
+    args: tuple[tuple[str, str], ...]  # the page's URL arguments besides the show and h
 
     @property
     def snippet_html(self) -> Markup:

@@ -245,13 +245,13 @@ def _character_fields(gate: horizon.Gate, c: horizon.CharacterSummary) -> dict[s
             "url": _url(gate, "api.character", character=c.slug)}
 
 
-def hit_shape(hit: horizon.SearchHit) -> SearchHit:
+def hit_shape(gate: horizon.Gate, hit: horizon.SearchHit) -> SearchHit:
     """A search hit links to the API resource and to the HTML page it came from."""
     args = dict(hit.args)
     api_endpoint = "api." + hit.endpoint.removeprefix("guide.")
     return SearchHit(kind=hit.kind, title=hit.title, snippet=hit.snippet,
-                     snippet_html=str(hit.snippet_html),
-                     url=url_for(api_endpoint, **args), page=url_for(hit.endpoint, **args))
+                     snippet_html=str(hit.snippet_html), url=_url(gate, api_endpoint, **args),
+                     page=_url(gate, hit.endpoint, **args))
 
 
 # --- endpoints (named as in guide.py) ------------------------------------------------------
@@ -447,7 +447,7 @@ def search(show: str, h: str):
     results = (gate.search(raw, kind, number) if query
                else horizon.SearchResults(query, (), (), kind=kind, page=number))
     return _answer(SearchResults(
-        **_at(gate), query=query, hits=[hit_shape(hit) for hit in results.hits],
+        **_at(gate), query=query, hits=[hit_shape(gate, hit) for hit in results.hits],
         suggestions=list(results.suggestions), total=results.total,
         counts=[SearchCount(kind=k, hits=n) for k, n in results.counts],
         kind=results.kind, page=results.page, pages=results.pages))
