@@ -272,7 +272,11 @@ def _edit_slugged(editable: Editable, show: str, slug: str):
     return edit(EditPage(
         row, editable.kind.name, slug, form,
         lambda: url_for(editable.endpoint, show=row.slug, **{editable.arg: slug}),
-        {"heading": current.get("title") or current.get("name") or current["slug"],
+        # A question or relationship has no title or name: its kind and slug, then.
+        {"heading": current.get("title") or current.get("name")
+         or f"{editable.kind.label.capitalize()} {slug}",
+         "delete_url": url_for(f"editor.delete_{editable.kind.name}", show=row.slug,
+                               **{editable.arg: slug}),
          "previews": editable.previews(row, current) if editable.previews else []}))
 
 

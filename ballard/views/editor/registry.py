@@ -31,11 +31,15 @@ class Editable:
     previews: Callable[[Show, dict[str, Any]], list[Preview]] | None = None
 
 
-def _editable(name: str, submit: str, lead: tuple[str, ...] = (), **kwargs: Any) -> Editable:
+def _editable(name: str, submit: str, lead: tuple[str, ...] = (), template: str | None = None,
+              **kwargs: Any) -> Editable:
     kind = KINDS[name]
-    return Editable(kind, entity_form(kind.story, submit, lead), f"editor/{name}.html", **kwargs)
+    return Editable(kind, entity_form(kind.story, submit, lead),
+                    template or f"editor/{name}.html", **kwargs)
 
 
+# Storylines, characters, questions and relationships share one edit page.
+SLUGGED_PAGE = "editor/slugged.html"
 EDITABLE: dict[str, Editable] = {
     EntityKind.EPISODE: _editable("episode", "Save episode", endpoint="editor.episode"),
     # The text first: the list of characters to tick is long.
@@ -43,15 +47,19 @@ EDITABLE: dict[str, Editable] = {
                                      lead=("text", "storyline", "level", "revealed_in"),
                                      arg="point", model=PlotPoint),
     EntityKind.STORYLINE: _editable("storyline", "Save storyline", endpoint="editor.storyline",
-                                    lead=("title", "summary"),
-                                    arg="storyline", model=Storyline, previews=storyline_previews),
+                                    lead=("title", "summary"), arg="storyline",
+                                    template=SLUGGED_PAGE, model=Storyline,
+                                    previews=storyline_previews),
     EntityKind.CHARACTER: _editable("character", "Save character", endpoint="editor.character",
-                                    arg="character", model=Character, previews=character_previews),
+                                    arg="character", template=SLUGGED_PAGE, model=Character,
+                                    previews=character_previews),
     EntityKind.QUESTION: _editable("question", "Save question", endpoint="editor.question",
-                                   arg="question", model=Question, previews=question_previews),
+                                   arg="question", template=SLUGGED_PAGE, model=Question,
+                                   previews=question_previews),
     EntityKind.RELATIONSHIP: _editable("relationship", "Save relationship",
                                        endpoint="editor.relationship", arg="relationship",
-                                       model=Relationship, previews=relationship_previews),
+                                       template=SLUGGED_PAGE, model=Relationship,
+                                       previews=relationship_previews),
 }
 # The kinds with list pages of their own, created and edited by slug alone.
 SLUGGED = {name: e for name, e in EDITABLE.items()
