@@ -20,7 +20,7 @@ from ballard.progress import (
     save_upcoming_titles,
     wants_upcoming_titles,
 )
-from ballard.views import links
+from ballard.views import links, palette
 from ballard.views.auth import is_editor
 from ballard.views.network import layout
 
@@ -41,6 +41,9 @@ NOTICES = {
 bp.add_app_template_global(links.gate_url)
 bp.add_app_template_global(links.episode_link)
 bp.add_app_template_global(links.character_links)
+bp.add_app_template_global(palette.storyline_class)
+bp.add_app_template_global(palette.avatar_class)
+bp.add_app_template_global(palette.initials)
 
 
 class ShareGuard(Exception):

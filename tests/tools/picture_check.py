@@ -140,9 +140,12 @@ def measure(svg_text: str) -> Measure:
         label = g.find("text")
         box = text_box(float(label["x"]), float(label["y"]), label.get_text(),
                        label.get("text-anchor", "middle"), EDGE_FONT)
-        ends = {key for key, (dot, _, _, centre) in nodes.items()
-                if min(abs(centre[0] - p[0]) + abs(centre[1] - p[1])
-                       for p in (points[0], points[-1])) < 40}
+        if g.has_attr("data-who"):
+            ends = {g["data-who"], g["data-whom"]}
+        else:  # the pictures before issue 23: the nodes nearest the line's ends
+            ends = {key for key, (dot, _, _, centre) in nodes.items()
+                    if min(abs(centre[0] - p[0]) + abs(centre[1] - p[1])
+                           for p in (points[0], points[-1])) < 40}
         edges.append((ends, points, box, f"{index}:{label.get_text()}"))
     result.ties, result.characters = len(edges), len(nodes)
     for (i, a), (j, b) in combinations(enumerate(edges), 2):
