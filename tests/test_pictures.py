@@ -146,7 +146,7 @@ def test_kind_and_storyline_colours_keep_contrast_in_both_schemes(scheme):
 
 def test_avatar_colours_keep_contrast_with_their_white_initials():
     css = CSS.read_text()
-    fills = dict(re.findall(r"\.av-(\d) \{ fill: (#[0-9a-f]{6})", css))
+    fills = dict(re.findall(r"\.av-(\d) \{ --av: (#[0-9a-f]{6})", css))
     assert len(fills) == palette.AVATAR_COLOURS
     assert {n: round(contrast(c, "#ffffff"), 2) for n, c in fills.items()
             if contrast(c, "#ffffff") < 4.5} == {}

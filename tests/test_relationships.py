@@ -118,8 +118,8 @@ def test_the_picture_links_every_node_and_tells_kinds_apart(tiny, reader):
     assert svg["aria-labelledby"] == "network-title network-desc"
     assert svg.find("title").text == "Who is connected to whom, as of S1E4"
     assert [(a["href"], a.select_one("text.name").get_text()) for a in svg.find_all("a")] == [
-        ("/tiny/at/4/characters/dana-reed", "Dana Reed"),
-        ("/tiny/at/4/characters/owen-marsh", "Owen Marsh")]
+        ("/tiny/at/4/characters/dana-reed#connections", "Dana Reed"),
+        ("/tiny/at/4/characters/owen-marsh#connections", "Owen Marsh")]
     # A face of initials beside each name, hidden from screen readers (the name is said).
     assert [t.get_text() for t in svg.select("text.initials")] == ["DR", "OM"]
     assert all(t["aria-hidden"] == "true" for t in svg.select("text.initials"))

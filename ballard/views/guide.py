@@ -22,7 +22,7 @@ from ballard.progress import (
 )
 from ballard.views import links, palette
 from ballard.views.auth import is_editor
-from ballard.views.network import layout
+from ballard.views.network import FAMILIES, ego_layout, family_of, layout
 
 bp = Blueprint("guide", __name__)
 
@@ -44,6 +44,8 @@ bp.add_app_template_global(links.character_links)
 bp.add_app_template_global(palette.storyline_class)
 bp.add_app_template_global(palette.avatar_class)
 bp.add_app_template_global(palette.initials)
+bp.add_app_template_global(family_of)
+bp.add_app_template_global(tuple(FAMILIES), "families")
 
 
 class ShareGuard(Exception):
@@ -187,7 +189,9 @@ def characters(show: str, h: str):
 @bp.get("/<slug:show>/at/<h>/characters/<slug:character>")
 def character(show: str, h: str, character: str):
     gate = _gate(show, h)
-    return _page("guide/character.html", gate, character=gate.character(character))
+    found = gate.character(character)
+    picture = ego_layout(found.summary.slug, found.summary.name, found.connections)
+    return _page("guide/character.html", gate, character=found, picture=picture)
 
 
 @bp.get("/<slug:show>/at/<h>/questions")

@@ -107,6 +107,11 @@ class Network:
     avatar_radius: int = AVATAR_RADIUS
 
 
+def family_of(kind: str) -> str:
+    """The family of a kind of tie ("works-for" -> "work"): its colour's name."""
+    return FAMILY[RelationshipKind(kind)]
+
+
 def tie_label(tie: horizon.TieView) -> str:
     return WORDS[RelationshipKind(tie.kind)].label + (
         f" · ended {tie.ended.code}" if tie.ended else "")
@@ -227,3 +232,82 @@ def layout(connections: horizon.Connections) -> Network | None:
                                not WORDS[k].symmetric) for k in kinds)
     return Network(round(width + 2 * MARGIN), round(height + 2 * MARGIN), tuple(nodes),
                    tuple(edges), legend)
+
+
+# --- one character's ties ------------------------------------------------------------------
+# A drawing of its own, narrow enough for a 390 px phone at full size (labels at 12 px):
+# the character in the middle of a column, the ties above and below, each a line from the
+# trunk to the other character's name with the kind in words (from this character's side)
+# over it. It has no crossings and no collisions by construction.
+
+EGO_ROW = 52  # a tie's row: its label, then the other's pill
+EGO_INDENT = 64  # where the other's pill and the label start
+EGO_TRUNK = AVATAR_RADIUS + 3  # the trunk runs under the centre's avatar
+
+
+@dataclass(frozen=True)
+class EgoTie:
+    kind: str
+    family: str
+    label: str
+    path: str
+    label_x: str
+    label_y: str
+    dash: str
+    ended: bool
+    node: Node
+
+
+@dataclass(frozen=True)
+class EgoPicture:
+    width: int
+    height: int
+    centre: Node
+    trunk: str  # path data, "" when there is one tie
+    ties: tuple[EgoTie, ...]
+    pill_height: int = PILL_HEIGHT
+    avatar_radius: int = AVATAR_RADIUS
+
+
+def _pill(slug: str, name: str, left: float, top: float) -> Node:
+    return Node(slug, name, initials(name), _n(left), _n(top), _n(_pill_width(name)),
+                _n(left + AVATAR_RADIUS + 3), _n(top + PILL_HEIGHT / 2),
+                _n(left + 2 * AVATAR_RADIUS + 9), _n(top + PILL_HEIGHT / 2 + 5))
+
+
+def ego_label(tie: horizon.ConnectionView) -> str:
+    return tie.words + (f" · ended {tie.ended.code}" if tie.ended else "")
+
+
+def ego_layout(slug: str, name: str,
+               ties: tuple[horizon.ConnectionView, ...]) -> EgoPicture | None:
+    """`name`'s ties (visible at h, in the show's order), the first half above them and
+    the rest below; None without a tie."""
+    if not ties:
+        return None
+    above = len(ties) // 2
+    centre_top = MARGIN + above * EGO_ROW + 6
+    x = MARGIN + EGO_TRUNK
+    drawn, ends = [], []
+    for i, tie in enumerate(ties):
+        below = centre_top + PILL_HEIGHT + 6 + (i - above) * EGO_ROW
+        top = MARGIN + i * EGO_ROW if i < above else below
+        pill_top = top + 18
+        mid = pill_top + PILL_HEIGHT / 2
+        ends.append(mid)
+        kind = RelationshipKind(tie.kind)
+        label = ego_label(tie)
+        drawn.append(EgoTie(
+            tie.kind, FAMILY[kind], label,
+            f"M{_n(x)} {_n(mid)}L{_n(MARGIN + EGO_INDENT - 4)} {_n(mid)}",
+            _n(MARGIN + EGO_INDENT), _n(top + 13), DASHES[kind], tie.ended is not None,
+            _pill(tie.other.slug, tie.other.name, MARGIN + EGO_INDENT, pill_top)))
+    top_end = min(ends[0], centre_top) if above else centre_top + PILL_HEIGHT
+    bottom_end = max(ends[-1], centre_top + PILL_HEIGHT)
+    trunk = f"M{_n(x)} {_n(top_end)}L{_n(x)} {_n(bottom_end)}"
+    widths = [_pill_width(name)] + [
+        EGO_INDENT + max(_pill_width(t.other.name), _text_width(ego_label(t), LABEL_FONT))
+        for t in ties]
+    height = centre_top + PILL_HEIGHT + 6 + (len(ties) - above) * EGO_ROW + MARGIN
+    return EgoPicture(round(max(widths) + 2 * MARGIN), round(height),
+                      _pill(slug, name, MARGIN, centre_top), trunk, tuple(drawn))
