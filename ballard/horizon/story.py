@@ -86,15 +86,18 @@ class StorylineReads(GateCore):
         return {k: tuple(v) for k, v in result.items()}
 
     def timeline(self) -> list[TimelineRow]:
-        """Plot points per storyline per watched episode, for the SVG picture."""
+        """Plot points per storyline per watched episode, and each storyline's status at h,
+        for the SVG picture."""
         table: dict[int, dict[int, int]] = defaultdict(dict)
         for storyline_id, position, n in self._read(_COUNTS):
             table[storyline_id][position] = n
         rows = self._read(_storylines_statement(False))
+        statuses = self._storyline_statuses([s.id for s in rows])
         return [
             TimelineRow(
                 StorylineRef(s.slug, s.title),
                 tuple(table[s.id].get(e, 0) for e in range(1, self.h + 1)),
+                statuses[s.id][-1] if statuses.get(s.id) else None,
             )
             for s in rows
         ]
