@@ -96,11 +96,28 @@ def test_initials():
     assert palette.initials("Mary-Jo Smith") == "MS"
 
 
-def test_colours_are_stable_and_cover_the_palette():
-    assert palette.storyline_class("john-doe-38") == palette.storyline_class("john-doe-38")
-    slugs = [f"case-{i}" for i in range(200)]
-    assert {palette.storyline_class(s) for s in slugs} == {
-        f"sl-{i}" for i in range(palette.STORYLINE_COLOURS)}
+def test_storyline_colours_are_distinct_and_stable_across_horizons(app):
+    """Ballard's 9 storylines have 9 colours, and each keeps its colour at every horizon
+    from its introduction on (so a later storyline cannot change an earlier one's)."""
+    from ballard import horizon
+    from ballard.db import get_session
+
+    with app.app_context():
+        load_packs(PACKS["ballard"])
+        seen: dict[str, str] = {}
+        for h in range(11):
+            gate = horizon.open_gate(get_session(), "ballard", str(h))
+            colours = {s.slug: palette.storyline_class(gate, s.slug) for s in gate.storylines()}
+            assert len(set(colours.values())) == len(colours)
+            for slug, colour in colours.items():
+                assert seen.setdefault(slug, colour) == colour, (h, slug)
+            assert palette.storyline_class(gate, "zz-unknown") == ""
+        assert len(seen) == 9
+
+
+def test_avatar_colours_are_stable_and_cover_the_palette():
+    slugs = [f"someone-{i}" for i in range(200)]
+    assert palette.avatar_class("renee-ballard") == palette.avatar_class("renee-ballard")
     assert {palette.avatar_class(s) for s in slugs} == {
         f"av-{i}" for i in range(palette.AVATAR_COLOURS)}
 

@@ -1,9 +1,11 @@
 """Colours that name things: one per storyline and one per character's avatar.
 
-A colour is chosen from the slug alone (a CRC of it, modulo the palette), so it is the
-same at every horizon and in every season, and no row revealed later can change it. The
-colours themselves live in guide.css (`.sl-0` ... and `.av-0` ...), each with contrast
-in the light and the dark scheme; tests/test_pictures.py checks the ratios.
+A storyline's colour is its place in the order storylines arrived (introduced_in, then
+the show's order), modulo the palette: a place depends only on the storylines introduced
+by the same episode, so the colour is the same at every later horizon and season, and
+the first ten storylines never share one. An avatar's colour comes from the character's
+slug alone (a CRC of it). The colours live in guide.css (`.sl-0` ... and `.av-0` ...),
+each with contrast in the light and the dark scheme; tests/test_pictures.py checks them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 import zlib
 
-STORYLINE_COLOURS = 8
+STORYLINE_COLOURS = 10
 AVATAR_COLOURS = 8
 
 
@@ -19,9 +21,10 @@ def _pick(slug: str, count: int) -> int:
     return zlib.crc32(slug.encode()) % count
 
 
-def storyline_class(slug: str) -> str:
-    """The CSS class of a storyline's colour: "sl-3"."""
-    return f"sl-{_pick(slug, STORYLINE_COLOURS)}"
+def storyline_class(gate, slug: str) -> str:
+    """The CSS class of a visible storyline's colour at `gate`'s horizon: "sl-3"."""
+    place = gate.storyline_arrivals().get(slug)
+    return "" if place is None else f"sl-{place % STORYLINE_COLOURS}"
 
 
 def avatar_class(slug: str) -> str:
