@@ -167,3 +167,38 @@ def test_avatar_colours_keep_contrast_with_their_white_initials():
     assert len(fills) == palette.AVATAR_COLOURS
     assert {n: round(contrast(c, "#ffffff"), 2) for n, c in fills.items()
             if contrast(c, "#ffffff") < 4.5} == {}
+
+
+EGO = re.compile(r"<svg class=\"network-svg ego-svg\".*?</svg>", re.DOTALL)
+
+
+def test_every_character_picture_reads_and_says_each_tie_from_their_side(app, client):
+    """Each character's own picture at h=3 and h=10: one labelled line per visible tie,
+    in words from the character's side, no crossing and no collision; none without a tie."""
+    from bs4 import BeautifulSoup
+
+    from ballard import horizon
+    from ballard.db import get_session
+
+    with app.app_context():
+        load_packs(PACKS["ballard"])
+    set_progress_cookie(app, client, "ballard", 10)
+    drawn = 0
+    for h in (3, 10):
+        with app.app_context():
+            gate = horizon.open_gate(get_session(), "ballard", str(h))
+            people = [(c.slug, gate.character(c.slug).connections) for c in gate.characters()]
+        for slug, ties in people:
+            page = client.get(f"/ballard/at/{h}/characters/{slug}").get_data(as_text=True)
+            found = EGO.search(page)
+            if not ties:
+                assert found is None, slug
+                continue
+            svg = BeautifulSoup(found.group(0), "html.parser")
+            labels = [t.get_text() for t in svg.select(".network-edge text")]
+            assert labels == [t.words + (f" · ended {t.ended.code}" if t.ended else "")
+                              for t in ties], slug
+            m = measure(found.group(0))
+            assert (m.crossings, m.collisions) == ([], 0), (h, slug)
+            drawn += 1
+    assert drawn > 20
