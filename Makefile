@@ -18,12 +18,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	scripts/ensure-graphviz
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app content load
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	scripts/ensure-chromium
+	scripts/ensure-graphviz
 	$(BIN)/flask --app app content lint
 	BALLARD_ENV=testing $(BIN)/python -m pytest $(PYTEST_ARGS)
 

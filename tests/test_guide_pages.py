@@ -148,13 +148,30 @@ def test_new_in_this_episode(tiny, reader):
 def test_timeline_svg_and_text_alternative(tiny, reader):
     page = soup(reader.get("/tiny/at/3/timeline"))
     svg = page.find("svg")
-    assert svg["role"] == "img"
+    assert svg["role"] == "group"  # it holds links
     assert svg.find("title").text == "Storylines across episodes 1 to 3"
     assert texts(svg.select("text.axis")) == ["E1", "E2", "E3"]
     rows = page.select(".timeline-table tbody tr")
     assert [texts(r.find_all(["th", "td"])) for r in rows] == [
-        ["The case", "2", "2", "1"], ["Family matters", "", "1", ""]]
+        ["The case", "open (since S1E1)", "2", "2", "1"],
+        ["Family matters", "open (since S1E2)", "", "1", ""]]
     assert len(svg.select("circle")) == 4
+    # Each dot links to its episode's recap, and says what it stands for.
+    assert [(a["href"], a["aria-label"]) for a in svg.select("a")][:2] == [
+        ("/tiny/at/3/episodes/s1e1", "The case: 2 plot points in S1E1"),
+        ("/tiny/at/3/episodes/s1e2", "The case: 2 plot points in S1E2")]
+    # Each storyline has its colour, the same at every horizon.
+    colours = [g["class"][1] for g in svg.select("g.timeline-row")]
+    assert all(c.startswith("sl-") for c in colours)
+    # No case is solved by E3: no mark. The case is solved in E4, and marked there.
+    assert svg.select(".solved-mark") == []
+    at4 = soup(reader.get("/tiny/at/4/timeline")).find("svg")
+    assert [g["class"][1] for g in at4.select("g.timeline-row")] == colours
+    mark = at4.select_one(".solved-mark")
+    assert mark.find("title").text == "solved in S1E4"
+    assert float(mark["x"]) == 230 + 46 * 3 + 3  # the fourth column
+    assert [a["aria-label"] for a in at4.select("a") if "solved here" in a["aria-label"]] == [
+        "The case: 2 plot points in S1E4, solved here"]
 
 
 def test_timeline_at_zero_draws_nothing(tiny, reader):

@@ -14,7 +14,7 @@ from ballard.cli import load_packs
 from ballard.content.lint import lint_pack
 from ballard.content.pack import pack_to_yaml, parse_pack, read_pack
 from ballard.content.schema import CharacterIn, RelationshipIn
-from ballard.views.network import DASHES
+from ballard.views.network import DASHES, FAMILY
 from ballard.vocabulary import WORDS, RelationshipKind
 from tests.conftest import TINY_PACK, submit
 
@@ -44,11 +44,11 @@ def _with(pack, *ties, characters=()):
 # --- the vocabulary and the pack -----------------------------------------------------------
 
 
-def test_every_kind_has_words_and_a_line_style():
-    assert set(WORDS) == set(RelationshipKind) == set(DASHES)
-    # Kinds that are not family each have a dash pattern of their own.
-    patterns = [DASHES[k] for k in RelationshipKind if DASHES[k]]
-    assert len(patterns) == len(set(patterns))
+def test_every_kind_has_words_a_family_and_a_line_style():
+    assert set(WORDS) == set(RelationshipKind) == set(DASHES) == set(FAMILY)
+    # Within a family of kinds (one colour), each kind has a line style of its own.
+    styles = [(FAMILY[k], DASHES[k]) for k in RelationshipKind]
+    assert len(styles) == len(set(styles))
     assert WORDS[RelationshipKind.WORKS_FOR].reverse == "employs"
 
 
@@ -105,7 +105,8 @@ def test_connections_page_lists_visible_ties_with_their_end(tiny, reader):
     rows = [texts(r.find_all(["th", "td"])) for r in at3.select(".connections-table tbody tr")]
     assert rows == [["Owen Marsh", "at odds with He wants her to stop asking questions.",
                      "Dana Reed", "S1E2", "—"]]
-    assert "ended" not in at3.find("svg").get_text()  # not before the episode that ends it
+    # Not before the episode that ends it.
+    assert "ended" not in " ".join(texts(at3.select(".network-edge text")))
     at4 = soup(reader.get("/tiny/at/4/connections"))
     assert texts(at4.select(".connections-table tbody td"))[-1] == "S1E4"
     assert "rival or enemy · ended S1E4" in texts(at4.select(".network-edge text"))
@@ -116,12 +117,17 @@ def test_the_picture_links_every_node_and_tells_kinds_apart(tiny, reader):
     svg = page.find("svg", class_="network-svg")
     assert svg["aria-labelledby"] == "network-title network-desc"
     assert svg.find("title").text == "Who is connected to whom, as of S1E4"
-    assert [(a["href"], a.get_text(strip=True)) for a in svg.find_all("a")] == [
-        ("/tiny/at/4/characters/dana-reed", "Dana Reed"),
-        ("/tiny/at/4/characters/owen-marsh", "Owen Marsh")]
-    line = svg.select_one(".network-edge line")
-    assert line["stroke-dasharray"] == DASHES[RelationshipKind.RIVAL]
-    assert texts(page.select(".network-legend li")) == ["rival or enemy"]
+    assert [(a["href"], a.select_one("text.name").get_text()) for a in svg.find_all("a")] == [
+        ("/tiny/at/4/characters/dana-reed#connections", "Dana Reed"),
+        ("/tiny/at/4/characters/owen-marsh#connections", "Owen Marsh")]
+    # A face of initials beside each name, hidden from screen readers (the name is said).
+    assert [t.get_text() for t in svg.select("text.initials")] == ["DR", "OM"]
+    assert all(t["aria-hidden"] == "true" for t in svg.select("text.initials"))
+    edge = svg.select_one(".network-edge")
+    assert edge["class"] == ["network-edge", "kind-rival", "family-conflict", "ended"]
+    assert DASHES[RelationshipKind.RIVAL] == ""  # the only kind of its family: solid
+    assert not edge.find("path").has_attr("stroke-dasharray")
+    assert texts(page.select(".network-legend li")) == ["rival or enemy (conflict)"]
 
 
 def _svg(client, url: str) -> str:
@@ -153,30 +159,6 @@ def test_the_picture_is_the_same_for_the_same_rows_and_ignores_later_ones(tiny, 
     with tiny.app_context():
         load_packs([TINY_PACK])
     assert _svg(reader, "/tiny/at/4/connections") == before[4]
-
-
-def test_the_pictures_labels_keep_clear_of_each_other_and_of_the_names(app):
-    """On Ballard's 8 to 29 ties, no label covers another, a name or a dot, at any h (by
-    the layout's own estimate of the text's size; before label placement: up to 8 and 4)."""
-    from itertools import combinations
-
-    from ballard import horizon
-    from ballard.content import shipped_packs
-    from ballard.db import get_session
-    from ballard.views import network
-
-    with app.app_context():
-        load_packs([p for p in shipped_packs() if p.parent.name == "ballard"])
-        for h in range(1, 11):
-            picture = network.layout(horizon.open_gate(get_session(), "ballard", str(h))
-                                     .connections())
-            labels = [network._text_box(float(e.label_x), float(e.label_y), e.label, "middle",
-                                        network.EDGE_CHAR, network.EDGE_TEXT)
-                      for e in picture.edges]
-            names = [box for node in picture.nodes for box in network._node_boxes(node)]
-            assert len(labels) >= 8
-            assert [pair for pair in combinations(labels, 2) if network._overlap(*pair)] == []
-            assert [(a, b) for a in labels for b in names if network._overlap(a, b)] == []
 
 
 # --- character pages, the API ------------------------------------------------------------

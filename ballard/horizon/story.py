@@ -33,6 +33,15 @@ _COUNTS = (
 )
 
 
+# Storylines in the order they came into the story: each one's place depends only on the
+# storylines introduced by its own episode, so it is the same at every later horizon.
+_ARRIVALS = (
+    select(Storyline.slug)
+    .where(Storyline.show_id == SHOW, Storyline.introduced_in <= H)
+    .order_by(Storyline.introduced_in, Storyline.sort_order, Storyline.slug)
+)
+
+
 @functools.cache
 def _storylines_statement(one: bool) -> Select:
     """Storylines introduced by h, in the show's order (or the one with slug :storyline)."""
@@ -85,16 +94,28 @@ class StorylineReads(GateCore):
             result[r.storyline_id].append(self._status(r.status, r.note, r.revealed_in))
         return {k: tuple(v) for k, v in result.items()}
 
+    def storyline_arrivals(self) -> dict[str, int]:
+        """Each visible storyline's place in the order storylines arrived (0, 1, ...):
+        stable from the horizon that introduces it on (the storylines' colours)."""
+        found = getattr(self, "_arrivals", None)
+        if found is None:
+            found = {slug: i for i, (slug,) in enumerate(self._read(_ARRIVALS))}
+            self._arrivals = found
+        return found
+
     def timeline(self) -> list[TimelineRow]:
-        """Plot points per storyline per watched episode, for the SVG picture."""
+        """Plot points per storyline per watched episode, and each storyline's status at h,
+        for the SVG picture."""
         table: dict[int, dict[int, int]] = defaultdict(dict)
         for storyline_id, position, n in self._read(_COUNTS):
             table[storyline_id][position] = n
         rows = self._read(_storylines_statement(False))
+        statuses = self._storyline_statuses([s.id for s in rows])
         return [
             TimelineRow(
                 StorylineRef(s.slug, s.title),
                 tuple(table[s.id].get(e, 0) for e in range(1, self.h + 1)),
+                statuses[s.id][-1] if statuses.get(s.id) else None,
             )
             for s in rows
         ]

@@ -203,6 +203,7 @@ class EpisodeNews:
 class TimelineRow:
     storyline: StorylineRef
     counts: tuple[int, ...]  # plot points per watched episode, 1..h
+    status: StatusView | None = None  # the latest row <= h (solved or closed in E_k)
 
 
 SEARCH_KINDS = ("character", "episode", "storyline", "question", "plot point")

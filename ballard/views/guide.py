@@ -20,9 +20,9 @@ from ballard.progress import (
     save_upcoming_titles,
     wants_upcoming_titles,
 )
-from ballard.views import links
+from ballard.views import links, palette
 from ballard.views.auth import is_editor
-from ballard.views.network import layout
+from ballard.views.network import FAMILIES, ego_layout, family_of, layout
 
 bp = Blueprint("guide", __name__)
 
@@ -41,6 +41,11 @@ NOTICES = {
 bp.add_app_template_global(links.gate_url)
 bp.add_app_template_global(links.episode_link)
 bp.add_app_template_global(links.character_links)
+bp.add_app_template_global(palette.storyline_class)
+bp.add_app_template_global(palette.avatar_class)
+bp.add_app_template_global(palette.initials)
+bp.add_app_template_global(family_of)
+bp.add_app_template_global(tuple(FAMILIES), "families")
 
 
 class ShareGuard(Exception):
@@ -184,7 +189,9 @@ def characters(show: str, h: str):
 @bp.get("/<slug:show>/at/<h>/characters/<slug:character>")
 def character(show: str, h: str, character: str):
     gate = _gate(show, h)
-    return _page("guide/character.html", gate, character=gate.character(character))
+    found = gate.character(character)
+    picture = ego_layout(found.summary.slug, found.summary.name, found.connections)
+    return _page("guide/character.html", gate, character=found, picture=picture)
 
 
 @bp.get("/<slug:show>/at/<h>/questions")

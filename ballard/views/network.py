@@ -1,87 +1,96 @@
-"""The connections picture: a deterministic layout of the ties visible at h.
+"""The connections pictures: a network of the ties visible at h, laid out by Graphviz.
 
-The characters with a visible tie are placed in the show's order: the first in the
-middle, the others on a ring around them, clockwise from the top. Nothing else goes into
-the layout: the same visible rows give the same coordinates, byte for byte, and a
-character introduced after h cannot move a node at h.
-Each kind of tie has its own line style (a dash pattern) and a text label, so kinds are
-told apart without colour; a directed kind ("works for") carries an arrow towards whom.
-Labels are placed in the ties' order, each at the first place along its line that keeps
-clear of the names and of the labels placed before it: from the visible rows alone, too.
+Graphviz's `neato` (stress majorization) places the characters; `overlap=false` keeps
+every box apart and `splines=true` routes each line around every box that is not its
+own. Each tie is drawn as two half-lines meeting at a small node that holds its label,
+so the engine keeps labels off names, dots, other labels and other lines, and a label
+always sits on its own line.
+
+The input to the engine is built from the visible rows alone, in the show's order, with
+a fixed seed: the same rows give the same picture, byte for byte, and a character or tie
+revealed after h cannot move anything at h. Graphviz runs as a program (Debian's
+`graphviz`; scripts/ensure-graphviz installs it); its answers are kept per input.
+
+Kinds are told apart three ways: a colour per family of kinds (family, work, romance,
+conflict, suspicion; guide.css gives each a colour with contrast in light and dark), a
+line style per kind within a family, and the label. A directed kind carries an arrow
+towards whom; an ended tie is faded and its label says when it ended.
 """
 
 from __future__ import annotations
 
-import math
+import functools
+import shutil
+import subprocess
 from dataclasses import dataclass
 
 from ballard import horizon
+from ballard.views.palette import initials
 from ballard.vocabulary import WORDS, RelationshipKind
 
-# stroke-dasharray per kind ("" is a solid line). Family ties are solid and told apart by
-# their labels; every other kind has a pattern of its own.
-DASHES: dict[RelationshipKind, str] = {
-    RelationshipKind.PARENT: "",
-    RelationshipKind.CHILD: "",
-    RelationshipKind.SIBLING: "",
-    RelationshipKind.GRANDPARENT: "",
-    RelationshipKind.SPOUSE: "",
-    RelationshipKind.PARTNER: "14 4",
-    RelationshipKind.FORMER_PARTNER: "14 4 3 4",
-    RelationshipKind.ROMANCE: "2 5",
-    RelationshipKind.WORKS_FOR: "7 5",
-    RelationshipKind.MENTOR: "10 3 2 3 2 3",
-    RelationshipKind.INFORMANT: "1 7",
-    RelationshipKind.RIVAL: "16 3 3 3 3 3",
-    RelationshipKind.SUSPECT_OF: "4 3",
+FAMILIES: dict[str, tuple[RelationshipKind, ...]] = {
+    "family": (RelationshipKind.SPOUSE, RelationshipKind.PARENT, RelationshipKind.CHILD,
+               RelationshipKind.SIBLING, RelationshipKind.GRANDPARENT),
+    "work": (RelationshipKind.PARTNER, RelationshipKind.WORKS_FOR,
+             RelationshipKind.FORMER_PARTNER, RelationshipKind.MENTOR,
+             RelationshipKind.INFORMANT),
+    "romance": (RelationshipKind.ROMANCE,),
+    "conflict": (RelationshipKind.RIVAL,),
+    "suspicion": (RelationshipKind.SUSPECT_OF,),
 }
+FAMILY: dict[RelationshipKind, str] = {k: f for f, kinds in FAMILIES.items() for k in kinds}
+# Line styles (stroke-dasharray, "" is solid): within a family, the n-th kind's.
+STYLES = ("", "9 4", "2 4", "12 4 2 4", "2 4 2 4 8 4")
+DASHES: dict[RelationshipKind, str] = {
+    k: STYLES[i] for kinds in FAMILIES.values() for i, k in enumerate(kinds)}
 
-NODE_RADIUS = 7
-SPACING = 62  # along the ring, between two nodes
-MIN_RADIUS = 110
-WIDE = 1.3  # the ring is an ellipse this much wider than tall
-MARGIN_X, MARGIN_Y = 130, 40  # room for the names around the ring
-PARALLEL = 9  # between two ties of the same pair
-STAGGER = 0.17  # and their labels, along the line
-# Where a tie's label may go, as steps along its line from the preferred place: the first
-# that overlaps no name and no label already placed wins (else the one that overlaps
-# least). Sizes are estimates of the stylesheet's 12px labels and 14px names.
-LABEL_STEPS = (0.0, 0.08, -0.08, 0.16, -0.16, 0.24, -0.24, 0.32, -0.32)
-LABEL_SPAN = (0.18, 0.82)  # of the line's length: never on top of a node
-EDGE_CHAR, NAME_CHAR, EDGE_TEXT, NAME_TEXT = 6.4, 7.6, 13.0, 15.0
-
-Box = tuple[float, float, float, float]  # left, top, right, bottom
+# Sizes, in px (Graphviz's points): text boxes are estimated a little wide (CHAR of the
+# font size per character), so the drawn text never outgrows the box the engine kept.
+CHAR = 0.56
+LABEL_FONT, NAME_FONT = 12, 14
+PILL_HEIGHT, AVATAR_RADIUS = 28, 11
+LABEL_HEIGHT = 16
+MARGIN = 8
+ENGINE = "neato"
+# Kamada-Kawai (mode=KK) gave the most compact pictures on Ballard (h=10: 1135x852 px
+# against 1718x848 with stress majorization, both with no crossing and no collision).
+GRAPH = 'overlap=false, splines=true, start=1, mode=KK'
+EDGE_LENGTH = 0.5  # inches, each half-line's ideal length
 
 
 @dataclass(frozen=True)
 class Node:
     slug: str
     name: str
-    x: str
+    initials: str
+    x: str  # the pill's left and top
     y: str
-    label_x: str
-    label_y: str
-    anchor: str  # text-anchor of the name
+    width: str
+    avatar_x: str
+    avatar_y: str
+    name_x: str
+    name_y: str
 
 
 @dataclass(frozen=True)
 class Edge:
     kind: str
+    family: str
     label: str
-    x1: str
-    y1: str
-    x2: str
-    y2: str
+    path: str  # SVG path data: who's half, then whom's
     label_x: str
     label_y: str
     dash: str
     directed: bool
     ended: bool
+    who: str
+    whom: str
 
 
 @dataclass(frozen=True)
 class LegendEntry:
     kind: str
+    family: str
     label: str
     dash: str
     directed: bool
@@ -94,6 +103,18 @@ class Network:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     legend: tuple[LegendEntry, ...]
+    pill_height: int = PILL_HEIGHT
+    avatar_radius: int = AVATAR_RADIUS
+
+
+def family_of(kind: str) -> str:
+    """The family of a kind of tie ("works-for" -> "work"): its colour's name."""
+    return FAMILY[RelationshipKind(kind)]
+
+
+def tie_label(tie: horizon.TieView) -> str:
+    return WORDS[RelationshipKind(tie.kind)].label + (
+        f" · ended {tie.ended.code}" if tie.ended else "")
 
 
 def _n(value: float) -> str:
@@ -102,107 +123,191 @@ def _n(value: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
-def layout(connections: horizon.Connections) -> Network | None:
-    """The picture of `connections`, or None when there is no tie to draw.
+def _text_width(text: str, size: int) -> float:
+    return len(text) * size * CHAR
 
-    The first character in the show's order sits in the middle (in a guide to one
-    detective's cases, usually that detective), the others on an ellipse around them.
-    """
+
+def _pill_width(name: str) -> float:
+    return 2 * AVATAR_RADIUS + 3 + 6 + _text_width(name, NAME_FONT) + 10
+
+
+def graph_source(connections: horizon.Connections) -> str:
+    """The engine's input: characters as pills, each tie as two half-lines through its
+    label's node. Names in it are indexes: nothing but sizes and the shape of the graph."""
+    index = {c.slug: i for i, c in enumerate(connections.characters)}
+    lines = [f"graph g {{ graph [{GRAPH}]; edge [len={EDGE_LENGTH}];",
+             'node [shape=box, fixedsize=true, label=""];']
+    for i, c in enumerate(connections.characters):
+        lines.append(f"c{i} [width={_pill_width(c.name) / 72:.4f}, "
+                     f"height={PILL_HEIGHT / 72:.4f}];")
+    for j, tie in enumerate(connections.ties):
+        width = (_text_width(tie_label(tie), LABEL_FONT) + 6) / 72
+        lines.append(f"t{j} [width={width:.4f}, height={LABEL_HEIGHT / 72:.4f}];")
+        lines.append(f"c{index[tie.who.slug]} -- t{j}; t{j} -- c{index[tie.whom.slug]};")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+@functools.lru_cache(maxsize=512)
+def run_engine(source: str) -> str:
+    """Graphviz's plain-text answer for `source` (a pure function of it: kept)."""
+    program = shutil.which(ENGINE)
+    if program is None:
+        raise RuntimeError(f"Graphviz's {ENGINE} is not installed: run scripts/ensure-graphviz")
+    result = subprocess.run([program, "-Tplain"], input=source, capture_output=True,
+                            text=True, check=True, timeout=30)
+    return result.stdout
+
+
+def _parse_plain(text: str):
+    """(width, height, nodes {name: (x, y, w, h)}, edges [(tail, head, points)]), in
+    px with y down, from Graphviz's -Tplain output (inches, y up)."""
+    graph_h = 0.0
+    width = height = 0.0
+    nodes: dict[str, tuple[float, float, float, float]] = {}
+    edges: list[tuple[str, str, list[tuple[float, float]]]] = []
+    for line in text.splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        if parts[0] == "graph":
+            width, height = float(parts[2]) * 72, float(parts[3]) * 72
+            graph_h = float(parts[3])
+        elif parts[0] == "node":
+            x, y, w, h = (float(v) for v in parts[2:6])
+            nodes[parts[1]] = (x * 72, (graph_h - y) * 72, w * 72, h * 72)
+        elif parts[0] == "edge":
+            count = int(parts[3])
+            numbers = [float(v) for v in parts[4:4 + 2 * count]]
+            points = [(numbers[i] * 72, (graph_h - numbers[i + 1]) * 72)
+                      for i in range(0, len(numbers), 2)]
+            edges.append((parts[1], parts[2], points))
+    return width, height, nodes, edges
+
+
+def _path(points: list[tuple[float, float]], dx: float, dy: float) -> str:
+    """A B-spline's control points (1 + 3k of them) as SVG path data."""
+    moved = [f"{_n(x + dx)} {_n(y + dy)}" for x, y in points]
+    parts = [f"M{moved[0]}"]
+    for i in range(1, len(moved) - 2, 3):
+        parts.append(f"C{moved[i]} {moved[i + 1]} {moved[i + 2]}")
+    return "".join(parts)
+
+
+def layout(connections: horizon.Connections) -> Network | None:
+    """The picture of `connections`, or None when there is no tie to draw."""
     people = connections.characters
     if len(people) < 2 or not connections.ties:
         return None
-    hub, ring = people[0], people[1:]
-    radius = max(MIN_RADIUS, math.ceil(len(ring) * SPACING / (2 * math.pi)))
-    rx, ry = round(radius * WIDE), radius
-    cx, cy = MARGIN_X + rx, MARGIN_Y + ry
-    places: dict[str, tuple[float, float]] = {hub.slug: (cx, cy)}
-    nodes = [Node(hub.slug, hub.name, _n(cx), _n(cy), _n(cx + NODE_RADIUS + 4),
-                  _n(cy + NODE_RADIUS + 14), "start")]
-    for index, person in enumerate(ring):
-        angle = -math.pi / 2 + 2 * math.pi * index / len(ring)
-        cos, sin = math.cos(angle), math.sin(angle)
-        x, y = cx + rx * cos, cy + ry * sin
-        places[person.slug] = (x, y)
-        anchor = "start" if cos > 0.05 else "end" if cos < -0.05 else "middle"
-        lx = x + (NODE_RADIUS + 5) * cos
-        ly = y + (NODE_RADIUS + 5) * sin + (5 if abs(sin) < 0.95 else (16 if sin > 0 else -6))
-        nodes.append(Node(person.slug, person.name, _n(x), _n(y), _n(lx), _n(ly), anchor))
-    taken = [box for node in nodes for box in _node_boxes(node)]
-
-    pairs: dict[frozenset[str], int] = {}
-    for tie in connections.ties:
-        pair = frozenset((tie.who.slug, tie.whom.slug))
-        pairs[pair] = pairs.get(pair, 0) + 1
-    seen: dict[frozenset[str], int] = {}
+    width, height, places, splines = _parse_plain(run_engine(graph_source(connections)))
+    # Each half-line, by its two ends (a tie's node has exactly two).
+    halves = {}
+    for tail, head, points in splines:
+        halves[(tail, head)], halves[(head, tail)] = points, points[::-1]
+    dx, dy = MARGIN, MARGIN
+    nodes = []
+    for i, person in enumerate(people):
+        x, y, w, h = places[f"c{i}"]
+        left, top = x - w / 2 + dx, y - h / 2 + dy
+        nodes.append(Node(
+            person.slug, person.name, initials(person.name), _n(left), _n(top),
+            _n(w), _n(left + AVATAR_RADIUS + 3), _n(top + h / 2),
+            _n(left + 2 * AVATAR_RADIUS + 9), _n(top + h / 2 + 5)))
+    index = {c.slug: i for i, c in enumerate(people)}
     edges = []
-    for tie in connections.ties:
-        pair = frozenset((tie.who.slug, tie.whom.slug))
-        slot = seen.get(pair, 0)
-        seen[pair] = slot + 1
-        end = "who" if tie.who.slug == hub.slug else "whom" if tie.whom.slug == hub.slug else ""
-        step = slot - (pairs[pair] - 1) / 2
-        edges.append(_edge(tie, places, step * PARALLEL, taken, end, step * STAGGER))
-
+    for j, tie in enumerate(connections.ties):
+        kind = RelationshipKind(tie.kind)
+        who, whom, mid = f"c{index[tie.who.slug]}", f"c{index[tie.whom.slug]}", f"t{j}"
+        first = halves[(who, mid)]
+        second = halves[(mid, whom)]
+        x, y, _, _ = places[mid]
+        edges.append(Edge(
+            tie.kind, FAMILY[kind], tie_label(tie),
+            _path(first, dx, dy) + _path(second, dx, dy),
+            _n(x + dx), _n(y + dy + 4), DASHES[kind], not WORDS[kind].symmetric,
+            tie.ended is not None, tie.who.slug, tie.whom.slug))
     kinds = [k for k in RelationshipKind if any(t.kind == k.value for t in connections.ties)]
-    legend = tuple(LegendEntry(k.value, WORDS[k].label, DASHES[k], not WORDS[k].symmetric)
-                   for k in kinds)
-    return Network(2 * (rx + MARGIN_X), 2 * (ry + MARGIN_Y), tuple(nodes), tuple(edges), legend)
+    kinds.sort(key=lambda k: list(FAMILY).index(k))
+    legend = tuple(LegendEntry(k.value, FAMILY[k], WORDS[k].label, DASHES[k],
+                               not WORDS[k].symmetric) for k in kinds)
+    return Network(round(width + 2 * MARGIN), round(height + 2 * MARGIN), tuple(nodes),
+                   tuple(edges), legend)
 
 
-def _edge(tie: horizon.TieView, places: dict[str, tuple[float, float]], offset: float,
-          taken: list[Box], hub: str = "", stagger: float = 0.0) -> Edge:
-    """One tie's line and label; `hub` says which end ("who", "whom") is the middle node.
-    The label's box is added to `taken`."""
-    x1, y1 = places[tie.who.slug]
-    x2, y2 = places[tie.whom.slug]
-    dx, dy = x2 - x1, y2 - y1
-    length = math.hypot(dx, dy) or 1.0
-    ux, uy = dx / length, dy / length
-    # Parallel ties of one pair are set apart; both ends stop short of the nodes.
-    px, py = -uy * offset, ux * offset
-    trim = NODE_RADIUS + 3
-    kind = RelationshipKind(tie.kind)
-    words = WORDS[kind]
-    label = words.label + (f" · ended {tie.ended.code}" if tie.ended else "")
-    # A tie from the middle has its label out towards the ring, where labels have room;
-    # one across the ring, at its middle.
-    preferred = (0.5 if not hub else (0.64 if hub == "who" else 0.36)) + stagger
-    best: tuple[float, float, float, Box] | None = None
-    for step in LABEL_STEPS:
-        t = min(max(preferred + step, LABEL_SPAN[0]), LABEL_SPAN[1])
-        mx, my = x1 + dx * t + px, y1 + dy * t + py - 3
-        box = _text_box(mx, my, label, "middle", EDGE_CHAR, EDGE_TEXT)
-        overlap = sum(_overlap(box, other) for other in taken)
-        if best is None or overlap < best[0]:
-            best = (overlap, mx, my, box)
-        if overlap == 0:
-            break
-    _, mx, my, box = best
-    taken.append(box)
-    return Edge(
-        tie.kind, label,
-        _n(x1 + ux * trim + px), _n(y1 + uy * trim + py),
-        _n(x2 - ux * (trim + 3) + px), _n(y2 - uy * (trim + 3) + py),
-        _n(mx), _n(my), DASHES[kind], not words.symmetric, tie.ended is not None,
-    )
+# --- one character's ties ------------------------------------------------------------------
+# A drawing of its own, narrow enough for a 390 px phone at full size (labels at 12 px):
+# the character in the middle of a column, the ties above and below, each a line from the
+# trunk to the other character's name with the kind in words (from this character's side)
+# over it. It has no crossings and no collisions by construction.
+
+EGO_ROW = 52  # a tie's row: its label, then the other's pill
+EGO_INDENT = 64  # where the other's pill and the label start
+EGO_TRUNK = AVATAR_RADIUS + 3  # the trunk runs under the centre's avatar
 
 
-def _text_box(x: float, y: float, text: str, anchor: str, char: float, height: float) -> Box:
-    """The estimated box of `text` drawn at baseline (x, y) with `anchor`."""
-    width = len(text) * char
-    left = x - width / 2 if anchor == "middle" else x - width if anchor == "end" else x
-    return (left, y - height * 0.8, left + width, y + height * 0.2)
+@dataclass(frozen=True)
+class EgoTie:
+    kind: str
+    family: str
+    label: str
+    path: str
+    label_x: str
+    label_y: str
+    dash: str
+    ended: bool
+    node: Node
 
 
-def _node_boxes(node: Node) -> tuple[Box, Box]:
-    """A node's dot and its name."""
-    x, y = float(node.x), float(node.y)
-    dot = (x - NODE_RADIUS, y - NODE_RADIUS, x + NODE_RADIUS, y + NODE_RADIUS)
-    return dot, _text_box(float(node.label_x), float(node.label_y), node.name, node.anchor,
-                          NAME_CHAR, NAME_TEXT)
+@dataclass(frozen=True)
+class EgoPicture:
+    width: int
+    height: int
+    centre: Node
+    trunk: str  # path data, "" when there is one tie
+    ties: tuple[EgoTie, ...]
+    pill_height: int = PILL_HEIGHT
+    avatar_radius: int = AVATAR_RADIUS
 
 
-def _overlap(a: Box, b: Box) -> float:
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
-    return width * height if width > 0 and height > 0 else 0.0
+def _pill(slug: str, name: str, left: float, top: float) -> Node:
+    return Node(slug, name, initials(name), _n(left), _n(top), _n(_pill_width(name)),
+                _n(left + AVATAR_RADIUS + 3), _n(top + PILL_HEIGHT / 2),
+                _n(left + 2 * AVATAR_RADIUS + 9), _n(top + PILL_HEIGHT / 2 + 5))
+
+
+def ego_label(tie: horizon.ConnectionView) -> str:
+    return tie.words + (f" · ended {tie.ended.code}" if tie.ended else "")
+
+
+def ego_layout(slug: str, name: str,
+               ties: tuple[horizon.ConnectionView, ...]) -> EgoPicture | None:
+    """`name`'s ties (visible at h, in the show's order), the first half above them and
+    the rest below; None without a tie."""
+    if not ties:
+        return None
+    above = len(ties) // 2
+    centre_top = MARGIN + above * EGO_ROW + 6
+    x = MARGIN + EGO_TRUNK
+    drawn, ends = [], []
+    for i, tie in enumerate(ties):
+        below = centre_top + PILL_HEIGHT + 6 + (i - above) * EGO_ROW
+        top = MARGIN + i * EGO_ROW if i < above else below
+        pill_top = top + 18
+        mid = pill_top + PILL_HEIGHT / 2
+        ends.append(mid)
+        kind = RelationshipKind(tie.kind)
+        label = ego_label(tie)
+        drawn.append(EgoTie(
+            tie.kind, FAMILY[kind], label,
+            f"M{_n(x)} {_n(mid)}L{_n(MARGIN + EGO_INDENT - 4)} {_n(mid)}",
+            _n(MARGIN + EGO_INDENT), _n(top + 13), DASHES[kind], tie.ended is not None,
+            _pill(tie.other.slug, tie.other.name, MARGIN + EGO_INDENT, pill_top)))
+    top_end = min(ends[0], centre_top) if above else centre_top + PILL_HEIGHT
+    bottom_end = max(ends[-1], centre_top + PILL_HEIGHT)
+    trunk = f"M{_n(x)} {_n(top_end)}L{_n(x)} {_n(bottom_end)}"
+    widths = [_pill_width(name)] + [
+        EGO_INDENT + max(_pill_width(t.other.name), _text_width(ego_label(t), LABEL_FONT))
+        for t in ties]
+    height = centre_top + PILL_HEIGHT + 6 + (len(ties) - above) * EGO_ROW + MARGIN
+    return EgoPicture(round(max(widths) + 2 * MARGIN), round(height),
+                      _pill(slug, name, MARGIN, centre_top), trunk, tuple(drawn))
