@@ -99,7 +99,8 @@ class Episode(Base):
     # exists from the premise on ("S1E7"); what it is called and who made it, from here.
     position: Mapped[int] = mapped_column(info={
         STAMP_INFO: True,
-        REVEALS_INFO: ("title", "release_date", "runtime_minutes", "writer", "director"),
+        REVEALS_INFO: ("title", "release_date", "runtime_minutes", "writer", "director",
+                       "summary", "before_next"),
     })
     number: Mapped[int]
     title: Mapped[str | None] = mapped_column(String(200))
@@ -107,6 +108,8 @@ class Episode(Base):
     runtime_minutes: Mapped[int | None]
     writer: Mapped[str | None] = mapped_column(String(300))
     director: Mapped[str | None] = mapped_column(String(300))
+    summary: Mapped[str | None] = mapped_column(Text)
+    before_next: Mapped[str | None] = mapped_column(Text)
 
     show: Mapped[Show] = relationship(back_populates="episodes")
     season: Mapped[Season] = relationship()

@@ -72,6 +72,7 @@ def canary_pack(pack: ShowContent) -> ShowContent:
     for season, e, position, _code in pack.episodes():
         episodes.setdefault(season.number, []).append(e.model_copy(update={
             "title": token(position), "writer": token(position), "director": token(position),
+            "summary": token(position), "before_next": token(position),
             "release_date": e.release_date, "runtime_minutes": 40 + position,
             "plot_points": [p.model_copy(update={
                 "revealed_in": (stamp := revealed(position, p.revealed_in)),

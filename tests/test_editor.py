@@ -96,6 +96,19 @@ def test_edit_an_episode(editor, tiny):
     assert "The Witness" not in viewer_text(tiny, "/tiny/at/2/episodes")
 
 
+def test_episode_form_edits_summary_and_before_next(editor, tiny):
+    page = soup(editor.get("/editor/tiny/episodes/s1e3"))
+    labels = [label.text.strip() for label in page.select("label")]
+    assert "Summary" in labels and "Before the next episode" in labels
+    assert page.select_one("textarea#summary") is not None
+    response = submit(editor, "/editor/tiny/episodes/s1e3", {
+        "summary": "The witness finally talks.", "before_next": "Remember the Boatman."})
+    assert response.status_code == 303
+    episode = row(tiny, Episode, position=3)
+    assert (episode.summary, episode.before_next) == (
+        "The witness finally talks.", "Remember the Boatman.")
+
+
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("release_date", "2025-02-30", "Enter a date as YYYY-MM-DD, such as 2025-07-09."),
     ("release_date", "next week", "Enter a date as YYYY-MM-DD, such as 2025-07-09."),

@@ -45,6 +45,13 @@ def test_tiny_pack_is_clean():
         # an episode title naming an alias before its reveal (titles are shown from their episode)
         ("title: Arrival", "title: The Boatman Arrives",
          "episode s1e1, field title: shown from 1 but names 'The Boatman'"),
+        # an episode's summary and "before the next episode" are shown from the episode
+        ("summary: Dana's sister turns up unannounced", "summary: The Boatman's sister turns up",
+         "episode s1e2, field summary: shown from 2 but names 'The Boatman'"),
+        ("before_next: Nobody knows who", "before_next: Owen knows who",
+         "episode s1e1, field before_next: shown from 1 but names 'Owen'"),
+        ("before_next: Owen Marsh says he saw nothing.", "before_next: Owen lies until E4.",
+         "episode s1e2, field before_next: shown from 2 but refers to a later episode ('E4')"),
         # a question's slug is in its address from the episode that raises it
         ("slug: why-did-dana-leave", "slug: why-did-owen-leave", "question why-did-owen-leave, field slug"),
         # an answer naming someone introduced after the answer's stamp

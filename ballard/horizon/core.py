@@ -35,8 +35,8 @@ SHOW, H = bindparam("show"), bindparam("h")
 
 _EPISODES = (
     select(Episode.position, Episode.number, Episode.title, Episode.release_date,
-           Episode.runtime_minutes, Episode.writer, Episode.director,
-           Season.number.label("season"))
+           Episode.runtime_minutes, Episode.writer, Episode.director, Episode.summary,
+           Episode.before_next, Season.number.label("season"))
     .join(Season, Episode.season_id == Season.id)
     .where(Episode.show_id == SHOW)
     .order_by(Episode.position)
@@ -129,7 +129,7 @@ class GateCore:
         return EpisodeCard(
             e.position, code, watched=True, title=e.title, release_date=e.release_date,
             runtime_minutes=e.runtime_minutes, writer=e.writer, director=e.director,
-            season=e.season,
+            summary=e.summary, before_next=e.before_next, season=e.season,
         )
 
     def _card_at(self, position: int) -> EpisodeCard | None:

@@ -45,6 +45,8 @@ class EpisodeCard:
     runtime_minutes: int | None = None
     writer: str | None = None
     director: str | None = None
+    summary: str | None = None
+    before_next: str | None = None
 
     @property
     def slug(self) -> str:

@@ -59,11 +59,20 @@ class EpisodeIn(Row):
     runtime_minutes: Annotated[int | None, Field(ge=1, le=600), Editor("Runtime (minutes)")] = None
     writer: Annotated[ShortText | None, Shown(), Editor("Written by")] = None
     director: Annotated[ShortText | None, Shown(), Editor("Directed by")] = None
+    # What the episode is about, and what to remember going into the next one: shown from
+    # the episode's own position, in our own words, safe for a viewer who has watched it.
+    summary: Annotated[Text | None, Shown(), Editor(
+        "Summary", hint="2 to 4 sentences: what the episode is about. Safe at this episode.",
+        lines=4)] = None
+    before_next: Annotated[Text | None, Shown(), Editor(
+        "Before the next episode", hint="A short paragraph: the 3 to 5 things to remember "
+        "going into the next episode. Safe at this episode.", lines=4)] = None
     plot_points: list[PlotPointIn] = []
 
 
 # What the editor edits on an episode's own page (its plot points have pages of their own).
-EPISODE_OWN_FIELDS = ("title", "release_date", "runtime_minutes", "writer", "director")
+EPISODE_OWN_FIELDS = ("title", "release_date", "runtime_minutes", "writer", "director",
+                      "summary", "before_next")
 
 
 def fill_show(row: Show, data: ShowIn) -> None:

@@ -146,6 +146,7 @@ def watched_episode(gate: horizon.Gate, card: horizon.EpisodeCard) -> WatchedEpi
         position=card.position, code=card.code, slug=card.slug, watched=card.watched,
         title=card.title, display_title=card.display_title, release_date=card.release_date,
         runtime_minutes=card.runtime_minutes, writer=card.writer, director=card.director,
+        summary=card.summary, before_next=card.before_next,
         url=_url(gate, "api.recap", episode=card.slug),
     )
 

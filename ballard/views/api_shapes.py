@@ -99,6 +99,10 @@ class WatchedEpisode(Closed):
     runtime_minutes: Annotated[int, Field(ge=1)] | None
     writer: str | None
     director: str | None
+    summary: Annotated[str | None, Field(
+        description="What the episode is about, in 2 to 4 sentences; null when not written.")]
+    before_next: Annotated[str | None, Field(
+        description="What to remember going into the next episode; null when not written.")]
     url: Url
 
 
