@@ -177,6 +177,25 @@ class QuestionBoard:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """Where a character stands at the end of a season: their latest status by its finale."""
+
+    character: CharacterRef
+    status: StatusView | None
+
+
+@dataclass(frozen=True)
+class SeasonFinale:
+    """What a season's finale leaves: main characters' standings, its cliffhangers (twists
+    of the finale episode) and the questions still open after it."""
+
+    season: SeasonSpan
+    standings: tuple[Standing, ...]
+    cliffhangers: tuple[PlotPointView, ...]
+    questions: tuple[QuestionView, ...]
+
+
+@dataclass(frozen=True)
 class StatusChange:
     subject: str  # a character's or storyline's name
     url_kind: str  # "character" or "storyline"
