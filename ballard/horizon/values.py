@@ -22,6 +22,17 @@ class NotVisible(LookupError):
     """
 
 
+class Renamed(LookupError):
+    """The slug asked for is a former slug of a row visible at h: its address moved to
+    `slug` (the URL argument `argument`, named after what it points at). Raised only
+    where the row is visible; elsewhere the old slug is NotVisible like any unknown one."""
+
+    def __init__(self, argument: str, slug: str):
+        super().__init__(slug)
+        self.argument = argument
+        self.slug = slug
+
+
 @dataclass(frozen=True)
 class ShowInfo:
     id: int
