@@ -103,7 +103,7 @@ def test_before_the_finale_the_page_says_finish_the_season_and_nothing_else(tiny
 def test_finale_page_standings_cliffhangers_then_questions(tiny, reader):
     main = soup(reader.get("/tiny/at/4/next-season")).find("main")
     headings = [text(h) for h in main.find_all("h2")]
-    assert headings == ["Where everyone stands after S1E4", "Cliffhangers of S1E4",
+    assert headings == ["Where the main characters stand after S1E4", "Cliffhangers of S1E4",
                         "Questions going into the next season"]
     standings = [text(li) for li in main.select(".season-standings li")]
     assert standings == ["Dana Reed: active (S1E1)",
