@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from ballard.horizon import NotVisible
+from ballard.horizon import NotVisible, Renamed
 
 API_PREFIX = "/api/"
 NOT_FOUND_MESSAGE = (
@@ -75,9 +75,18 @@ def server_error(_exc: Exception):
                            detail=None), 500
 
 
+def renamed(exc: Renamed):
+    """A former slug of a row visible at h: the same page at the row's slug, for good
+    (308 keeps the method; the query string goes along)."""
+    target = url_for(request.endpoint, **{**(request.view_args or {}), exc.argument: exc.slug})
+    query = request.query_string.decode()
+    return redirect(f"{target}?{query}" if query else target, code=308)
+
+
 def register_error_handlers(app: Flask) -> None:
     """One handler per kind of failure; NotVisible and unknown URLs share one 404."""
     app.register_error_handler(NotVisible, not_found)
+    app.register_error_handler(Renamed, renamed)
     app.register_error_handler(NotFound, not_found)
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)

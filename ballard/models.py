@@ -297,6 +297,8 @@ class Question(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[str] = mapped_column(String(10))
     sources: Mapped[list[str]]
+    # Old slugs whose addresses redirect here, from raised_in on (never shown).
+    former_slugs: Mapped[list[str]]
     sort_order: Mapped[int]
 
     def __repr__(self) -> str:

@@ -85,6 +85,7 @@ def canary_pack(pack: ShowContent) -> ShowContent:
     questions = [q.model_copy(update={
         "slug": token(q.raised_in), "text": token(q.raised_in),
         "answer": token(q.answered_in) if q.answered_in is not None else None,
+        "former_slugs": [token(q.raised_in) for _ in q.former_slugs],
     }) for q in pack.questions]
     relationships = [r.model_copy(update={
         "slug": token(r.revealed_in), "who": slug_map[r.who], "whom": slug_map[r.whom],

@@ -76,7 +76,10 @@ def argument_values(app: Flask) -> dict[str, list[str]]:
             "episode": [f"s{a}e{b}" for a, b in episodes] + ["s1e99", UNKNOWN],
             "character": [*s.scalars(select(Character.slug)), UNKNOWN],
             "storyline": [*s.scalars(select(Storyline.slug)), UNKNOWN],
-            "question": [*s.scalars(select(Question.slug)), UNKNOWN],
+            # former slugs too: their redirect must come and go with the question
+            "question": [*s.scalars(select(Question.slug)),
+                         *(old for olds in s.scalars(select(Question.former_slugs)) for old in olds),
+                         UNKNOWN],
             "relationship": [*s.scalars(select(Relationship.slug)), UNKNOWN],
             "filename": ["guide.css", "guide.js"],
             "season": [*(str(n) for n in sorted(set(s.scalars(select(Season.number))))), "9",

@@ -133,12 +133,17 @@ def test_audit_prints_what_a_viewer_sees_and_nothing_later(tiny, runner):
     assert lines[0] == "# Tiny Show at h = 2"
     assert "episode S1E2: Guests (released 2025-01-01)" in lines
     assert "episode S1E3: S1E3" in lines
+    assert "  before the next episode: Owen Marsh says he saw nothing. Dana's sister has come to " \
+        "stay." in lines
     assert "character owen-marsh: Owen Marsh | The innkeeper" in lines
     assert "  S1E2 [major] Owen Marsh says he saw nothing that night. (with Dana Reed, Owen Marsh)" in lines
     for later in ("Boatman", "The Lake Gives Up", "rowing out", "old partner", "arrested"):
         assert later not in at2.output
     at4 = runner.invoke(args=["content", "audit", "--at", "4", "tiny"]).output
     assert "  alias: The Boatman" in at4 and "after season 1: 1 open questions" in at4
+    assert "  stands Owen Marsh: arrested (S1E4) | He confesses to the killing." in at4
+    assert "  summary: Owen confesses that he is The Boatman, and the stranger turns out to " \
+        "be Dana's old partner." in at4.splitlines()
 
 
 def test_audit_rejects_a_bad_horizon(tiny, runner):

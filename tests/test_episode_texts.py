@@ -88,3 +88,67 @@ def test_api_episode_carries_both_texts_for_watched_episodes_only(tiny, reader):
     first, second = episodes[0], episodes[1]
     assert (first["summary"], first["before_next"]) == (S1E1, BEFORE_S1E2)
     assert second["watched"] is False and "summary" not in second and "before_next" not in second
+
+
+# --- the finale page ---------------------------------------------------------------------
+
+
+def test_before_the_finale_the_page_says_finish_the_season_and_nothing_else(tiny, reader):
+    main = soup(reader.get("/tiny/at/3/next-season")).find("main")
+    assert [text(p) for p in main.find_all("p")] == [
+        "Finish the season first. This page opens once you have watched the finale."]
+    assert main.find_all(["h2", "ul", "details", "section"]) == []
+
+
+def test_finale_page_standings_cliffhangers_then_questions(tiny, reader):
+    main = soup(reader.get("/tiny/at/4/next-season")).find("main")
+    headings = [text(h) for h in main.find_all("h2")]
+    assert headings == ["Where the main characters stand after S1E4", "Cliffhangers of S1E4",
+                        "Questions going into the next season"]
+    standings = [text(li) for li in main.select(".season-standings li")]
+    assert standings == ["Dana Reed: active (S1E1)",
+                         "Owen Marsh: arrested He confesses to the killing. (S1E4)"]
+    assert main.select_one(".season-standings a")["href"] == "/tiny/at/4/characters/dana-reed"
+    fold = main.select_one("details.cliffhangers")
+    assert text(fold.find("summary")) == "Show the finale's cliffhangers"
+    assert [text(li) for li in fold.select(".plot-point")] == [
+        "Twist: Owen confesses that he is The Boatman and that he killed the stranger. "
+        "With Dana Reed, Owen Marsh"]
+    # the finale's major point is no cliffhanger
+    assert "old partner" not in fold.text
+    assert [text(a) for a in main.select(".question > a")] == ["Will her sister stay?"]
+
+
+def _harbor(app, client):
+    from ballard.cli import load_packs
+    from tests.conftest import set_progress_cookie
+    from tests.test_accessibility import TWO_SEASONS
+
+    with app.app_context():
+        load_packs(TWO_SEASONS)
+    set_progress_cookie(app, client, "harbor", 5)
+    return client
+
+
+def test_standings_are_as_the_finale_left_them_even_further_on(app, client):
+    harbor = _harbor(app, client)
+    at5 = soup(harbor.get("/harbor/at/5/next-season/1")).find("main")
+    # Cole is arrested in S2E2 (position 5): season 1's page still shows him as it ended
+    assert [text(li) for li in at5.select(".season-standings li")] == [
+        "Ada Pike: active (S1E1)", "Cole Rook: active (S1E2)"]
+    assert "arrested" not in at5.text
+    assert [text(li) for li in at5.select("details.cliffhangers .plot-point")] == [
+        "Twist: The hull was cut from the inside. With Ada Pike"]
+    # S1E3's page at 3 is the same finale page as at 5, but for the answered question
+    at3 = soup(harbor.get("/harbor/at/3/next-season/1")).find("main")
+    assert at3.select(".season-standings li") != [] and at3.select(".answer") == []
+    # season 2's finale not reached at 3: nothing but "finish the season first"
+    s2 = soup(harbor.get("/harbor/at/3/next-season/2")).find("main")
+    assert s2.select(".season-standings, details, .question") == []
+    assert "Finish the season first" in text(s2)
+
+
+def test_main_characters_are_those_in_a_third_of_the_season():
+    from ballard.horizon.finale import main_character_threshold
+
+    assert [main_character_threshold(n) for n in (1, 3, 4, 10, 12)] == [1, 1, 2, 4, 4]

@@ -96,5 +96,5 @@ def test_the_package_is_the_one_import_point():
     missing = [name for name in horizon.__all__ if not hasattr(horizon, name)]
     assert missing == []
     values = [getattr(horizon, n) for n in horizon.__all__ if dataclasses.is_dataclass(getattr(horizon, n))]
-    assert len(values) == 25  # the 24 value classes and the Gate
+    assert len(values) == 27  # the 26 value classes and the Gate
     assert [v.__name__ for v in values if v is not horizon.Gate and not v.__dataclass_params__.frozen] == []

@@ -24,7 +24,8 @@ PAGES = {
     "previously": ("/tiny/at/4/previously", "/ballard/at/10/previously", 19),
     "questions": ("/tiny/at/4/questions", "/ballard/at/10/questions", 3),
     "question": ("/tiny/at/4/questions/who-is-the-body", "/ballard/at/10/questions/who-killed-olivas", 3),
-    "next season": ("/tiny/at/4/next-season", "/ballard/at/10/next-season", 3),
+    # (the finale page: standings 2, cliffhangers 2, the questions left open 1)
+    "next season": ("/tiny/at/4/next-season", "/ballard/at/10/next-season", 7),
     "timeline": ("/tiny/at/4/timeline", "/ballard/at/10/timeline", 6),
     # (one of them the episode cards, for the header's "up to S1E4")
     "search": ("/tiny/at/4/search?q=lake", "/ballard/at/10/search?q=case", 5),

@@ -28,6 +28,10 @@ def audit_lines(gate: Gate) -> Iterator[str]:
             ) if value
         )
         yield f"episode {card.code}: {card.display_title}" + (f" ({credits})" if credits else "")
+        if card.summary:
+            yield f"  summary: {card.summary}"
+        if card.before_next:
+            yield f"  before the next episode: {card.before_next}"
     for s in gate.storylines():
         yield f"storyline {s.slug}: {s.title} | {s.summary}"
         for row in s.history:
@@ -53,3 +57,11 @@ def audit_lines(gate: Gate) -> Iterator[str]:
     upcoming = gate.next_season_questions()
     if upcoming is not None:
         yield f"after season {upcoming[0].number}: {len(upcoming[1])} open questions"
+        finale = gate.season_finale(upcoming[0].number)
+        for standing in finale.standings if finale else ():
+            row = standing.status
+            yield (f"  stands {standing.character.name}: "
+                   + (f"{row.status} ({_code(row.episode)})" + (f" | {row.note}" if row.note else "")
+                      if row else "no status"))
+        for point in finale.cliffhangers if finale else ():
+            yield f"  cliffhanger: {point.text}"

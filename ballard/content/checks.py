@@ -77,6 +77,7 @@ def check_references(content: ShowContent) -> Iterator[Finding]:
                 yield Finding(ERROR, kind, row.slug, (), "slug", f"{row.slug!r} is used twice")
             seen.add(row.slug)
 
+    yield from _former_slugs(content)
     storylines = {s.slug for s in content.storylines}
     characters = {c.slug for c in content.characters}
     for entity in entities(content):
@@ -91,6 +92,25 @@ def check_references(content: ShowContent) -> Iterator[Finding]:
                 if getattr(entity.data, field) not in characters:
                     yield Finding(ERROR, entity.kind, entity.key, (), field,
                                   f"no character with slug {getattr(entity.data, field)!r}")
+
+
+def _former_slugs(content: ShowContent) -> Iterator[Finding]:
+    """An old address redirects to one row: never a slug in use, never two rows'."""
+    for name, kind in SLUGGED_LISTS.items():
+        rows = getattr(content, name)
+        current = {row.slug for row in rows}
+        seen: set[str] = set()
+        for row in rows:
+            for old in getattr(row, "former_slugs", ()):
+                if old in current:
+                    yield Finding(ERROR, kind.name, row.slug, (), "former_slugs",
+                                  f"{old!r} is the slug of a {kind.label} in use; an old "
+                                  "address must be free")
+                elif old in seen:
+                    yield Finding(ERROR, kind.name, row.slug, (), "former_slugs",
+                                  f"{old!r} is a former slug of two rows; it can redirect "
+                                  "to one only")
+                seen.add(old)
 
 
 def _point_references(entity: Entity, point: PlotPointIn, storylines: set[str],

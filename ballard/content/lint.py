@@ -5,6 +5,13 @@ character is introduced, uses an alias before the alias is revealed, or points a
 episode. Rows about a character or case may not predate its introduction, and a fact whose
 episode is not established ("unplaced") may not appear before the finale.
 
+Slugs are in addresses, links and anchors from their row's first stamp, so they are read
+too. Besides names (as in any text), a slug may not hold a word its own row says only
+later, in a later status or an answer, while no text says it by the slug's stamp
+("gael-reunited", shown from 8, when only the answer at 10 says "reunites"); and a
+question's slug may not turn its question into the answer ("unit-keeps-case" where the
+question asks whether the unit will "keep" it).
+
 Which fields are viewer-visible texts, and from which stamp, is said once by each story
 kind's model (`Shown` in ballard/story/); the lint walks them.
 """
@@ -26,6 +33,7 @@ from ballard.story.plot_point import PlotPointIn
 from ballard.story.question import QuestionIn
 from ballard.story.relationship import RelationshipIn
 from ballard.story.show import EpisodeIn
+from ballard.textfold import fold
 
 __all__ = ["ERROR", "WARNING", "Finding", "lint_pack"]
 
@@ -62,11 +70,80 @@ def _findings(pack: ShowContent) -> Iterator[Finding]:
     terms = _terms(pack)
     cast = _Cast({s.slug: s.introduced_in for s in pack.storylines},
                  {c.slug: c.introduced_in for c in pack.characters}, pack)
+    words = _first_said(pack)
     for entity in entities(pack):
-        for text in shown_texts(entity.data, entity.position):
+        texts = list(shown_texts(entity.data, entity.position))
+        for text in texts:
             for field, message in _check_text(text, terms, pack):
                 yield Finding(ERROR, entity.kind, entity.key, text.row, field, message)
+        for text in texts:
+            if text.field == "slug" and not text.row:
+                for message in _check_slug(entity, text, texts, words):
+                    yield Finding(ERROR, entity.kind, entity.key, (), "slug", message)
         yield from _check_stamps(entity, cast)
+
+
+# --- slugs ---------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+")
+# Words that carry no story: a slug may use them before any text does ("did-richmond-do-it").
+_FUNCTION_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "did", "do", "does", "for", "from",
+    "has", "have", "how", "in", "is", "it", "its", "no", "not", "of", "on", "or", "the", "to",
+    "was", "were", "what", "when", "where", "which", "who", "whom", "whose", "why", "will",
+    "with"})
+_NOT_WORDS = re.compile(r"s\d+e\d+|\d+")  # episode codes and numbers in keys
+_INFLECTIONS = ("s", "es", "d", "ed")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(fold(text).casefold())
+
+
+def _forms(word: str) -> set[str]:
+    """The word and its plain inflections ("reunited", "reunites"; "trophy", "trophies";
+    not "kept"): a slug's "reunited" is said where a text says "reunites"."""
+    bases = {word, *(word[:-len(end)] for end in _INFLECTIONS if word.endswith(end))}
+    if word.endswith(("ies", "ied")):
+        bases.add(word[:-3] + "y")
+    forms = {*bases, *(base + end for base in bases for end in _INFLECTIONS)}
+    forms.update(base[:-1] + end for base in bases if base.endswith("y") for end in ("ies", "ied"))
+    return {form for form in forms if len(form) > 1}
+
+
+def _first_said(pack: ShowContent) -> dict[str, int]:
+    """Each word of the viewer-visible texts (slugs aside), with the earliest stamp a text
+    that says it is shown from."""
+    first: dict[str, int] = {}
+    for entity in entities(pack):
+        for text in shown_texts(entity.data, entity.position):
+            if text.field != "slug":
+                for word in _words(text.value):
+                    first[word] = min(first.get(word, text.stamp), text.stamp)
+    return first
+
+
+def _check_slug(entity: Entity, slug: _Text, texts: list[_Text],
+                first_said: dict[str, int]) -> Iterator[str]:
+    """What a viewer could read in a slug that nothing says to them yet: a word its own
+    row says only later (its answer, a later status), or its question's answer."""
+    own = {w for t in texts if t.field != "slug" and t.stamp <= slug.stamp
+           for w in _words(t.value)}
+    later = {w: t.stamp for t in sorted(texts, key=lambda t: -t.stamp)
+             if t.field != "slug" and t.stamp > slug.stamp for w in _words(t.value)}
+    for word in slug.value.split("-"):
+        if word in _FUNCTION_WORDS or _NOT_WORDS.fullmatch(word):
+            continue
+        forms = _forms(word)
+        told = [later[w] for w in forms if w in later]
+        if told and all(first_said.get(w, slug.stamp + 1) > slug.stamp for w in forms):
+            yield (f"slug shown from {slug.stamp} holds {word!r}, which this row says only "
+                   f"from {min(told)} and no text says by {slug.stamp}: choose words a "
+                   "viewer has read by then")
+        elif isinstance(entity.data, QuestionIn) and word not in own and any(
+                word == w + end for w in own for end in _INFLECTIONS):
+            yield (f"slug {slug.value!r} answers its own question ({word!r}, where the "
+                   f"question asks {entity.data.text!r}): choose neutral words")
 
 
 @dataclass(frozen=True)

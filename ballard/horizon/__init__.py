@@ -13,6 +13,7 @@ from the data layer, and import it from here only. tests/test_architecture.py ke
     characters.py    characters with their bios, statuses, aliases and appearances
     questions.py     questions, and what one episode added
     relationships.py who is tied to whom, and what one episode revealed or ended
+    finale.py        a season's finale page: standings, cliffhangers, questions left
     refresher.py     the "previously on" refresher, from the reads above
     search.py        search: ranking (BM25 over rows visible at h), snippets, pages
     search_query.py  a typed query as terms, in each engine's match syntax
@@ -44,10 +45,13 @@ from ballard.horizon.values import (
     QuestionBoard,
     QuestionView,
     Recap,
+    Renamed,
     SearchHit,
     SearchResults,
+    SeasonFinale,
     ShowInfo,
     SliderStop,
+    Standing,
     StatusChange,
     StatusView,
     StorylineRef,
@@ -62,7 +66,8 @@ __all__ = [
     "SEARCH_KINDS", "SEARCH_PAGE_SIZE", "BioView", "CharacterDetail", "CharacterRef",
     "CharacterSummary", "ConnectionView", "Connections", "EpisodeCard",
     "EpisodeNews", "Gate", "NotVisible", "PlotPointView", "PreviouslyOn", "QuestionBoard", "QuestionView",
-    "Recap", "SearchHit", "SearchResults", "ShowInfo", "SliderStop", "StatusChange",
+    "Recap", "Renamed", "SearchHit", "SearchResults", "SeasonFinale", "ShowInfo", "SliderStop", "Standing",
+    "StatusChange",
     "StatusView", "StorylineRef", "StorylineSection", "StorylineView", "TieView", "TimelineRow",
     "find_show", "list_shows", "open_gate", "parse_horizon",
 ]

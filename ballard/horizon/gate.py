@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ballard.horizon.characters import CharacterReads
 from ballard.horizon.core import lookup_key
+from ballard.horizon.finale import FinaleReads
 from ballard.horizon.questions import QuestionReads
 from ballard.horizon.refresher import previously_on
 from ballard.horizon.relationships import RelationshipReads
@@ -36,7 +37,7 @@ _SHOW = _SHOWS.where(Show.slug == bindparam("slug"))  # built once: see core.py
 _ALL_SHOWS = _SHOWS.order_by(Show.title)
 
 
-class Gate(StorylineReads, CharacterReads, QuestionReads, RelationshipReads):
+class Gate(StorylineReads, FinaleReads, CharacterReads, QuestionReads, RelationshipReads):
     """Everything a viewer at h may read about one show (fields and episodes: core.py)."""
 
     def character(self, slug: str) -> CharacterDetail:

@@ -14,6 +14,7 @@ from ballard.horizon.values import (
     NotVisible,
     QuestionBoard,
     QuestionView,
+    Renamed,
     SeasonSpan,
     StatusChange,
 )
@@ -42,6 +43,9 @@ _QUESTIONS = {
         Question.raised_in <= _FINALE,
         or_(Question.answered_in.is_(None), Question.answered_in > _FINALE)),
 }
+# Questions raised by h that were renamed: their old slugs lead to them from raised_in on.
+_RENAMED = select(Question.slug, Question.former_slugs).where(
+    Question.show_id == SHOW, Question.raised_in <= H)
 _STORYLINE_CHANGES = (
     select(Storyline.slug, Storyline.title, StorylineStatus.status, StorylineStatus.note,
            StorylineStatus.revealed_in)
@@ -89,6 +93,9 @@ class QuestionReads(GateCore):
         slug = lookup_key(slug)
         found = self._questions("one", question=slug)
         if not found:
+            for new, former in self._read(_RENAMED):
+                if slug in former:
+                    raise Renamed("question", new)
             raise NotVisible(slug)
         return found[0]
 

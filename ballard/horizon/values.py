@@ -22,6 +22,17 @@ class NotVisible(LookupError):
     """
 
 
+class Renamed(LookupError):
+    """The slug asked for is a former slug of a row visible at h: its address moved to
+    `slug` (the URL argument `argument`, named after what it points at). Raised only
+    where the row is visible; elsewhere the old slug is NotVisible like any unknown one."""
+
+    def __init__(self, argument: str, slug: str):
+        super().__init__(slug)
+        self.argument = argument
+        self.slug = slug
+
+
 @dataclass(frozen=True)
 class ShowInfo:
     id: int
@@ -174,6 +185,25 @@ class QuestionView:
 class QuestionBoard:
     open: tuple[QuestionView, ...]
     answered: tuple[QuestionView, ...]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a character stands at the end of a season: their latest status by its finale."""
+
+    character: CharacterRef
+    status: StatusView | None
+
+
+@dataclass(frozen=True)
+class SeasonFinale:
+    """What a season's finale leaves: main characters' standings, its cliffhangers (twists
+    of the finale episode) and the questions still open after it."""
+
+    season: SeasonSpan
+    standings: tuple[Standing, ...]
+    cliffhangers: tuple[PlotPointView, ...]
+    questions: tuple[QuestionView, ...]
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,15 @@ Sources = Annotated[list[ShortText], NotLinted("editor-only: fact sheet keys, ne
                     Editor("Sources", hint="Comma-separated fact sheet keys, such as D1, M1.")]
 
 
+# Old slugs of a row that was renamed (because its slug said too much, say): its old
+# addresses answer with a permanent redirect to the new one, but only where the row
+# itself is visible (ballard/horizon/); elsewhere they answer as an unknown slug does.
+FormerSlugs = Annotated[
+    list[Slug], NotLinted("never shown: old addresses, redirected only where the row is visible"),
+    Editor("Former slugs", hint="Comma-separated old slugs whose addresses redirect here "
+                                "once the row is visible.")]
+
+
 class Row(BaseModel):
     """A row of the content pack: unknown fields are errors, values are immutable."""
 

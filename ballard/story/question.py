@@ -7,7 +7,16 @@ from typing import Annotated
 from pydantic import Field, ValidationInfo, field_validator
 
 from ballard.models import Confidence, Question
-from ballard.story.fields import Editor, EpisodeStamp, Row, Shown, Slug, Sources, Text
+from ballard.story.fields import (
+    Editor,
+    EpisodeStamp,
+    FormerSlugs,
+    Row,
+    Shown,
+    Slug,
+    Sources,
+    Text,
+)
 
 
 class QuestionIn(Row):
@@ -20,6 +29,7 @@ class QuestionIn(Row):
         "Answer", hint="Give it together with the episode.", lines=2)] = None
     confidence: Annotated[Confidence, Editor("Confidence")] = Confidence.SURE
     sources: Sources = []
+    former_slugs: FormerSlugs = []
 
     @field_validator("answered_in")
     @classmethod
@@ -42,6 +52,7 @@ def fill(row: Question, data: QuestionIn) -> None:
     row.text, row.raised_in = data.text, data.raised_in
     row.answered_in, row.answer = data.answered_in, data.answer
     row.confidence, row.sources = data.confidence.value, list(data.sources)
+    row.former_slugs = list(data.former_slugs)
 
 
 def dump(row: Question) -> QuestionIn:
@@ -49,6 +60,7 @@ def dump(row: Question) -> QuestionIn:
     return QuestionIn(
         slug=row.slug, text=row.text, raised_in=row.raised_in, answered_in=row.answered_in,
         answer=row.answer, confidence=row.confidence, sources=row.sources,
+        former_slugs=row.former_slugs,
     )
 
 

@@ -210,10 +210,10 @@ def question(show: str, h: str, question: str):
 def next_season(show: str, h: str):
     """The list for the latest season finished by h."""
     gate = _gate(show, h)
-    found = gate.next_season_questions()
-    season, questions = found if found else (None, None)
-    return _page("guide/next_season.html", gate, season=season, questions=questions,
-                 seasons=gate.seasons())
+    season = gate.latest_finished_season()
+    finale = gate.season_finale(season.number) if season else None
+    return _page("guide/next_season.html", gate, season=season, finale=finale,
+                 questions=list(finale.questions) if finale else None, seasons=gate.seasons())
 
 
 @bp.get("/<slug:show>/at/<h>/next-season/<season>")
@@ -222,8 +222,9 @@ def season_left_open(show: str, h: str, season: str):
     first" before that, and nothing else). A season the show lacks is the one 404."""
     gate = _gate(show, h)
     span = gate.season_span(horizon.parse_season(season))
-    return _page("guide/next_season.html", gate, season=span,
-                 questions=gate.left_open_after(span.number), seasons=gate.seasons())
+    finale = gate.season_finale(span.number)
+    return _page("guide/next_season.html", gate, season=span, finale=finale,
+                 questions=list(finale.questions) if finale else None, seasons=gate.seasons())
 
 
 @bp.get("/<slug:show>/at/<h>/timeline")

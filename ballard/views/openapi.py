@@ -137,11 +137,19 @@ RESPONSES: dict[str, Schema] = {
                        "this same 404, byte for byte.",
         "content": {"application/json": {"schema": dict(REFS[Error])}},
     },
+    "Renamed": {
+        "description": "A former slug of a question visible at h: the same answer lives at "
+                       "its new slug, for good. Before the question is raised, a former "
+                       "slug answers the 404 an unknown slug answers.",
+        "headers": {"Location": {"schema": {"type": "string"}, "required": True,
+                                 "description": "The same address with the new slug."}},
+    },
 }
 
 
 def _operation(operation_id: str, summary: str, answer: type[BaseModel], parameters: list[str],
-               *, query: list[Schema] | None = None, description: str | None = None) -> Schema:
+               *, query: list[Schema] | None = None, description: str | None = None,
+               renamed: bool = False) -> Schema:
     ok = {
         "description": "OK",
         "headers": {
@@ -163,6 +171,8 @@ def _operation(operation_id: str, summary: str, answer: type[BaseModel], paramet
             "404": {"$ref": "#/components/responses/NotFound"},
         },
     }
+    if renamed:
+        operation["responses"]["308"] = {"$ref": "#/components/responses/Renamed"}
     if description:
         operation["description"] = description
     return operation
@@ -225,7 +235,8 @@ PATHS: dict[str, Schema] = {
         "questions", "Questions raised by h: still open, and answered by h",
         QuestionBoard, ["show", "h"])},
     f"{AT}/questions/{{question}}": {"get": _operation(
-        "question", "One question as of h", QuestionAnswer, ["show", "h", "question"])},
+        "question", "One question as of h", QuestionAnswer, ["show", "h", "question"],
+        renamed=True)},
     f"{AT}/next-season": {"get": _operation(
         "next_season", "Questions the latest season finished by h leaves open",
         NextSeason, ["show", "h"])},

@@ -1,0 +1,66 @@
+"""The finale page's reads: once h reaches a season's finale, where each main character
+stands at the end of that season, the finale's cliffhangers, and the questions it leaves.
+
+"The end of the season" is the finale, never h: a reader further on sees each character
+as the finale left them (a later status belongs to a later season). Every row read here
+is stamped at or before the finale, so at or before h.
+
+A main character is one the season's plot points tag in at least a third of its
+episodes (and at least one): the cast the season is about, from the content alone, with
+no flag to keep up to date.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, func, select
+
+from ballard.horizon.characters import CharacterReads
+from ballard.horizon.core import SHOW, H
+from ballard.horizon.questions import QuestionReads
+from ballard.horizon.values import CharacterRef, SeasonFinale, Standing
+from ballard.models import Character, CharacterStatus, PlotPoint, SpoilerLevel, plot_point_characters
+
+_FIRST, _FINALE, _LEAST = bindparam("first"), bindparam("finale"), bindparam("least")
+_MAIN_CHARACTERS = (
+    select(Character.id, Character.slug, Character.name)
+    .join(plot_point_characters, plot_point_characters.c.character_id == Character.id)
+    .join(PlotPoint, PlotPoint.id == plot_point_characters.c.plot_point_id)
+    .where(Character.show_id == SHOW, Character.introduced_in <= _FINALE,
+           Character.introduced_in <= H, PlotPoint.revealed_in <= _FINALE,
+           PlotPoint.revealed_in <= H, PlotPoint.episode_position >= _FIRST,
+           PlotPoint.episode_position <= _FINALE)
+    .group_by(Character.id, Character.slug, Character.name, Character.sort_order)
+    .having(func.count(PlotPoint.episode_position.distinct()) >= _LEAST)
+    .order_by(Character.sort_order)
+)
+CLIFFHANGER_LEVELS = (SpoilerLevel.TWIST.value,)
+
+
+def main_character_threshold(episodes: int) -> int:
+    """Episodes (of the season's) a character must be tagged in to count as main."""
+    return max(1, -(-episodes // 3))
+
+
+class FinaleReads(CharacterReads, QuestionReads):
+    def season_finale(self, number: int) -> SeasonFinale | None:
+        """Season `number`'s finale page; None (nothing else) before h reaches its
+        finale. NotVisible for a season the show lacks."""
+        season = self.season_span(number)
+        finale = season.finale
+        if self.h < finale:
+            return None
+        first = season.episodes[0].position
+        main = self._read(_MAIN_CHARACTERS, first=first, finale=finale,
+                          least=main_character_threshold(len(season.episodes)))
+        statuses = self._character_rows(CharacterStatus, [c.id for c in main])
+        standings = []
+        for c in main:
+            rows = [s for s in statuses[c.id] if s.revealed_in <= finale]
+            latest = rows[-1] if rows else None
+            standings.append(Standing(
+                CharacterRef(c.slug, c.name),
+                self._status(latest.status, latest.note, latest.revealed_in) if latest else None))
+        cliffhangers = tuple(point for _, _, point in
+                             self._plot_points(position=finale, levels=CLIFFHANGER_LEVELS))
+        return SeasonFinale(season, tuple(standings), cliffhangers,
+                            tuple(self.left_open_after(number) or ()))
