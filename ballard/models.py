@@ -385,6 +385,9 @@ class ContentVersion(Base):
     id: Mapped[intpk]
     version: Mapped[int]
     updated_at: Mapped[dt.datetime]
+    # New and random with every bump: a restore or a recreated database can bring the
+    # number back, never the token (ballard/content/version.py).
+    token: Mapped[str | None] = mapped_column(String(32))
 
     def __repr__(self) -> str:
         return f"<ContentVersion {self.version}>"

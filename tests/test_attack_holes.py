@@ -1,0 +1,125 @@
+"""Regression tests for the holes an outside attack found (issue 25): each reproduces the
+attack as it was made, against real servers where the hole needed one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import text
+
+from ballard.db import make_engine
+from tests import faults_harness as h
+from tests.conftest import make_app, make_editor, read_form, sign_in
+from tests.test_faults import prepare, readme_pg_commands
+
+READ_WITHIN = 15.0  # seconds: generous; workers read the content version every second
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new database on BALLARD_TEST_DATABASE_URL's server (skipped without one)."""
+    server = os.environ.get("BALLARD_TEST_DATABASE_URL")
+    if not server:
+        pytest.skip("needs BALLARD_TEST_DATABASE_URL (PostgreSQL)")
+    name = f"ballard_holes_{uuid.uuid4().hex[:10]}"
+    engine = make_engine(server)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.rsplit("/", 1)[0] + "/" + name
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+# --- 1. the page-cache key is never reused for different content --------------------------------
+
+
+def edit_title(app, client, episode: str, title: str) -> None:
+    url = f"/editor/tiny/episodes/{episode}"
+    page = BeautifulSoup(client.get(url).get_data(as_text=True), "html.parser")
+    data = read_form(page.select_one("form.editor-form"))
+    data["title"] = [title]
+    assert client.post(url, data=data).status_code == 303
+
+
+def episode_list(port: int) -> str:
+    from tests.test_faults import reader_headers
+
+    status, _, body = h.get(port, "/tiny/at/4/episodes", reader_headers())
+    assert status == 200
+    return body.decode()
+
+
+def wait_for(port: int, title: str) -> bool:
+    deadline = time.monotonic() + READ_WITHIN
+    while time.monotonic() < deadline:
+        if all(title in episode_list(port) for _ in range(6)):  # both workers, likely
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def restore_drill(url: str, backup, restore) -> tuple[bool, list[str]]:
+    """backup -> an edit -> its page read (cached by every worker) -> restore -> another
+    edit, which brings the content version back to the number the first edit had.
+    Returns whether the second edit was served, and the removed title in what readers
+    got after it."""
+    prepare(url)
+    app = make_app(url)
+    editor = app.test_client()
+    sign_in(app, editor, make_editor(app))
+    with h.server(url, workers=2, threads=2) as srv:
+        backup()
+        edit_title(app, editor, "s1e2", "Removed By Restore")
+        assert wait_for(srv.port, "Removed By Restore")
+        for _ in range(20):  # warm: every worker keeps the page
+            episode_list(srv.port)
+        app.extensions["ballard.engine"].dispose()  # no pooled connection holds a lock
+        restore()
+        edit_title(app, editor, "s1e3", "Edited After Restore")
+        served = wait_for(srv.port, "Edited After Restore")
+        pages = [episode_list(srv.port) for _ in range(20)]
+    return served, [p for p in pages if "Removed By Restore" in p]
+
+
+@pytest.mark.faults
+def test_deleted_content_stays_deleted_after_a_sqlite_restore(tmp_path):
+    url = f"sqlite:///{tmp_path / 'ballard.db'}"
+    backups = tmp_path / "backups"
+
+    def backup():
+        done = h.flask_cli(url, "backup", str(backups))
+        assert done.returncode == 0, done.stderr
+
+    def restore():
+        [file] = backups.glob("ballard-*.db")
+        done = h.flask_cli(url, "restore", "--yes", str(file))
+        assert done.returncode == 0, done.stderr
+
+    served, stale = restore_drill(url, backup, restore)
+    assert served and stale == []
+
+
+@pytest.mark.faults
+def test_deleted_content_stays_deleted_after_a_postgres_restore(pg_url, tmp_path):
+    dump, restore_command = readme_pg_commands()
+    pg_bin = h.pg_bin()
+    env = dict(os.environ, BALLARD_DATABASE_URL=pg_url,
+               PATH=f"{pg_bin}:{os.environ['PATH']}" if pg_bin else os.environ["PATH"])
+
+    def backup():
+        subprocess.run(dump, shell=True, cwd=tmp_path, env=env, check=True, timeout=60)
+
+    def restore():
+        subprocess.run(restore_command, shell=True, cwd=tmp_path, env=env, check=True,
+                       timeout=60)
+
+    served, stale = restore_drill(pg_url, backup, restore)
+    assert served and stale == []
+
