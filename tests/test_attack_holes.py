@@ -123,3 +123,47 @@ def test_deleted_content_stays_deleted_after_a_postgres_restore(pg_url, tmp_path
     served, stale = restore_drill(pg_url, backup, restore)
     assert served and stale == []
 
+
+
+# --- 2. sign-out and a password change end the session on the server ---------------------------
+
+
+def replayed(app, cookie: str) -> int:
+    """The status of /editor/ for a browser that copied the session cookie `cookie`."""
+    thief = app.test_client()
+    thief.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+    return thief.get("/editor/").status_code
+
+
+def test_a_session_cookie_replayed_after_sign_out_is_refused(tiny, client, auth):
+    make_editor(tiny)
+    assert auth.login().status_code == 303
+    cookie = client.get_cookie(tiny.config["SESSION_COOKIE_NAME"]).value
+    assert replayed(tiny, cookie) == 200
+    assert auth.logout().status_code == 303
+    assert replayed(tiny, cookie) == 302
+
+
+def test_a_session_cookie_replayed_after_a_password_change_is_refused(tiny, client, auth):
+    make_editor(tiny)
+    assert auth.login().status_code == 303
+    cookie = client.get_cookie(tiny.config["SESSION_COOKIE_NAME"]).value
+    result = tiny.test_cli_runner().invoke(
+        args=["editor", "set-password", "editor@example.com"],
+        input="a brand new password\na brand new password\n")
+    assert result.exit_code == 0, result.output
+    assert replayed(tiny, cookie) == 302
+    assert client.get("/editor/").status_code == 302
+    assert auth.login(password="a brand new password").status_code == 303
+
+
+def test_an_editor_session_ends_after_its_lifetime(editor, tiny):
+    import time as clock
+
+    lifetime = tiny.config["EDITOR_SESSION_LIFETIME"]
+    assert lifetime <= 12 * 3600  # an admin tool's: hours, not Flask's 31 days
+    assert tiny.permanent_session_lifetime.total_seconds() == lifetime
+    assert editor.get("/editor/").status_code == 200
+    with editor.session_transaction() as session:
+        session["signed_in_at"] = int(clock.time()) - lifetime - 1
+    assert editor.get("/editor/").status_code == 302

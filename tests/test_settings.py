@@ -191,6 +191,7 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
         "SECRET_KEY": key,
         "DATABASE_URL": migrated,
         "HORIZON_COOKIE_MAX_AGE": "86400",
+        "EDITOR_SESSION_LIFETIME": "3600",
         "PAGE_CACHE_MB": "10",
         "PAGE_CACHE_VERSION_TTL": "0.5",
         "TRUSTED_PROXIES": "1",
@@ -207,6 +208,7 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
     assert (config["ENV"], config["SECRET_KEY"], config["DATABASE_URL"]) == ("production", key, migrated)
     assert config["SESSION_COOKIE_SECURE"] is True and config["TESTING"] is False
     assert "TEST_DATABASE_URL" not in config and "TEST_PGBIN" not in config
+    assert app.permanent_session_lifetime.total_seconds() == config["EDITOR_SESSION_LIFETIME"] == 3600
     cache = app.extensions["ballard.page_cache"]
     assert (cache.max_bytes, cache.version_ttl) == (10 * 1024 * 1024, 0.5)
     with app.app_context():

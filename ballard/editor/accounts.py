@@ -15,7 +15,7 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -77,8 +77,26 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 def session_fingerprint(user: User, secret_key: str) -> str:
     """Part of the id Flask-Login keeps in the session cookie (ballard/views/auth.py);
-    changes when the password does, which signs out every other session of that editor."""
-    return hmac.new(secret_key.encode(), user.password_hash.encode(), hashlib.sha256).hexdigest()[:32]
+    changes when the password or the session generation does, which ends every session
+    of that editor issued before, wherever its cookie is."""
+    material = f"{user.session_generation}:{user.password_hash}".encode()
+    return hmac.new(secret_key.encode(), material, hashlib.sha256).hexdigest()[:32]
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every session of `user` on the server (sign-out, a password change): a copied
+    session cookie stops working too. The caller commits."""
+    session.execute(update(User).where(User.id == user.id)
+                    .values(session_generation=User.session_generation + 1))
+    session.refresh(user)
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """A new password for `user`, which ends every session they have. The caller commits."""
+    check_new_password(password)
+    user.password_hash = generate_password_hash(password)
+    session.flush()
+    end_sessions(session, user)
 
 
 @dataclass(frozen=True)
