@@ -3,20 +3,25 @@ attack as it was made, against real servers where the hole needed one."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import subprocess
+import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import text
 
 from ballard.db import make_engine
+from ballard.editor.accounts import MAX_FAILURES_PER_ACCOUNT
 from tests import faults_harness as h
-from tests.conftest import make_app, make_editor, read_form, sign_in
-from tests.test_faults import prepare, readme_pg_commands
+from tests.conftest import EDITOR_EMAIL, make_app, make_editor, read_form, sign_in
+from tests.test_faults import fresh_url, prepare, readme_pg_commands  # noqa: F401 - a fixture
 
 READ_WITHIN = 15.0  # seconds: generous; workers read the content version every second
 
@@ -167,3 +172,64 @@ def test_an_editor_session_ends_after_its_lifetime(editor, tiny):
     with editor.session_transaction() as session:
         session["signed_in_at"] = int(clock.time()) - lifetime - 1
     assert editor.get("/editor/").status_code == 302
+
+
+# --- 3. the sign-in limit holds against concurrent attempts -------------------------------------
+
+
+def request(port: int, method: str, path: str, body: str = "",
+            headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request(method, path, body=body, headers=headers or {})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+def login_form(port: int) -> tuple[str, str]:
+    """(session cookie, CSRF token) of a fresh sign-in page."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", "/auth/login")
+    response = connection.getresponse()
+    page = BeautifulSoup(response.read(), "html.parser")
+    connection.close()
+    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
+    return cookie, page.find("input", {"name": "csrf_token"})["value"]
+
+
+@pytest.mark.faults
+def test_concurrent_wrong_passwords_are_checked_at_most_the_limit(fresh_url):  # noqa: F811
+    """16 wrong passwords sent at once (2 workers x 8 threads): each answer that is not a
+    429 is a password check, and each checked wrong password is a row in login_attempts."""
+    prepare(fresh_url)
+    make_editor(make_app(fresh_url))
+    attempts = 16
+    statuses: Counter = Counter()
+    with h.server(fresh_url, workers=2, threads=8) as srv:
+        forms = [login_form(srv.port) for _ in range(attempts)]
+        start = threading.Barrier(attempts)
+
+        def attempt(n: int) -> None:
+            cookie, token = forms[n]
+            body = urlencode({"email": EDITOR_EMAIL, "password": f"wrong password {n}",
+                              "next": "", "csrf_token": token})
+            start.wait()
+            response = request(srv.port, "POST", "/auth/login", body, {
+                "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+            statuses[response.status] += 1
+
+        threads = [threading.Thread(target=attempt, args=(n,)) for n in range(attempts)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    engine = make_engine(fresh_url)
+    with engine.connect() as conn:
+        recorded = conn.execute(text("SELECT count(*) FROM login_attempts")).scalar_one()
+    engine.dispose()
+    h.report(f"{attempts} concurrent wrong passwords: answers {dict(statuses)}, "
+             f"{recorded} failures recorded (limit {MAX_FAILURES_PER_ACCOUNT})")
+    assert sum(statuses.values()) == attempts and set(statuses) <= {400, 429}
+    assert statuses[400] <= MAX_FAILURES_PER_ACCOUNT  # password checks
+    assert recorded == statuses[400]

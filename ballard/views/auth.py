@@ -161,7 +161,9 @@ def login():
 
     db = get_session()
     ip = request.remote_addr or "unknown"
-    throttle = accounts.check_throttle(db, ip, form.email.data)
+    # Reserved (recorded as a failure) before the password is checked, so concurrent
+    # attempts cannot all pass the count first (accounts.reserve_attempt).
+    throttle = accounts.reserve_attempt(db, ip, form.email.data)
     if not throttle.allowed:
         minutes = math.ceil(throttle.retry_after_seconds / 60)
         form.form_errors.append(
@@ -170,9 +172,7 @@ def login():
         return (render_template("auth/login.html", form=form), 429,
                 {"Retry-After": str(throttle.retry_after_seconds)})
     user = accounts.authenticate(db, form.email.data, form.password.data)
-    if user is None:
-        accounts.record_failure(db, ip, form.email.data)
-        db.commit()
+    if user is None:  # the reservation stays, as this failure
         form.form_errors.append("That email and password do not match an editor account.")
         return render_template("auth/login.html", form=form), 400
     accounts.clear_failures(db, ip, form.email.data)
