@@ -233,3 +233,20 @@ def test_concurrent_wrong_passwords_are_checked_at_most_the_limit(fresh_url):  #
     assert sum(statuses.values()) == attempts and set(statuses) <= {400, 429}
     assert statuses[400] <= MAX_FAILURES_PER_ACCOUNT  # password checks
     assert recorded == statuses[400]
+
+
+# --- 4. X-Forwarded-Host is not trusted; redirects say how they may be cached ------------------
+
+
+@pytest.mark.parametrize("path", ["/tiny", "/tiny/at/2", "/tiny/", "/editor", "/editor/"])
+def test_a_forwarded_host_does_not_reach_redirects(tiny, migrated, path):
+    """Behind one trusted proxy, only X-Forwarded-For and -Proto count (README)."""
+    app = make_app(migrated, TRUSTED_PROXIES=1)
+    response = app.test_client().get(path, headers={
+        "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https",
+        "X-Forwarded-For": "203.0.113.7"})
+    assert 300 <= response.status_code < 400
+    location = response.headers["Location"]
+    assert "evil.example" not in location
+    assert location.startswith(("/", "https://localhost/"))  # the scheme is trusted
+    assert response.headers.get("Cache-Control"), "a redirect without an explicit Cache-Control"
