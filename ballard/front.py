@@ -43,11 +43,11 @@ from ballard.content.pack import current_stamp
 from ballard.db import get_session
 from ballard.page_cache import CACHEABLE, READER_STATE, CachedPage, PageCache
 from ballard.progress import (
-    UPCOMING_TITLES_COOKIE,
     cookie_name,
     opted_in,
     serializer_for,
     signed_value,
+    upcoming_titles_cookie,
 )
 
 # Requests the front leaves to the app: conditional forms it does not answer itself.
@@ -68,6 +68,8 @@ class Front:
         self.cache = cache
         self.session_cookie = app.session_interface.get_cookie_name(app)
         self._serializer = serializer_for(app.config["SECRET_KEY"])
+        # The reader cookies' names as the app reads them (`__Host-` in production).
+        self.upcoming_cookie = upcoming_titles_cookie(app.config)
         self._signed: dict[str, int | None] = {}
         self._counts: tuple[tuple | None, dict[str, int]] = (None, {})
         self._date: tuple[int, str] = (0, "")
@@ -118,7 +120,8 @@ class Front:
         parts = path.split("/", 4)  # "", show, "at", h, the rest
         if len(parts) >= 4 and parts[2] == "at":
             state = self.reader_state(cookies, parts[1], parts[3], version)
-            return ("reader", *url, (state, opted_in(cookies.get(UPCOMING_TITLES_COOKIE))))
+            opt_in = opted_in(cookies.get(self.upcoming_cookie), self.app.config["SECRET_KEY"])
+            return ("reader", *url, (state, opt_in))
         return ("cookies", *url, raw_cookies)
 
     def reader_state(self, cookies, show: str, raw_h: str, version: tuple) -> tuple:
@@ -127,7 +130,7 @@ class Front:
         h = horizon.parse_horizon(raw_h, count) if count is not None else None
         if h is None:
             return ("no such page",)  # the app answers its 404, which is never kept
-        raw = cookies.get(cookie_name(show))
+        raw = cookies.get(cookie_name(show, self.app.config))
         saved = self.signed(raw) if raw is not None else None
         if saved is not None and not 0 <= saved <= count:
             saved = None

@@ -189,6 +189,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Cookies are sent over HTTPS only: set from `ENV` (production only).", env=False),
     Setting("TESTING", False, BOOLEAN, "Flask's testing mode: set from `ENV` (testing).",
             env=False),
+    Setting("SESSION_COOKIE_NAME", "session", TEXT,
+            "The editor's session cookie: `__Host-session` in production (set from `ENV`).",
+            env=False),
     Setting("PERMANENT_SESSION_LIFETIME", None, TEXT,
             "How long Flask accepts a session cookie after signing it: set from "
             "`EDITOR_SESSION_LIFETIME`.", env=False),

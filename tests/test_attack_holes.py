@@ -20,7 +20,7 @@ from sqlalchemy import text
 from ballard.db import make_engine
 from ballard.editor.accounts import MAX_FAILURES_PER_ACCOUNT
 from tests import faults_harness as h
-from tests.conftest import EDITOR_EMAIL, make_app, make_editor, read_form, sign_in
+from tests.conftest import EDITOR_EMAIL, EDITOR_PASSWORD, make_app, make_editor, read_form, sign_in
 from tests.test_faults import fresh_url, prepare, readme_pg_commands  # noqa: F401 - a fixture
 
 READ_WITHIN = 15.0  # seconds: generous; workers read the content version every second
@@ -250,3 +250,63 @@ def test_a_forwarded_host_does_not_reach_redirects(tiny, migrated, path):
     assert "evil.example" not in location
     assert location.startswith(("/", "https://localhost/"))  # the scheme is trusted
     assert response.headers.get("Cache-Control"), "a redirect without an explicit Cache-Control"
+
+
+# --- 5. production cookies are __Host- prefixed; the opt-in is signed ----------------------------
+
+PRODUCTION_KEY = "production-secret-key-" + "p" * 30
+HTTPS = {"base_url": "https://localhost"}
+
+
+def set_cookie_headers(response) -> dict[str, str]:
+    return {header.split("=", 1)[0]: header for header in response.headers.getlist("Set-Cookie")}
+
+
+def host_only(header: str) -> bool:
+    """What a __Host- cookie must be: Secure, Path=/, no Domain."""
+    parts = [p.strip().lower() for p in header.split(";")]
+    return "secure" in parts and "path=/" in parts and not any(p.startswith("domain") for p in parts)
+
+
+def test_production_cookies_are_host_prefixed(tiny, migrated):
+    app = make_app(migrated, ENV="production", SECRET_KEY=PRODUCTION_KEY)
+    client = app.test_client()
+    progress = set_cookie_headers(client.post("/tiny/progress", data={"horizon": "1"}, **HTTPS))
+    assert list(progress) == ["__Host-horizon-tiny"] and host_only(progress["__Host-horizon-tiny"])
+    opt_in = set_cookie_headers(client.post("/tiny/preferences", data={"enabled": "y"}, **HTTPS))
+    assert list(opt_in) == ["__Host-show-upcoming-titles"]
+    assert host_only(opt_in["__Host-show-upcoming-titles"])
+    assert "The Lake Gives Up" in client.get("/tiny/at/1/episodes", **HTTPS).get_data(as_text=True)
+    opt_out = set_cookie_headers(client.post("/tiny/preferences", data={}, **HTTPS))
+    assert list(opt_out) == ["__Host-show-upcoming-titles"]
+    assert host_only(opt_out["__Host-show-upcoming-titles"])  # or the browser keeps it
+
+    make_editor(app)
+    editor = app.test_client()
+    page = BeautifulSoup(editor.get("/auth/login", **HTTPS).get_data(as_text=True), "html.parser")
+    signed_in = editor.post("/auth/login", headers={"Referer": "https://localhost/auth/login"},
+                            data={"email": EDITOR_EMAIL, "password": EDITOR_PASSWORD,
+                                  "csrf_token": page.find("input", {"name": "csrf_token"})["value"],
+                                  "next": ""}, **HTTPS)
+    assert signed_in.status_code == 303, signed_in.get_data(as_text=True)
+    session = set_cookie_headers(signed_in)
+    assert list(session) == ["__Host-session"] and host_only(session["__Host-session"])
+    assert editor.get("/editor/", **HTTPS).status_code == 200
+
+
+def test_production_ignores_cookies_without_the_prefix_and_an_unsigned_opt_in(tiny, migrated):
+    """What a sibling subdomain could plant: an unprefixed progress cookie, an opt-in."""
+    from ballard.progress import progress_cookie_value
+
+    app = make_app(migrated, ENV="production", SECRET_KEY=PRODUCTION_KEY)
+    client = app.test_client()
+    with app.app_context():
+        planted = progress_cookie_value(4)
+    client.set_cookie("horizon-tiny", planted)
+    client.set_cookie("show-upcoming-titles", "1")
+    client.set_cookie("__Host-show-upcoming-titles", "1", secure=True)
+    assert client.get("/tiny/", **HTTPS).headers["Location"] == "/tiny/at/0/"
+    client.set_cookie("__Host-horizon-tiny", planted, secure=True)
+    assert client.get("/tiny/", **HTTPS).headers["Location"] == "/tiny/at/4/"
+    page = client.get("/tiny/at/1/episodes", **HTTPS).get_data(as_text=True)
+    assert "The Lake Gives Up" not in page  # "1" is not a signed opt-in

@@ -15,7 +15,6 @@ from flask import Flask
 from ballard import create_app
 from ballard.config import ConfigError
 from ballard.db import get_engine
-from ballard.progress import cookie_name
 from ballard.settings import BY_NAME, SETTINGS, from_environment, readme_table
 from tests.conftest import SECRET, get_engine_dispose
 
@@ -179,7 +178,7 @@ def _home_page(client, headers: dict[str, str] | None = None) -> None:
 
 def _progress_cookie_header(response) -> str:
     [header] = [h for h in response.headers.getlist("Set-Cookie")
-                if h.startswith(cookie_name("tiny") + "=")]
+                if h.split("=", 1)[0] in ("horizon-tiny", "__Host-horizon-tiny")]
     return header
 
 
@@ -230,6 +229,7 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
     assert "Strict-Transport-Security" in response.headers
     cookie = _progress_cookie_header(response)
     assert "Max-Age=86400" in cookie and "Secure" in cookie and "HttpOnly" in cookie
+    assert cookie.startswith("__Host-horizon-tiny=")
     assert client.get("/tiny/", headers=forwarded).headers["Location"] == "/tiny/at/2/"
 
 
