@@ -22,6 +22,7 @@ from ballard.editor.accounts import MAX_FAILURES_PER_ACCOUNT
 from tests import faults_harness as h
 from tests.conftest import EDITOR_EMAIL, EDITOR_PASSWORD, make_app, make_editor, read_form, sign_in
 from tests.test_faults import fresh_url, prepare, readme_pg_commands  # noqa: F401 - a fixture
+from tests.test_search import _snippets, words  # noqa: F401 - words is a fixture
 
 READ_WITHIN = 15.0  # seconds: generous; workers read the content version every second
 
@@ -310,3 +311,20 @@ def test_production_ignores_cookies_without_the_prefix_and_an_unsigned_opt_in(ti
     assert client.get("/tiny/", **HTTPS).headers["Location"] == "/tiny/at/4/"
     page = client.get("/tiny/at/1/episodes", **HTTPS).get_data(as_text=True)
     assert "The Lake Gives Up" not in page  # "1" is not a signed opt-in
+
+
+# --- 6. smaller ones -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["100", "100 ", "240", "240 ", "\"100\"", "note 100"])
+def test_a_number_is_a_word_like_any_other(words, query):  # noqa: F811
+    """Short words carried a "0" in the index, so "10" was indexed as "100" was searched."""
+    assert "Filler note 10" in " ".join(_snippets(words, 1, "10 "))  # the words are there
+    assert "Filler note 24" in " ".join(_snippets(words, 1, "24"))
+    assert _snippets(words, 1, query) == []
+
+
+def test_a_short_word_is_still_found_whole_and_as_a_prefix(words):  # noqa: F811
+    assert any("Filler note 2 about" in s for s in _snippets(words, 1, "2 "))
+    assert any("Filler note 24" in s for s in _snippets(words, 1, "24"))
+    assert _snippets(words, 1, "as ") == []  # not stemmed into "a"
