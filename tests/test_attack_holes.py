@@ -3,8 +3,11 @@ attack as it was made, against real servers where the hole needed one."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
+import re
+import sqlite3
 import subprocess
 import threading
 import time
@@ -328,3 +331,15 @@ def test_a_short_word_is_still_found_whole_and_as_a_prefix(words):  # noqa: F811
     assert any("Filler note 2 about" in s for s in _snippets(words, 1, "2 "))
     assert any("Filler note 24" in s for s in _snippets(words, 1, "24"))
     assert _snippets(words, 1, "as ") == []  # not stemmed into "a"
+
+
+@pytest.mark.faults
+def test_flask_backup_leaves_only_the_backup(tmp_path):
+    url = f"sqlite:///{tmp_path / 'ballard.db'}"
+    prepare(url)
+    done = h.flask_cli(url, "backup", str(tmp_path / "backups"))
+    assert done.returncode == 0, done.stderr
+    [backup] = (tmp_path / "backups").iterdir()  # no *.partial-wal, *.partial-shm beside it
+    assert re.fullmatch(r"ballard-[0-9-]+\.db", backup.name)
+    with contextlib.closing(sqlite3.connect(backup)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one file
