@@ -343,3 +343,14 @@ def test_flask_backup_leaves_only_the_backup(tmp_path):
     assert re.fullmatch(r"ballard-[0-9-]+\.db", backup.name)
     with contextlib.closing(sqlite3.connect(backup)) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one file
+
+
+@pytest.mark.parametrize("path", ["/tiny/at/4/episodes", "/tiny/at/2/", "/api/v1/shows/tiny/at/3/characters"])
+def test_head_gets_the_etag_get_gets(tiny, reader, path):
+    got = reader.get(path)
+    head = reader.head(path)
+    assert got.status_code == head.status_code == 200
+    assert got.headers["ETag"] and head.headers.get("ETag") == got.headers["ETag"]
+    assert head.headers["Cache-Control"] == got.headers["Cache-Control"]
+    again = reader.head(path, headers={"If-None-Match": got.headers["ETag"]})
+    assert again.status_code == 304

@@ -102,9 +102,9 @@ def cache_headers(response):
     if response.status_code in (200, 301, 302, 303, 304, 307, 308):
         response.vary.add("Cookie")
         response.headers["Cache-Control"] = "private, no-cache"
-    if request.method == "GET" and response.status_code == 200:
-        response.add_etag()
-        page_cache.store(response)
+    if request.method in ("GET", "HEAD") and response.status_code == 200:
+        response.add_etag()  # HEAD too: the headers GET would send (RFC 9110, 9.3.2)
+        page_cache.store(response)  # a GET only
         response.make_conditional(request)
     return response
 
