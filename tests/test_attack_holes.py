@@ -354,3 +354,16 @@ def test_head_gets_the_etag_get_gets(tiny, reader, path):
     assert head.headers["Cache-Control"] == got.headers["Cache-Control"]
     again = reader.head(path, headers={"If-None-Match": got.headers["ETag"]})
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize(("q", "status"), [
+    ("ledger" + " " * 195, 400), (" " * 195 + "ledger", 400), ("x" * 201, 400),
+    ("ledger" + " " * 194, 200), ("x" * 200, 200)])
+def test_the_search_page_and_the_api_check_the_query_length_alike(tiny, reader, q, status):
+    from ballard.views.guide import MAX_QUERY_LENGTH
+
+    assert MAX_QUERY_LENGTH == 200
+    page = reader.get("/tiny/at/4/search", query_string={"q": q})
+    api = reader.get("/api/v1/shows/tiny/at/4/search", query_string={"q": q})
+    suggest = reader.get("/api/v1/shows/tiny/at/4/suggest", query_string={"q": q})
+    assert (page.status_code, api.status_code, suggest.status_code) == (status,) * 3
