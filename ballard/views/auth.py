@@ -84,7 +84,8 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_editor(login_id: str) -> SignedInEditor | None:
-    """The editor whose session holds `login_id`, if their password is still the same."""
+    """The editor whose session holds `login_id`, if their password and session
+    generation are still the same and they signed in less than the lifetime ago."""
     match = _LOGIN_ID.fullmatch(login_id) if isinstance(login_id, str) else None
     if match is None or not _within_lifetime(session.get(SIGNED_IN_AT)):
         return None
