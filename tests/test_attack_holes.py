@@ -134,6 +134,27 @@ def test_deleted_content_stays_deleted_after_a_postgres_restore(pg_url, tmp_path
 
 
 
+def test_a_recreated_database_never_repeats_a_stamp(tmp_path):
+    """Two databases loaded alike (a database dropped and made again) share version
+    numbers, never stamps; nor do a database and its restored backup after a change."""
+    from ballard.content.pack import bump_version, current_stamp
+
+    stamps = []
+    for name in ("first", "recreated"):
+        url = f"sqlite:///{tmp_path / name}.db"
+        prepare(url)
+        app = make_app(url)
+        with app.app_context():
+            from ballard.db import get_session
+
+            stamps.append(current_stamp(get_session()))
+            bump_version(get_session())
+            get_session().commit()
+            stamps.append(current_stamp(get_session()))
+    assert stamps[0][0] == stamps[2][0] and stamps[1][0] == stamps[3][0]  # numbers repeat
+    assert len(set(stamps)) == 4 and all(token for _, token in stamps)
+
+
 # --- 2. sign-out and a password change end the session on the server ---------------------------
 
 
