@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import click
@@ -43,8 +44,12 @@ def backup_sqlite(source: Path, directory: Path) -> Path:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-%f")
     target = directory / f"ballard-{stamp}.db"
     partial = target.with_suffix(".db.partial")
-    with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
+    # closing(): sqlite3's own context manager commits but leaves the connection open, and
+    # a WAL-mode copy left open kept its -wal and -shm files beside the backup.
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(partial)) as dst:
         src.backup(dst)
+        # The copy is one file: rollback journal, not WAL (the live database's mode).
+        dst.execute("PRAGMA journal_mode=DELETE")
     _check_integrity(partial)
     partial.rename(target)  # only complete, checked backups carry the .db name
     return target
@@ -53,12 +58,12 @@ def backup_sqlite(source: Path, directory: Path) -> Path:
 def restore_sqlite(backup: Path, target: Path) -> None:
     """Replace `target` with `backup`, through the backup API so open readers stay safe."""
     _check_integrity(backup)
-    with sqlite3.connect(backup) as src, sqlite3.connect(target) as dst:
+    with closing(sqlite3.connect(backup)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
 
 
 def _check_integrity(path: Path) -> None:
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn:
         result = conn.execute("PRAGMA integrity_check").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if result != "ok":

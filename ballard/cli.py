@@ -30,10 +30,10 @@ from ballard.content.pack import (
 )
 from ballard.content.seasons import season_of_entity
 from ballard.db import get_engine, get_session
-from ballard.editor.accounts import AccountError, create_editor
+from ballard.editor.accounts import AccountError, create_editor, normalize_email, set_password
 from ballard.horizon import NotVisible, open_gate
 from ballard.migrate import alembic_config, upgrade_database
-from ballard.models import Show
+from ballard.models import Show, User
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 content_cli = AppGroup("content", help="Content packs: load, dump, lint.")
@@ -250,6 +250,27 @@ def create_editor_command(email: str, password: str) -> None:
         click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo(f"Editor {user.email} created.")
+
+
+@editor_cli.command("set-password")
+@click.argument("email")
+@click.password_option("--password", prompt="New password", confirmation_prompt=True,
+                       help="Asked for twice on standard input when not given.")
+def set_password_command(email: str, password: str) -> None:
+    """Give the editor EMAIL a new password; every session they have ends at once."""
+    session = get_session()
+    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        click.echo(f"There is no editor with the email {normalize_email(email)}.", err=True)
+        sys.exit(1)
+    try:
+        set_password(session, user, password)
+        session.commit()
+    except AccountError as exc:
+        session.rollback()
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"New password set for {user.email}; their sessions have ended.")
 
 
 def init_app(app: Flask) -> None:

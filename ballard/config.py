@@ -6,6 +6,7 @@ that does not fit its setting, or names no setting, stops the app at start.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from collections.abc import Mapping
@@ -38,6 +39,14 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if env == "testing" and "PAGE_CACHE_VERSION_TTL" not in {**from_env, **(test_config or {})}:
         app.config["PAGE_CACHE_VERSION_TTL"] = 0.0  # tests change content between requests
     app.config["SESSION_COOKIE_SECURE"] = env == "production"
+    # __Host-: the browser takes it only from this host, over HTTPS, for Path=/ and with no
+    # Domain, so no sibling subdomain can plant or overwrite it (the reader cookies too:
+    # ballard/progress.py).
+    app.config["SESSION_COOKIE_NAME"] = "__Host-session" if env == "production" else "session"
+    # Flask refuses a session cookie signed longer ago than this (it is re-signed only when
+    # the session changes); ballard/views/auth.py also ends it this long after sign-in.
+    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(
+        seconds=app.config["EDITOR_SESSION_LIFETIME"])
 
     key = app.config.get("SECRET_KEY")
     if env == "production":

@@ -5,7 +5,8 @@ A GET of a viewer page or an API answer is looked up in the page cache
 everything the answer depends on:
 
 - the URL as the app sees it (scheme, host, script root, path, query string);
-- the content version (read at most every PAGE_CACHE_VERSION_TTL seconds);
+- the content version with its token (read at most every PAGE_CACHE_VERSION_TTL
+  seconds; the token keeps a number a restore brought back from naming old pages);
 - for a page under /<show>/at/<h>/, the reader state: whether the saved horizon
   (the signed cookie, checked against the show's episode count as the app checks it)
   reaches h, and if not which saved horizon the share guard names; and the
@@ -38,15 +39,15 @@ from werkzeug.sansio.http import parse_cookie
 
 from ballard import horizon, page_cache, request_log
 from ballard.availability import DatabaseUnavailable
-from ballard.content.pack import current_version
+from ballard.content.pack import current_stamp
 from ballard.db import get_session
 from ballard.page_cache import CACHEABLE, READER_STATE, CachedPage, PageCache
 from ballard.progress import (
-    UPCOMING_TITLES_COOKIE,
     cookie_name,
     opted_in,
     serializer_for,
     signed_value,
+    upcoming_titles_cookie,
 )
 
 # Requests the front leaves to the app: conditional forms it does not answer itself.
@@ -67,8 +68,10 @@ class Front:
         self.cache = cache
         self.session_cookie = app.session_interface.get_cookie_name(app)
         self._serializer = serializer_for(app.config["SECRET_KEY"])
+        # The reader cookies' names as the app reads them (`__Host-` in production).
+        self.upcoming_cookie = upcoming_titles_cookie(app.config)
         self._signed: dict[str, int | None] = {}
-        self._counts: tuple[int, dict[str, int]] = (-1, {})
+        self._counts: tuple[tuple | None, dict[str, int]] = (None, {})
         self._date: tuple[int, str] = (0, "")
 
     # --- the WSGI entry ----------------------------------------------------------------
@@ -117,16 +120,17 @@ class Front:
         parts = path.split("/", 4)  # "", show, "at", h, the rest
         if len(parts) >= 4 and parts[2] == "at":
             state = self.reader_state(cookies, parts[1], parts[3], version)
-            return ("reader", *url, (state, opted_in(cookies.get(UPCOMING_TITLES_COOKIE))))
+            opt_in = opted_in(cookies.get(self.upcoming_cookie), self.app.config["SECRET_KEY"])
+            return ("reader", *url, (state, opt_in))
         return ("cookies", *url, raw_cookies)
 
-    def reader_state(self, cookies, show: str, raw_h: str, version: int) -> tuple:
+    def reader_state(self, cookies, show: str, raw_h: str, version: tuple) -> tuple:
         """What the share guard decides for this reader, as guide._gate decides it."""
         count = self.episode_count(show, version)
         h = horizon.parse_horizon(raw_h, count) if count is not None else None
         if h is None:
             return ("no such page",)  # the app answers its 404, which is never kept
-        raw = cookies.get(cookie_name(show))
+        raw = cookies.get(cookie_name(show, self.app.config))
         saved = self.signed(raw) if raw is not None else None
         if saved is not None and not 0 <= saved <= count:
             saved = None
@@ -144,7 +148,7 @@ class Front:
         self._signed[raw] = value
         return value
 
-    def episode_count(self, show: str, version: int) -> int | None:
+    def episode_count(self, show: str, version: tuple) -> int | None:
         """The show's episode count at this content version (one query per version)."""
         at, counts = self._counts
         if at != version:
@@ -153,9 +157,9 @@ class Front:
             self._counts = (version, counts)
         return counts.get(show)
 
-    def _read_version(self) -> int:
+    def _read_version(self) -> tuple:
         with self.app.app_context():
-            return current_version(get_session())
+            return current_stamp(get_session())
 
     # --- answering ---------------------------------------------------------------------
 

@@ -390,6 +390,9 @@ class ContentVersion(Base):
     id: Mapped[intpk]
     version: Mapped[int]
     updated_at: Mapped[dt.datetime]
+    # New and random with every bump: a restore or a recreated database can bring the
+    # number back, never the token (ballard/content/version.py).
+    token: Mapped[str | None] = mapped_column(String(32))
 
     def __repr__(self) -> str:
         return f"<ContentVersion {self.version}>"
@@ -416,6 +419,9 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[dt.datetime]
+    # Part of the session fingerprint: sign-out and a password change raise it, which ends
+    # every session issued before on the server (ballard/editor/accounts.py).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -1,6 +1,7 @@
 """Rendered viewer pages and API answers, kept per worker process and bounded by bytes.
 
-A viewer page is a pure function of its URL, the content version and the reader state
+A viewer page is a pure function of its URL, the content version (the number and the
+random token each bump draws, never the same for different content) and the reader state
 that changes what it shows: whether the saved horizon reaches the URL's horizon (if not,
 the share guard, which names the saved horizon), and the upcoming-titles opt-in. An API
 answer is a function of its URL and the content version alone. The front
@@ -66,11 +67,13 @@ class PageCache:
         self._lock = threading.Lock()
         self.bytes = 0
         self.hits = self.misses = self.evictions = 0
-        self._version: int | None = None
+        self._version: tuple | None = None
         self._version_read_at = 0.0
 
-    def content_version(self, read: Callable[[], int]) -> int:
-        """The content version, read with `read` at most every version_ttl seconds."""
+    def content_version(self, read: Callable[[], tuple]) -> tuple:
+        """The content version and its token (ballard/content/version.py: the number
+        alone repeats after a restore), read with `read` at most every version_ttl
+        seconds."""
         now = _clock()
         version = self._version
         if version is None or now - self._version_read_at >= self.version_ttl:

@@ -1,19 +1,29 @@
-"""The viewer's saved horizon: a long-lived signed cookie per show.
+"""The viewer's saved horizon: a long-lived signed cookie per show; and the upcoming-titles
+opt-in, signed the same way.
 
 The cookie only says where `/<show>/` sends the reader; every content URL carries its own
 horizon, so pages stay pure functions of the URL.
+
+In production (Secure cookies) both names carry the `__Host-` prefix, with which a browser
+takes a cookie only from this host itself, over HTTPS, for Path=/ and with no Domain: a
+sibling subdomain cannot plant one. The front (ballard/front.py) reads the same names
+through the same functions, given the app's config.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Request, Response, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 _SALT = "ballard.horizon"
+_UPCOMING_SALT = "ballard.upcoming-titles"
 MAX_COOKIE_LENGTH = 200
+HOST_PREFIX = "__Host-"
 
 
 @dataclass(frozen=True)
@@ -22,8 +32,15 @@ class SavedProgress:
     unreadable: bool = False
 
 
-def cookie_name(show_slug: str) -> str:
-    return f"horizon-{show_slug}"
+def cookie_prefix(config: Mapping[str, Any] | None = None) -> str:
+    """`__Host-` where cookies are Secure (production), else nothing (plain-HTTP dev)."""
+    config = current_app.config if config is None else config
+    return HOST_PREFIX if config["SESSION_COOKIE_SECURE"] else ""
+
+
+def cookie_name(show_slug: str, config: Mapping[str, Any] | None = None) -> str:
+    """The progress cookie's name (`config`: the app's, default the current app's)."""
+    return f"{cookie_prefix(config)}horizon-{show_slug}"
 
 
 @functools.lru_cache(maxsize=8)
@@ -69,31 +86,57 @@ def save_progress(response: Response, show_slug: str, h: int) -> None:
         cookie_name(show_slug),
         progress_cookie_value(h),
         max_age=config["HORIZON_COOKIE_MAX_AGE"],
+        path="/",
         httponly=True,
         samesite="Lax",
         secure=config["SESSION_COOKIE_SECURE"],
     )
 
 
-UPCOMING_TITLES_COOKIE = "show-upcoming-titles"
+UPCOMING_TITLES_COOKIE = "show-upcoming-titles"  # the name without the production prefix
+
+
+def upcoming_titles_cookie(config: Mapping[str, Any] | None = None) -> str:
+    return cookie_prefix(config) + UPCOMING_TITLES_COOKIE
+
+
+@functools.lru_cache(maxsize=8)
+def _upcoming_serializer_for(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=_UPCOMING_SALT)
+
+
+def upcoming_titles_value(secret_key: str | None = None) -> str:
+    """The signed value of the opt-in cookie (default: the current app's key)."""
+    return _upcoming_serializer_for(secret_key or current_app.config["SECRET_KEY"]).dumps(1)
 
 
 def wants_upcoming_titles(request: Request) -> bool:
     """The viewer's opt-in to see titles of episodes they have not watched yet."""
-    return opted_in(request.cookies.get(UPCOMING_TITLES_COOKIE))
+    config = current_app.config
+    return opted_in(request.cookies.get(upcoming_titles_cookie(config)), config["SECRET_KEY"])
 
 
-def opted_in(raw: str | None) -> bool:
-    """The upcoming-titles cookie's value as the opt-in it means."""
-    return raw == "1"
+@functools.lru_cache(maxsize=1024)
+def opted_in(raw: str | None, secret_key: str) -> bool:
+    """The upcoming-titles cookie's value as the opt-in it means: only a value this app
+    signed (remembered per worker, as the front asks on every page)."""
+    if raw is None or len(raw) > MAX_COOKIE_LENGTH:
+        return False
+    try:
+        value = _upcoming_serializer_for(secret_key).loads(raw)
+    except BadSignature:
+        return False
+    return type(value) is int and value == 1
 
 
 def save_upcoming_titles(response: Response, enabled: bool) -> None:
-    if not enabled:
-        response.delete_cookie(UPCOMING_TITLES_COOKIE)
-        return
     config = current_app.config
-    response.set_cookie(
-        UPCOMING_TITLES_COOKIE, "1", max_age=config["HORIZON_COOKIE_MAX_AGE"],
-        httponly=True, samesite="Lax", secure=config["SESSION_COOKIE_SECURE"],
-    )
+    attributes = {"path": "/", "httponly": True, "samesite": "Lax",
+                  "secure": config["SESSION_COOKIE_SECURE"]}
+    if not enabled:
+        # With the attributes it was set with: a browser refuses a __Host- cookie without
+        # Secure, the deletion included.
+        response.delete_cookie(upcoming_titles_cookie(config), **attributes)
+        return
+    response.set_cookie(upcoming_titles_cookie(config), upcoming_titles_value(),
+                        max_age=config["HORIZON_COOKIE_MAX_AGE"], **attributes)

@@ -148,6 +148,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HORIZON_COOKIE_MAX_AGE", _COOKIE_DAYS * DAY, whole_number(1, "seconds"),
             "Lifetime of the saved watch progress (and of the upcoming-titles opt-in), in seconds.",
             default_note=f"({_COOKIE_DAYS} days)"),
+    Setting("EDITOR_SESSION_LIFETIME", 8 * 60 * 60, whole_number(60, "seconds"),
+            "Seconds an editor stays signed in after signing in; then they sign in again. "
+            "Sign-out and `flask editor set-password` end sessions at once.",
+            default_note="(8 hours)"),
     Setting("PAGE_CACHE_MB", 64, whole_number(0, "megabytes"),
             "Megabytes of rendered pages and API answers each worker process keeps (least "
             "recently read out first); 0 turns every cache off."),
@@ -185,6 +189,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Cookies are sent over HTTPS only: set from `ENV` (production only).", env=False),
     Setting("TESTING", False, BOOLEAN, "Flask's testing mode: set from `ENV` (testing).",
             env=False),
+    Setting("SESSION_COOKIE_NAME", "session", TEXT,
+            "The editor's session cookie: `__Host-session` in production (set from `ENV`).",
+            env=False),
+    Setting("PERMANENT_SESSION_LIFETIME", None, TEXT,
+            "How long Flask accepts a session cookie after signing it: set from "
+            "`EDITOR_SESSION_LIFETIME`.", env=False),
 )
 BY_NAME: Mapping[str, Setting] = {setting.name: setting for setting in SETTINGS}
 

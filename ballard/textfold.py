@@ -40,17 +40,22 @@ def word_count(text: str) -> int:
 # stemmers see "s12xledgers" and cut the same suffix), and a show's marker is never the
 # start of another's ("s1x" against "s12x"). FTS5's stemmer leaves words under three
 # characters alone; with the marker they would be long enough to stem ("as" to "a"), so a
-# short word also gets SHORT after it, which no stemming rule removes.
+# short word also gets SHORT after it, which no stemming rule removes. A short word's
+# marker ends in "y", not "x" ("s12y" + "as" + "0"), so no word is indexed as another one
+# is: "10" is "s12y100", "100" is "s12x100". A typed prefix ("s12x" + "100", then "*")
+# reads long words only; the term's exact form finds the short word itself.
 SHORT, SHORT_LENGTH = "0", 2
 
 
-def show_marker(show_id: int) -> str:
-    return f"s{int(show_id)}x"
+def show_marker(show_id: int, short: bool = False) -> str:
+    return f"s{int(show_id)}{'y' if short else 'x'}"
 
 
 def show_word(word: str, show_id: int) -> str:
     """One word as the index holds it."""
-    return show_marker(show_id) + word + (SHORT if len(word) <= SHORT_LENGTH else "")
+    if len(word) <= SHORT_LENGTH:
+        return show_marker(show_id, short=True) + word + SHORT
+    return show_marker(show_id) + word
 
 
 def show_tokens(text: str, show_id: int) -> str:

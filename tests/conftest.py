@@ -136,6 +136,9 @@ def tiny(app):
     return app
 
 
+PLAIN_HTTP = {"SESSION_COOKIE_SECURE": False}  # cookie names of an app outside production
+
+
 def progress_cookie(app, show: str, h: int) -> tuple[str, str]:
     """The (name, value) of the cookie the slider form saves for a reader at h."""
     from ballard.progress import cookie_name, progress_cookie_value

@@ -346,7 +346,8 @@ def reader_headers() -> dict[str, str]:
     from ballard import create_app
     from ballard.progress import cookie_name, progress_cookie_value
 
-    app = create_app({"ENV": "testing", "DATABASE_URL": "sqlite://", "SECRET_KEY": h.SECRET})
+    # As the production servers below name it (__Host-horizon-tiny).
+    app = create_app({"ENV": "production", "DATABASE_URL": "sqlite://", "SECRET_KEY": h.SECRET})
     with app.app_context():
         return {"Cookie": f"{cookie_name('tiny')}={progress_cookie_value(4)}"}
 

@@ -18,9 +18,10 @@ from sqlalchemy.exc import OperationalError
 from ballard.cli import load_packs
 from ballard.front import Front
 from ballard.page_cache import CACHEABLE, READER_STATE
-from ballard.progress import UPCOMING_TITLES_COOKIE, cookie_name
+from ballard.progress import UPCOMING_TITLES_COOKIE, cookie_name, upcoming_titles_value
 from tests.conftest import (
     PACKS,
+    PLAIN_HTTP,
     SECRET,
     TINY_PACK,
     _empty_tables,
@@ -48,15 +49,17 @@ def _readers(app, show: str, last: int) -> dict[str, str | None]:
         return "=".join(progress_cookie(app, show, h))
 
     out_of_range = URLSafeSerializer(SECRET, salt="ballard.horizon").dumps(last + 5)
+    titles_on = upcoming_titles_value(SECRET)
     return {
         "newcomer": None,
         "at 1": saved(1),
         "at 2": saved(2),
         "finished": saved(last),
-        "finished, titles on": f"{saved(last)}; {UPCOMING_TITLES_COOKIE}=1",
-        "newcomer, titles on": f"{UPCOMING_TITLES_COOKIE}=1",
+        "finished, titles on": f"{saved(last)}; {UPCOMING_TITLES_COOKIE}={titles_on}",
+        "newcomer, titles on": f"{UPCOMING_TITLES_COOKIE}={titles_on}",
+        "finished, titles on unsigned": f"{saved(last)}; {UPCOMING_TITLES_COOKIE}=1",
         "tampered": saved(last)[:-2] + "xx",
-        "out of range": f"{cookie_name(show)}={out_of_range}",
+        "out of range": f"{cookie_name(show, PLAIN_HTTP)}={out_of_range}",
         "other show's cookie": "=".join(progress_cookie(app, "zz-other", last)),
     }
 

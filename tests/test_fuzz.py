@@ -35,9 +35,9 @@ from itsdangerous import URLSafeSerializer
 from ballard.cli import load_packs
 from ballard.content import shipped_packs
 from ballard.content.pack import read_pack
-from ballard.progress import _SALT, UPCOMING_TITLES_COOKIE, cookie_name
+from ballard.progress import _SALT, UPCOMING_TITLES_COOKIE, cookie_name, upcoming_titles_value
 from ballard.views.openapi import DOCUMENT
-from tests.conftest import SECRET, _empty_tables, get_engine_dispose, make_app, progress_cookie
+from tests.conftest import PLAIN_HTTP, SECRET, _empty_tables, get_engine_dispose, make_app, progress_cookie
 from tests.invariance import argument_values
 
 settings.register_profile(
@@ -347,12 +347,13 @@ def progress_cookies(draw):
 
 
 @settings(FUZZ, max_examples=150)
-@given(cookie=progress_cookies(), upcoming=COOKIE_TEXT)
+@given(cookie=progress_cookies(),
+       upcoming=st.one_of(COOKIE_TEXT, st.just("1"), st.just(upcoming_titles_value(SECRET))))
 def test_tampered_and_oversized_cookies(fuzz_app, cookie, upcoming):
     """The progress cookie is read only when our signature and a 0..10 value check out;
     anything else fails closed to h = 0 with a notice. Pages never fail because of it."""
     value, h = cookie
-    header = f"{cookie_name(SHOW)}={value}; {UPCOMING_TITLES_COOKIE}={upcoming}"
+    header = f"{cookie_name(SHOW, PLAIN_HTTP)}={value}; {UPCOMING_TITLES_COOKIE}={upcoming}"
     home = _get(fuzz_app, f"/{SHOW}/", header)
     assert home.status_code == 302
     if h is None:
@@ -365,9 +366,10 @@ def test_tampered_and_oversized_cookies(fuzz_app, cookie, upcoming):
     # Behind the reader's horizon (or with none), the share guard asks first.
     guarded = "Before you read on" in text
     assert guarded == (h is None or h < 4), text[:300]
-    # Titles of unwatched episodes only with the exact opt-in value "1", and never on the guard.
+    # Titles of unwatched episodes only with the signed opt-in, and never on the guard.
     shown = [t for t in LATER_TITLES if t in text]
-    assert shown == (LATER_TITLES if upcoming == "1" and not guarded else []), shown
+    signed = upcoming == upcoming_titles_value(SECRET)
+    assert shown == (LATER_TITLES if signed and not guarded else []), shown
     api = _get(fuzz_app, f"/api/v1/shows/{SHOW}/at/4/episodes", header)
     assert api.status_code == 200
     assert [e for e in json.loads(api.get_data())["episodes"] if not e["watched"]] == [
@@ -425,7 +427,7 @@ def test_progress_form(fuzz_app, origin, horizon, next_, extra):
     form["horizon"], form["next"] = horizon, next_
     response = client.post(f"/{SHOW}/progress", headers=ORIGINS[origin],
                            data={k: v for k, v in form.items() if v is not None})
-    saved = client.get_cookie(cookie_name(SHOW))
+    saved = client.get_cookie(cookie_name(SHOW, PLAIN_HTTP))
     text = response.get_data(as_text=True)
     if origin in REFUSED_ORIGINS:
         assert response.status_code == 403
@@ -446,7 +448,7 @@ def test_progress_form(fuzz_app, origin, horizon, next_, extra):
     if not (next_ or "").startswith(f"/{SHOW}/at/"):
         assert location == f"/{SHOW}/at/{accepted}/"  # never off this show's guide
     assert saved is not None
-    assert _get(fuzz_app, f"/{SHOW}/", f"{cookie_name(SHOW)}={saved.value}").headers[
+    assert _get(fuzz_app, f"/{SHOW}/", f"{cookie_name(SHOW, PLAIN_HTTP)}={saved.value}").headers[
         "Location"] == f"/{SHOW}/at/{accepted}/"
 
 
@@ -475,7 +477,7 @@ def test_preferences_form(fuzz_app, origin, token, enabled, progress):
     assert response.headers["Location"] == f"/{SHOW}/at/{progress or 0}/"
     # WTForms' BooleanField: absent, "" and "false" are off; any other value is on.
     wanted = enabled not in (None, "", "false")
-    assert (opted_in is not None and opted_in.value == "1") == wanted
+    assert (opted_in is not None and opted_in.value == upcoming_titles_value(SECRET)) == wanted
 
 
 @pytest.mark.parametrize(("field", "size"), [("horizon", 600_000), ("next", 600_000),
@@ -487,7 +489,7 @@ def test_oversized_form_fields(fuzz_app, field, size):
     form = {"csrf_token": "x", "horizon": "3", field: "9" * size}
     response = client.post(f"/{SHOW}/progress", data=form)
     assert response.status_code == 413
-    assert client.get_cookie(cookie_name(SHOW)) is None
+    assert client.get_cookie(cookie_name(SHOW, PLAIN_HTTP)) is None
 
 
 # --- methods a route does not allow: every route, exhaustively -----------------------------------

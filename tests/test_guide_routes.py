@@ -4,6 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from ballard.progress import cookie_name
+from tests.conftest import PLAIN_HTTP
 
 
 def soup(response) -> BeautifulSoup:
@@ -106,7 +107,7 @@ def test_slider_post_saves_cookie_and_redirects(tiny, client):
                            headers={"Sec-Fetch-Site": "same-origin"})
     assert response.status_code == 303
     assert response.headers["Location"] == "/tiny/at/3/"
-    cookie = client.get_cookie(cookie_name("tiny"))
+    cookie = client.get_cookie(cookie_name("tiny", PLAIN_HTTP))
     assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
     assert client.get("/tiny/").headers["Location"] == "/tiny/at/3/"
 
@@ -118,7 +119,7 @@ def test_slider_rejects_bad_values_with_400(tiny, client, value):
     page = soup(response)
     errors = page.select(".field-errors li")
     assert errors, page.text
-    assert client.get_cookie(cookie_name("tiny")) is None
+    assert client.get_cookie(cookie_name("tiny", PLAIN_HTTP)) is None
 
 
 def test_slider_from_another_site_is_refused(tiny, client):
@@ -126,11 +127,11 @@ def test_slider_from_another_site_is_refused(tiny, client):
                            headers={"Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 403
     assert "Form not accepted" in soup(response).h1.text
-    assert client.get_cookie(cookie_name("tiny")) is None
+    assert client.get_cookie(cookie_name("tiny", PLAIN_HTTP)) is None
 
 
 def test_tampered_cookie_fails_closed_with_a_message(tiny, client):
-    client.set_cookie(cookie_name("tiny"), "3.forged-signature")
+    client.set_cookie(cookie_name("tiny", PLAIN_HTTP), "3.forged-signature")
     response = client.get("/tiny/")
     assert response.headers["Location"] == "/tiny/at/0/?notice=unreadable"
     page = soup(client.get(response.headers["Location"]))
@@ -138,7 +139,7 @@ def test_tampered_cookie_fails_closed_with_a_message(tiny, client):
 
 
 def test_oversized_cookie_fails_closed(tiny, client):
-    client.set_cookie(cookie_name("tiny"), "x" * 4000)
+    client.set_cookie(cookie_name("tiny", PLAIN_HTTP), "x" * 4000)
     assert client.get("/tiny/").headers["Location"] == "/tiny/at/0/?notice=unreadable"
 
 

@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from ballard.origin_check import is_same_origin
 from ballard.progress import UPCOMING_TITLES_COOKIE, cookie_name
+from tests.conftest import PLAIN_HTTP
 from tests.test_browser import browser  # noqa: F401 - the fixture
 
 FORMS = [("/tiny/progress", {"horizon": "2"}), ("/tiny/preferences", {"enabled": "y"})]
@@ -44,7 +45,7 @@ def test_a_cross_site_post_is_refused_with_a_clear_page(tiny, client, url, data,
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert page.h1.text == "Form not accepted"
     assert "sent from another website" in page.text
-    assert client.get_cookie(cookie_name("tiny")) is None
+    assert client.get_cookie(cookie_name("tiny", PLAIN_HTTP)) is None
     assert client.get_cookie(UPCOMING_TITLES_COOKIE) is None
 
 
@@ -119,14 +120,14 @@ def test_chromium_refuses_a_cross_site_post_and_keeps_a_same_site_one(
     page.wait_for_url(f"{guide}/tiny/progress")
     assert page.locator("h1").text_content() == "Form not accepted"
     assert "sent from another website" in page.locator("main").text_content()
-    assert not [c for c in context.cookies() if c["name"] == cookie_name("tiny")]
+    assert not [c for c in context.cookies() if c["name"] == cookie_name("tiny", PLAIN_HTTP)]
     # The guide's own slider, from its (cached) home page: saved.
     page.goto(f"{guide}/tiny/at/0/")
     page.locator("#horizon").fill("3")
     page.get_by_role("button", name="Save my progress").click()
     page.wait_for_url(f"{guide}/tiny/at/3/")
     assert page.locator("output").text_content() == "Watched through S1E3 · Episode 3"
-    assert [c for c in context.cookies() if c["name"] == cookie_name("tiny")]
+    assert [c for c in context.cookies() if c["name"] == cookie_name("tiny", PLAIN_HTTP)]
     # And the upcoming-titles preference.
     page.get_by_label("Show titles of episodes I have not watched yet").check()
     page.get_by_role("button", name="Save preference").click()

@@ -15,7 +15,6 @@ from flask import Flask
 from ballard import create_app
 from ballard.config import ConfigError
 from ballard.db import get_engine
-from ballard.progress import cookie_name
 from ballard.settings import BY_NAME, SETTINGS, from_environment, readme_table
 from tests.conftest import SECRET, get_engine_dispose
 
@@ -179,7 +178,7 @@ def _home_page(client, headers: dict[str, str] | None = None) -> None:
 
 def _progress_cookie_header(response) -> str:
     [header] = [h for h in response.headers.getlist("Set-Cookie")
-                if h.startswith(cookie_name("tiny") + "=")]
+                if h.split("=", 1)[0] in ("horizon-tiny", "__Host-horizon-tiny")]
     return header
 
 
@@ -191,6 +190,7 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
         "SECRET_KEY": key,
         "DATABASE_URL": migrated,
         "HORIZON_COOKIE_MAX_AGE": "86400",
+        "EDITOR_SESSION_LIFETIME": "3600",
         "PAGE_CACHE_MB": "10",
         "PAGE_CACHE_VERSION_TTL": "0.5",
         "TRUSTED_PROXIES": "1",
@@ -207,6 +207,7 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
     assert (config["ENV"], config["SECRET_KEY"], config["DATABASE_URL"]) == ("production", key, migrated)
     assert config["SESSION_COOKIE_SECURE"] is True and config["TESTING"] is False
     assert "TEST_DATABASE_URL" not in config and "TEST_PGBIN" not in config
+    assert app.permanent_session_lifetime.total_seconds() == config["EDITOR_SESSION_LIFETIME"] == 3600
     cache = app.extensions["ballard.page_cache"]
     assert (cache.max_bytes, cache.version_ttl) == (10 * 1024 * 1024, 0.5)
     with app.app_context():
@@ -228,6 +229,7 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
     assert "Strict-Transport-Security" in response.headers
     cookie = _progress_cookie_header(response)
     assert "Max-Age=86400" in cookie and "Secure" in cookie and "HttpOnly" in cookie
+    assert cookie.startswith("__Host-horizon-tiny=")
     assert client.get("/tiny/", headers=forwarded).headers["Location"] == "/tiny/at/2/"
 
 

@@ -3,8 +3,8 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from ballard.progress import UPCOMING_TITLES_COOKIE, cookie_name
-from tests.conftest import set_progress_cookie
+from ballard.progress import UPCOMING_TITLES_COOKIE, cookie_name, opted_in
+from tests.conftest import PLAIN_HTTP, set_progress_cookie
 
 
 def soup(response) -> BeautifulSoup:
@@ -99,7 +99,7 @@ def test_upcoming_titles_are_opt_in(tiny, client, app):
     response = client.post("/tiny/preferences", data={
         "enabled": "y"})
     assert response.status_code == 303 and response.headers["Location"] == "/tiny/at/1/"
-    assert client.get_cookie(UPCOMING_TITLES_COOKIE).value == "1"
+    assert opted_in(client.get_cookie(UPCOMING_TITLES_COOKIE).value, app.config["SECRET_KEY"])
     page = soup(client.get("/tiny/at/1/episodes"))
     locked = page.select(".episode.locked")
     assert "The Lake Gives Up" in locked[-1].text
@@ -124,7 +124,7 @@ def test_etag_revalidates_and_never_crosses_horizons(tiny, client, app):
     assert other.status_code == 200 and other.headers["ETag"] != etag
     assert "arrested" in other.get_data(as_text=True)
     # And a reader behind (guard page) never gets a 304 for the page's ETag.
-    client.delete_cookie(cookie_name("tiny"))
+    client.delete_cookie(cookie_name("tiny", PLAIN_HTTP))
     guarded = client.get("/tiny/at/3/characters/owen-marsh", headers={"If-None-Match": etag})
     assert guarded.status_code == 200 and guarded.headers["ETag"] != etag
 

@@ -25,13 +25,13 @@ from ballard.content.findings import Finding
 from ballard.content.load import LoadResult, load_show
 from ballard.content.schema import UNION_TAGS, PackIn, ShowContent
 from ballard.content.seasons import merge, split
-from ballard.content.version import VERSION_BUMPED, bump_version, current_version
+from ballard.content.version import VERSION_BUMPED, bump_version, current_stamp, current_version
 from ballard.models import Show
 from ballard.story.fields import error_location, error_message
 
 __all__ = [
     "VERSION_BUMPED", "LoadResult", "PackError", "SourcedFile", "assemble", "bump_version",
-    "check_references", "current_version", "dump_seasons", "load_season_files", "load_show",
+    "check_references", "current_stamp", "current_version", "dump_seasons", "load_season_files", "load_show",
     "merge",
     "pack_from_db", "pack_to_yaml", "parse_pack", "read_pack", "split",
 ]

@@ -15,7 +15,7 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -77,8 +77,26 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 def session_fingerprint(user: User, secret_key: str) -> str:
     """Part of the id Flask-Login keeps in the session cookie (ballard/views/auth.py);
-    changes when the password does, which signs out every other session of that editor."""
-    return hmac.new(secret_key.encode(), user.password_hash.encode(), hashlib.sha256).hexdigest()[:32]
+    changes when the password or the session generation does, which ends every session
+    of that editor issued before, wherever its cookie is."""
+    material = f"{user.session_generation}:{user.password_hash}".encode()
+    return hmac.new(secret_key.encode(), material, hashlib.sha256).hexdigest()[:32]
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every session of `user` on the server (sign-out, a password change): a copied
+    session cookie stops working too. The caller commits."""
+    session.execute(update(User).where(User.id == user.id)
+                    .values(session_generation=User.session_generation + 1))
+    session.refresh(user)
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """A new password for `user`, which ends every session they have. The caller commits."""
+    check_new_password(password)
+    user.password_hash = generate_password_hash(password)
+    session.flush()
+    end_sessions(session, user)
 
 
 @dataclass(frozen=True)
@@ -89,13 +107,18 @@ class Throttle:
     retry_after_seconds: int = 0
 
 
-def check_throttle(session: Session, ip: str, email: str, now: dt.datetime | None = None) -> Throttle:
+def check_throttle(session: Session, ip: str, email: str, now: dt.datetime | None = None,
+                   besides: int | None = None) -> Throttle:
+    """Whether the failures in the window leave room for one more attempt (`besides`:
+    the id of this attempt's own reservation, which is not counted)."""
     now = now or utcnow()
     since = now - FAILURE_WINDOW
     email = normalize_email(email)
     recent = select(LoginAttempt.attempted_at).where(
         LoginAttempt.ip == ip, LoginAttempt.attempted_at > since
     )
+    if besides is not None:
+        recent = recent.where(LoginAttempt.id != besides)
     per_address = session.scalars(recent.order_by(LoginAttempt.attempted_at)).all()
     per_account = session.scalars(
         recent.where(LoginAttempt.email == email).order_by(LoginAttempt.attempted_at)
@@ -109,14 +132,30 @@ def check_throttle(session: Session, ip: str, email: str, now: dt.datetime | Non
     return Throttle(True)
 
 
-def record_failure(session: Session, ip: str, email: str, now: dt.datetime | None = None) -> None:
-    """Remember a failed sign-in, and forget failures older than the window."""
+def reserve_attempt(session: Session, ip: str, email: str,
+                    now: dt.datetime | None = None) -> Throttle:
+    """Record a sign-in attempt as a failure before its password is checked, then count.
+
+    The attempt is committed first and counted after, so concurrent attempts (each
+    worker thread, each worker, each instance) cannot all pass the count before any is
+    recorded: an attempt counts every attempt committed before its count, and the last
+    of any group to count sees the whole group, so at most the limit are allowed, on
+    SQLite and PostgreSQL alike, without a lock. A refused attempt takes its reservation
+    back (it checked no password); an allowed one stays a failure unless the password is
+    right (`clear_failures`). Commits.
+    """
     now = now or utcnow()
     session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at <= now - FAILURE_WINDOW))
-    session.add(LoginAttempt(ip=ip[:64], email=normalize_email(email)[:254], attempted_at=now))
-    session.flush()
+    attempt = LoginAttempt(ip=ip[:64], email=normalize_email(email)[:254], attempted_at=now)
+    session.add(attempt)
+    session.commit()
+    throttle = check_throttle(session, attempt.ip, attempt.email, now, besides=attempt.id)
+    if not throttle.allowed:
+        session.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt.id))
+        session.commit()
+    return throttle
 
 
 def clear_failures(session: Session, ip: str, email: str) -> None:
     session.execute(delete(LoginAttempt).where(
-        LoginAttempt.ip == ip, LoginAttempt.email == normalize_email(email)))
+        LoginAttempt.ip == ip[:64], LoginAttempt.email == normalize_email(email)[:254]))

@@ -49,7 +49,8 @@ class Term:
         return " ".join(show_word(w, show_id) for w in self.words)
 
     def prefix_text(self, show_id: int) -> str:
-        """The typed word with its show's marker: what indexed words start with."""
+        """The typed word with its show's marker: what indexed words of three or more
+        characters start with (a short word is found by its exact form, `text`)."""
         return show_marker(show_id) + self.words[-1]
 
 

@@ -71,7 +71,12 @@ from ballard.views.api_shapes import (
     UnwatchedEpisode,
     WatchedEpisode,
 )
-from ballard.views.guide import CONDENSED_LEVELS, MAX_QUERY_LENGTH, search_options
+from ballard.views.guide import (
+    CONDENSED_LEVELS,
+    MAX_QUERY_LENGTH,
+    query_too_long,
+    search_options,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -436,7 +441,7 @@ def timeline(show: str, h: str):
 def search(show: str, h: str):
     gate = _gate(show, h)
     raw = request.args.get("q", "")
-    if len(raw) > MAX_QUERY_LENGTH:
+    if query_too_long(raw):
         return json_error(400, "bad_request",
                           f"Searches are limited to {MAX_QUERY_LENGTH} characters.")
     options = search_options(request.args)
@@ -458,7 +463,7 @@ def search(show: str, h: str):
 def suggest(show: str, h: str):
     gate = _gate(show, h)
     raw = request.args.get("q", "")
-    if len(raw) > MAX_QUERY_LENGTH:
+    if query_too_long(raw):
         return json_error(400, "bad_request",
                           f"Searches are limited to {MAX_QUERY_LENGTH} characters.")
     return _answer(Suggestions(**_at(gate), query=raw,

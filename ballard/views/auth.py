@@ -1,9 +1,11 @@
 """Signing editors in and out. Viewers never sign in; only the editor needs an account.
 
 Flask-Login keeps the signed-in editor in the session cookie (Flask's signed cookie:
-HttpOnly, SameSite=Lax, Secure in production; see ballard/config.py). The id it keeps is
-the editor's id plus a fingerprint of their password hash, so changing a password signs
-out every other session. No "remember me" cookie is ever set.
+HttpOnly, SameSite=Lax, Secure and `__Host-` in production; see ballard/config.py). The
+id it keeps is the editor's id plus a fingerprint of their password hash and session
+generation: sign-out and a password change raise the generation, which ends every
+session of that editor on the server, a copied cookie's too. A session also ends
+EDITOR_SESSION_LIFETIME seconds after sign-in. No "remember me" cookie is ever set.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hmac
 import math
 import re
+import time
 
 from flask import (
     Blueprint,
@@ -55,6 +58,7 @@ login_manager.session_protection = None
 # Flask-Login's `_user_id` in the session: "<user id>:<fingerprint>" (see SignedInEditor).
 # ASCII only, as hmac.compare_digest requires of str.
 _LOGIN_ID = re.compile(r"([0-9]{1,18}):[0-9a-f]{1,64}")
+SIGNED_IN_AT = "signed_in_at"  # in the session: when the password was checked (Unix seconds)
 
 
 class SignedInEditor(UserMixin):
@@ -80,9 +84,10 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_editor(login_id: str) -> SignedInEditor | None:
-    """The editor whose session holds `login_id`, if their password is still the same."""
+    """The editor whose session holds `login_id`, if their password and session
+    generation are still the same and they signed in less than the lifetime ago."""
     match = _LOGIN_ID.fullmatch(login_id) if isinstance(login_id, str) else None
-    if match is None:
+    if match is None or not _within_lifetime(session.get(SIGNED_IN_AT)):
         return None
     # populate_existing: read the row even if this SQLAlchemy session already holds the
     # object (an app context kept across requests keeps its session), so that a password
@@ -92,6 +97,13 @@ def _load_editor(login_id: str) -> SignedInEditor | None:
         return None
     editor = SignedInEditor(user)
     return editor if hmac.compare_digest(editor.get_id(), login_id) else None
+
+
+def _within_lifetime(signed_in_at: object) -> bool:
+    if not isinstance(signed_in_at, int) or isinstance(signed_in_at, bool):
+        return False
+    age = time.time() - signed_in_at
+    return -60 <= age < current_app.config["EDITOR_SESSION_LIFETIME"]  # a minute of clock skew
 
 
 def _forget_editor(_exc: BaseException | None = None) -> None:
@@ -111,6 +123,7 @@ def current_editor() -> User | None:
 def start_session(user: User) -> None:
     """Sign `user` in on this browser (after the password was checked)."""
     session.clear()  # nothing from before sign-in carries over
+    session[SIGNED_IN_AT] = int(time.time())
     login_user(SignedInEditor(user))  # remember=False: no long-lived cookie
 
 
@@ -149,7 +162,9 @@ def login():
 
     db = get_session()
     ip = request.remote_addr or "unknown"
-    throttle = accounts.check_throttle(db, ip, form.email.data)
+    # Reserved (recorded as a failure) before the password is checked, so concurrent
+    # attempts cannot all pass the count first (accounts.reserve_attempt).
+    throttle = accounts.reserve_attempt(db, ip, form.email.data)
     if not throttle.allowed:
         minutes = math.ceil(throttle.retry_after_seconds / 60)
         form.form_errors.append(
@@ -158,9 +173,7 @@ def login():
         return (render_template("auth/login.html", form=form), 429,
                 {"Retry-After": str(throttle.retry_after_seconds)})
     user = accounts.authenticate(db, form.email.data, form.password.data)
-    if user is None:
-        accounts.record_failure(db, ip, form.email.data)
-        db.commit()
+    if user is None:  # the reservation stays, as this failure
         form.form_errors.append("That email and password do not match an editor account.")
         return render_template("auth/login.html", form=form), 400
     accounts.clear_failures(db, ip, form.email.data)
@@ -172,7 +185,11 @@ def login():
 @bp.post("/logout")
 def logout():
     """POST only (with the CSRF token CSRFProtect checks), so a link cannot sign you out."""
-    if is_editor():  # nobody signed in: nothing to change, not even the session cookie
+    editor = current_editor()
+    if editor is not None:  # nobody signed in: nothing to change, not even the session cookie
+        db = get_session()
+        accounts.end_sessions(db, editor)  # a copy of the cookie stops working too
+        db.commit()
         logout_user()
         session.clear()
         flash("You are signed out.", "success")

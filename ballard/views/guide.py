@@ -107,9 +107,9 @@ def cache_headers(response):
     if response.status_code in (200, 301, 302, 303, 304, 307, 308):
         response.vary.add("Cookie")
         response.headers["Cache-Control"] = "private, no-cache"
-    if request.method == "GET" and response.status_code == 200:
-        response.add_etag()
-        page_cache.store(response)
+    if request.method in ("GET", "HEAD") and response.status_code == 200:
+        response.add_etag()  # HEAD too: the headers GET would send (RFC 9110, 9.3.2)
+        page_cache.store(response)  # a GET only
         response.make_conditional(request)
     return response
 
@@ -258,19 +258,26 @@ def search_options(args) -> tuple[str | None, int] | str:
     return kind, int(raw)
 
 
+def query_too_long(raw: str) -> bool:
+    """One rule for the search page, the API's search and its suggestions: the query as
+    sent, spaces included (it is what the search reads: a trailing space ends a word)."""
+    return len(raw) > MAX_QUERY_LENGTH
+
+
 @bp.get("/<slug:show>/at/<h>/search")
 def search(show: str, h: str):
     gate = _gate(show, h)
-    query = request.args.get("q", "").strip()
+    raw = request.args.get("q", "")
+    query = raw.strip()
     options = search_options(request.args)
-    if len(query) > MAX_QUERY_LENGTH or isinstance(options, str):
+    if query_too_long(raw) or isinstance(options, str):
         error = (options if isinstance(options, str)
                  else f"Searches are limited to {MAX_QUERY_LENGTH} characters.")
         return _page("guide/search.html", gate, results=None, query=query[:MAX_QUERY_LENGTH],
                      error=error), 400
     kind, number = options
     # The raw text: a last word with no space after it is still being typed (a prefix).
-    results = gate.search(request.args.get("q", ""), kind, number) if query else None
+    results = gate.search(raw, kind, number) if query else None
     return _page("guide/search.html", gate, results=results, query=query, error=None)
 
 

@@ -132,7 +132,8 @@ def reader_cookie(h: int) -> str:
     from ballard import create_app
     from ballard.progress import cookie_name, progress_cookie_value
 
-    app = create_app({"ENV": "testing", "DATABASE_URL": "sqlite://", "SECRET_KEY": SECRET})
+    # As the production server names it (__Host-horizon-ballard).
+    app = create_app({"ENV": "production", "DATABASE_URL": "sqlite://", "SECRET_KEY": SECRET})
     with app.app_context():
         return f"{cookie_name('ballard')}={progress_cookie_value(h)}"
 
