@@ -6,7 +6,7 @@ reuses it for different content; the token it draws is new, so no worker serves 
 it kept for the number before the restore.
 
 Revision ID: c4f1a9d27e30
-Revises: 7b3d9e2a4c15
+Revises: d5f9b2e3c847
 Create Date: 2026-12-06 21:00:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'c4f1a9d27e30'
-down_revision: Union[str, Sequence[str], None] = '7b3d9e2a4c15'
+down_revision: Union[str, Sequence[str], None] = 'd5f9b2e3c847'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
