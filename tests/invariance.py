@@ -147,6 +147,19 @@ def urls_at(app: Flask, h: int, values: dict[str, list[str]],
                         yield rule.endpoint, method, f"{url}?{query}" if query else url
 
 
+def progress_forms(app: Flask, values: dict[str, list[str]]) -> list[dict[str, str]]:
+    """What the header's picker and the "I have watched" buttons post besides the
+    horizon: `next` naming every guide page (every argument value, known or not, so the
+    landing page or its parent at the posted horizon is checked for each) and `forward`
+    on every other one. The posted horizon is the run's h, so the answer is "at h"."""
+    forms = []
+    for endpoint, method, url in urls_at(app, 0, values, {}):
+        if method == "GET" and endpoint.startswith("guide.") and "/at/0/" in url:
+            forms.append({"next": url, **({"forward": "1"} if len(forms) % 2 else {})})
+    forms.append({"next": f"{forms[0]['next']}search?q=a#main", "forward": "1"})
+    return forms
+
+
 # Story tables without a stamp: every fact in them is known at h = 0, so pruning never
 # touches them. tests/test_pruning.py fails for any other story table without a stamp
 # (but for link tables, whose rows go with either end).

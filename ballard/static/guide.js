@@ -26,3 +26,25 @@
     timer = setTimeout(save, 1200);
   });
 })();
+
+// Progress from anywhere (the header's picker, the "I have watched" buttons): the forms
+// work as plain POSTs; this keeps the reader's place. The page's fragment travels with
+// the picker, and the control used gets the keyboard focus back on the page it lands on.
+(function () {
+  "use strict";
+  var KEY = "ballard-refocus";
+  document.querySelectorAll("form[data-refocus]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var next = form.querySelector("input[name=next]");
+      if (next && location.hash && next.value.indexOf("#") < 0) next.value += location.hash;
+      try { sessionStorage.setItem(KEY, form.getAttribute("data-refocus")); } catch (e) { /* private mode */ }
+    });
+  });
+  var id = null;
+  try { id = sessionStorage.getItem(KEY); sessionStorage.removeItem(KEY); } catch (e) { return; }
+  if (!id) return;
+  var target = document.getElementById(id);
+  if (!target) return;
+  if (target.tagName === "DETAILS") target = target.querySelector("summary");
+  target.focus({ preventScroll: id !== "progress-picker" ? false : true });
+})();
