@@ -95,3 +95,30 @@ def test_the_menu_opens_without_javascript_on_a_phone(browser, live_server):  # 
     page.locator(".nav-menu").get_by_role("link", name="Characters").click()
     page.wait_for_url(f"{live_server}/tiny/at/0/characters")
     context.close()
+
+
+def _rows(page, selector: str) -> int:
+    """How many lines the visible boxes matching `selector` sit on."""
+    tops = page.eval_on_selector_all(
+        selector, "els => els.filter(e => e.offsetParent !== null && e.offsetWidth > 2)"
+                  ".map(e => { const r = e.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })")
+    rows: list[int] = []
+    for top in sorted(tops):
+        if not rows or top - rows[-1] > 12:
+            rows.append(top)
+    return len(rows)
+
+
+@pytest.mark.parametrize(("width", "lines"), [(1280, 1), (390, 2)])
+def test_the_header_fits(browser, live_server, width, lines):  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.request.post(f"{live_server}/tiny/progress", form={"horizon": "4"})
+    page.goto(f"{live_server}/tiny/at/4/characters")  # "Next season" shown: the longest
+    items = ".site-header .wrap > *, .show-nav > *, .nav-wide a, .search-form > *"
+    assert _rows(page, items) == lines
+    # Nothing runs under the search box or off the screen.
+    last = page.locator(".nav-wide a").last if width > 1000 else page.locator(".nav-menu")
+    assert last.bounding_box()["x"] + last.bounding_box()["width"] <= (
+        page.locator(".search-form").bounding_box()["x"] if width > 1000 else width)
+    context.close()

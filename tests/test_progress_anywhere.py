@@ -137,3 +137,21 @@ def test_picker_forms_pass_the_origin_check(tiny, client):
     refused = client.post("/tiny/progress", data={"horizon": "3", "next": "/tiny/at/2/"},
                           headers={"Sec-Fetch-Site": "cross-site"})
     assert refused.status_code == 403
+
+
+def test_next_season_link_appears_from_the_first_finale_on(tiny, reader):
+    def links(url):
+        return [a.text for a in soup(reader.get(url)).select(".nav-wide a")]
+
+    assert "Next season" not in links("/tiny/at/3/episodes")
+    assert links("/tiny/at/4/episodes")[-1] == "Next season"
+    # The page itself stays reachable by its address, and names itself in the header.
+    assert links("/tiny/at/3/next-season")[-1] == "Next season"
+
+
+def test_the_menu_holds_the_same_links_as_the_wide_navigation(tiny, reader):
+    page = soup(reader.get("/tiny/at/4/characters"))
+    wide = [(a.text, a["href"]) for a in page.select(".nav-wide a")]
+    menu = [(a.text, a["href"]) for a in page.select(".nav-menu a")]
+    assert menu == [*wide, ("All guides", "/")]
+    assert page.select_one(".nav-menu summary").text == "Menu"
