@@ -78,7 +78,7 @@ def argument_values(app: Flask) -> dict[str, list[str]]:
             "storyline": [*s.scalars(select(Storyline.slug)), UNKNOWN],
             "question": [*s.scalars(select(Question.slug)), UNKNOWN],
             "relationship": [*s.scalars(select(Relationship.slug)), UNKNOWN],
-            "filename": ["guide.css", "guide.js"],
+            "filename": ["guide.css", "guide.js", "favicon.svg"],
             "season": [*(str(n) for n in sorted(set(s.scalars(select(Season.number))))), "9",
                        UNKNOWN],
             # Editor pages only (a sign-in redirect for these readers): a few suffice.

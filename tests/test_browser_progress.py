@@ -122,3 +122,15 @@ def test_the_header_fits(browser, live_server, width, lines):  # noqa: F811
     assert last.bounding_box()["x"] + last.bounding_box()["width"] <= (
         page.locator(".search-form").bounding_box()["x"] if width > 1000 else width)
     context.close()
+
+
+def test_no_console_error_on_any_page_kind(browser, live_server):  # noqa: F811
+    context, page = _reader(browser, live_server, True, h=4)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error"
+            else None)
+    for url, _ in PAGE_KINDS:
+        page.goto(live_server + url)
+    page.goto(f"{live_server}/")
+    assert errors == []
+    context.close()

@@ -155,3 +155,14 @@ def test_the_menu_holds_the_same_links_as_the_wide_navigation(tiny, reader):
     menu = [(a.text, a["href"]) for a in page.select(".nav-menu a")]
     assert menu == [*wide, ("All guides", "/")]
     assert page.select_one(".nav-menu summary").text == "Menu"
+
+
+def test_favicons(tiny, client):
+    with client.get("/favicon.ico") as ico:
+        assert ico.status_code == 200
+        assert ico.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+        assert ico.get_data()[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    icon = soup(client.get("/tiny/at/0/")).find("link", rel="icon")
+    assert icon["type"] == "image/svg+xml"
+    with client.get(icon["href"]) as svg:
+        assert svg.status_code == 200 and svg.get_data().startswith(b"<svg")
