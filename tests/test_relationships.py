@@ -186,11 +186,11 @@ def test_character_pages_show_connections_from_their_side(tiny, reader):
     owen = soup(reader.get("/tiny/at/4/characters/owen-marsh"))
     heading = owen.find("h2", string="Connections as of S1E4")
     items = texts(heading.find_next("ul").find_all("li"))
-    assert items == ["at odds with Dana Reed He wants her to stop asking questions. "
+    assert items == ["at odds with Dana Reed — He wants her to stop asking questions. "
                      "since S1E2 · ended in S1E4"]
     dana = soup(reader.get("/tiny/at/3/characters/dana-reed"))
     items = texts(dana.find("h2", string="Connections as of S1E3").find_next("ul").find_all("li"))
-    assert items == ["at odds with Owen Marsh He wants her to stop asking questions. since S1E2"]
+    assert items == ["at odds with Owen Marsh — He wants her to stop asking questions. since S1E2"]
     early = soup(reader.get("/tiny/at/1/characters/dana-reed"))
     assert "No connections known yet." in early.find("main").get_text()
 
