@@ -66,7 +66,7 @@
   list.setAttribute("aria-label", "Suggestions");
   list.hidden = true;
   status.className = "visually-hidden";
-  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");  // a live region, not a second role=status
   form.appendChild(list);
   form.appendChild(status);
   input.setAttribute("role", "combobox");
