@@ -35,7 +35,16 @@ def register_extensions(app: Flask) -> None:
     """Database (and its availability check), page cache and the front that answers from
     it, CSRF protection (tokens for the editor and sign-in, an origin check for the
     reader's forms), editor sign-in, security headers, request log."""
-    from ballard import availability, db, front, origin_check, page_cache, request_log, security
+    from ballard import (
+        availability,
+        db,
+        front,
+        origin_check,
+        page_cache,
+        request_log,
+        security,
+        wire,
+    )
     from ballard.views import auth
 
     db.init_app(app)
@@ -47,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     request_log.init_app(app)
     availability.init_app(app)  # after the request log's start, so a 503 is timed too
+    wire.init_app(app)  # gzip for static files, and no Date of the app's own
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

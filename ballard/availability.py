@@ -25,7 +25,7 @@ UNREACHABLE = "unreachable"
 NOT_AT_HEAD = "not_at_head"
 # Endpoints that answer without the schema check: static files need no database, and
 # /healthz runs the check itself so it can say what it found.
-UNCHECKED_ENDPOINTS = frozenset({"static", "ops.healthz"})
+UNCHECKED_ENDPOINTS = frozenset({"static", "ops.healthz", "ops.favicon"})
 
 
 class DatabaseUnavailable(Exception):

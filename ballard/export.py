@@ -94,6 +94,7 @@ def export_site(app: Flask, target: Path) -> int:
     not_found = client.get("/zz-not-a-page/for-the-export")
     (target / "404.html").write_bytes(not_found.get_data())
     shutil.copytree(Path(current_app.static_folder), target / "static")
+    shutil.copyfile(target / "static" / "favicon.ico", target / "favicon.ico")
     return len(urls)
 
 

@@ -26,6 +26,9 @@ class ProgressForm(ReaderForm):
     )
     # Where to go after saving (the share guard sends readers back to the shared page).
     next = HiddenField()
+    # Set by the "I have watched S1E4" buttons: a saved horizon further on is kept (they
+    # never move a reader back; only the picker and the slider do, deliberately).
+    forward = HiddenField()
     submit = SubmitField("Save my progress")
 
     def __init__(self, episode_count: int, *args, **kwargs):

@@ -16,14 +16,17 @@ everything the answer depends on:
 
 What is kept: only an answer the app marked cacheable (page_cache.store), rendered for
 the reader state the key names (the guide notes the state it rendered for), a 200 with
-no Set-Cookie and no Vary but on Cookie. Never looked up or kept: anything but a plain
-GET (HEAD, POST, Range and If-Match/-Modified-Since requests go to the app), a request
-with a session cookie (a signed-in editor sees previews), and anything while the
-database has not been seen at the migrations' head (ballard/availability.py).
+no Set-Cookie and no Vary but on Cookie and Accept-Encoding. Never looked up or kept:
+anything but a plain GET (HEAD, POST, Range and If-Match/-Modified-Since requests go to
+the app), a request with a session cookie (a signed-in editor sees previews), and
+anything while the database has not been seen at the migrations' head
+(ballard/availability.py).
 
 A cached answer is sent with the headers the app sent (the security headers included),
-a fresh Date, a 304 for a matching If-None-Match as the app would send it, and its line
-in the request log.
+a 304 for a matching If-None-Match as the app would send it, and its line in the request
+log; the server adds the Date. An answer worth compressing is compressed once, when it is
+kept (ballard/wire.py): a browser whose Accept-Encoding takes gzip gets the gzip copy, with
+its own ETag, and both copies say `Vary: Accept-Encoding`.
 """
 
 from __future__ import annotations
@@ -34,10 +37,10 @@ from http import HTTPStatus
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.http import http_date, is_resource_modified, remove_entity_headers
+from werkzeug.http import is_resource_modified, remove_entity_headers
 from werkzeug.sansio.http import parse_cookie
 
-from ballard import horizon, page_cache, request_log
+from ballard import horizon, page_cache, request_log, wire
 from ballard.availability import DatabaseUnavailable
 from ballard.content.pack import current_stamp
 from ballard.db import get_session
@@ -72,7 +75,6 @@ class Front:
         self.upcoming_cookie = upcoming_titles_cookie(app.config)
         self._signed: dict[str, int | None] = {}
         self._counts: tuple[tuple | None, dict[str, int]] = (None, {})
-        self._date: tuple[int, str] = (0, "")
 
     # --- the WSGI entry ----------------------------------------------------------------
 
@@ -165,30 +167,46 @@ class Front:
 
     def serve(self, page: CachedPage, environ: dict, start_response: StartResponse,
               started: float) -> Iterable[bytes]:
-        headers = [("Date", self.now()) if name == "Date" else (name, value)
-                   for name, value in page.headers]
-        status, body = page.status, page.body
-        if (page.etag and "HTTP_IF_NONE_MATCH" in environ
-                and not is_resource_modified(environ, page.etag)):
-            status, body = NOT_MODIFIED, b""
-            remove_entity_headers(headers)
-        start_response(status, headers)
+        status, body = self.send(page, environ, start_response)
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
         request_log.log_request("GET", path, int(status[:3]),
                                 round((time.perf_counter() - started) * 1000, 2),
-                                len(page.body), environ.get("REMOTE_ADDR"))
+                                len(body), environ.get("REMOTE_ADDR"))
         return [body]
 
+    @staticmethod
+    def send(page: CachedPage, environ: dict, start_response: StartResponse) -> tuple[str, bytes]:
+        """Start the answer from a kept page: the copy the browser takes, or its 304."""
+        if page.gzip_body is not None and wire.accepts_gzip(environ):
+            headers, body, etag = page.gzip_headers, page.gzip_body, page.gzip_etag
+        else:
+            headers, body, etag = page.headers, page.body, page.etag
+        status = page.status
+        if etag and "HTTP_IF_NONE_MATCH" in environ and not is_resource_modified(environ, etag):
+            status, body = NOT_MODIFIED, b""
+            headers = list(headers)
+            remove_entity_headers(headers)
+        start_response(status, list(headers))
+        return status, body
+
     def render(self, key: tuple, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        """A miss: the app answers, and the front keeps the answer if it may."""
+        """A miss: the app answers, and the front keeps the answer if it may (and sends
+        the copy, plain or gzip, that a hit would send)."""
         sent: list = []
+        deferred = [True]
 
         def capture(status: str, headers: list, exc_info=None):
+            if exc_info is not None or not deferred[0]:
+                return start_response(status, headers, exc_info)
             sent[:] = [status, headers]
-            return start_response(status, headers, exc_info)
+            return _no_write
 
         answer = self.wsgi_app(environ, capture)
-        if not sent or not self.storable(key, environ, sent[0], sent[1]):
+        deferred[0] = False
+        if not sent:  # the app has answered already (or will, through start_response)
+            return answer
+        if not self.storable(key, environ, sent[0], sent[1]):
+            start_response(sent[0], sent[1])
             return answer
         try:
             body = b"".join(answer)
@@ -196,9 +214,9 @@ class Front:
             close = getattr(answer, "close", None)
             if close is not None:
                 close()
-        etag = next((value for name, value in sent[1] if name == "ETag"), None)
-        self.cache.put(key, CachedPage(sent[0], tuple(sent[1]), body, etag))
-        return [body]
+        page = keep(sent[0], sent[1], body)
+        self.cache.put(key, page)
+        return [self.send(page, environ, start_response)[1]]  # the app logged this one
 
     @staticmethod
     def storable(key: tuple, environ: dict, status: str, headers: list) -> bool:
@@ -217,17 +235,28 @@ class Front:
             lower = name.lower()
             if lower == "set-cookie":
                 return False
-            if lower == "vary" and {v.strip().lower() for v in value.split(",")} - {"cookie"}:
+            if lower == "vary" and ({v.strip().lower() for v in value.split(",")}
+                                    - {"cookie", "accept-encoding"}):
                 return False
             if lower == "cache-control" and "no-store" in value.lower():
                 return False
         return True
 
-    def now(self) -> str:
-        second = int(time.time())
-        if self._date[0] != second:
-            self._date = (second, http_date(second))
-        return self._date[1]
+
+def _no_write(data: bytes) -> None:
+    raise RuntimeError("the front answers only apps that return their body")
+
+
+def keep(status: str, headers: list[tuple[str, str]], body: bytes) -> CachedPage:
+    """The cache entry for an answer: its bytes, and a gzip copy when worth one."""
+    etag = next((value for name, value in headers if name == "ETag"), None)
+    if not wire.compressible(headers, len(body)):
+        return CachedPage(status, tuple(headers), body, etag)
+    packed = wire.gzip_bytes(body)
+    if len(packed) >= len(body):
+        return CachedPage(status, tuple(headers), body, etag)
+    return CachedPage(status, tuple(wire.with_vary(headers)), body, etag, packed,
+                      tuple(wire.gzip_headers(headers, len(packed))), wire.gzip_etag(etag))
 
 
 def init_app(app: Flask) -> None:

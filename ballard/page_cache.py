@@ -50,10 +50,15 @@ class CachedPage:
     headers: tuple[tuple[str, str], ...]  # as the app sent them
     body: bytes
     etag: str | None
+    # The gzip copy (ballard/wire.py), made once when the answer is kept; None if not worth it.
+    gzip_body: bytes | None = None
+    gzip_headers: tuple[tuple[str, str], ...] = ()
+    gzip_etag: str | None = None
 
     @property
     def cost(self) -> int:
-        return (len(self.body) + sum(len(n) + len(v) for n, v in self.headers)
+        return (len(self.body) + len(self.gzip_body or b"")
+                + sum(len(n) + len(v) for n, v in (*self.headers, *self.gzip_headers))
                 + ENTRY_OVERHEAD)
 
 

@@ -81,7 +81,7 @@ def argument_values(app: Flask) -> dict[str, list[str]]:
                          *(old for olds in s.scalars(select(Question.former_slugs)) for old in olds),
                          UNKNOWN],
             "relationship": [*s.scalars(select(Relationship.slug)), UNKNOWN],
-            "filename": ["guide.css", "guide.js"],
+            "filename": ["guide.css", "guide.js", "favicon.svg"],
             "season": [*(str(n) for n in sorted(set(s.scalars(select(Season.number))))), "9",
                        UNKNOWN],
             # Editor pages only (a sign-in redirect for these readers): a few suffice.
@@ -148,6 +148,19 @@ def urls_at(app: Flask, h: int, values: dict[str, list[str]],
                 for method in methods:
                     for query in queries.get(rule.endpoint, [""]) if method == "GET" else [""]:
                         yield rule.endpoint, method, f"{url}?{query}" if query else url
+
+
+def progress_forms(app: Flask, values: dict[str, list[str]]) -> list[dict[str, str]]:
+    """What the header's picker and the "I have watched" buttons post besides the
+    horizon: `next` naming every guide page (every argument value, known or not, so the
+    landing page or its parent at the posted horizon is checked for each) and `forward`
+    on every other one. The posted horizon is the run's h, so the answer is "at h"."""
+    forms = []
+    for endpoint, method, url in urls_at(app, 0, values, {}):
+        if method == "GET" and endpoint.startswith("guide.") and "/at/0/" in url:
+            forms.append({"next": url, **({"forward": "1"} if len(forms) % 2 else {})})
+    forms.append({"next": f"{forms[0]['next']}search?q=a#main", "forward": "1"})
+    return forms
 
 
 # Story tables without a stamp: every fact in them is known at h = 0, so pruning never

@@ -277,7 +277,7 @@ def test_search_finds_only_what_is_visible(tiny, client):
     assert owen["page"] == "/tiny/at/3/characters/owen-marsh"
     empty = search(3, "   ")
     assert (empty["query"], empty["hits"], empty["suggestions"]) == ("", [], [])
-    assert search(4, "boatmen")["suggestions"] == ["boatman"]
+    assert search(4, "boatmen")["suggestions"] == ["Boatman"]  # as written: "The Boatman"
     # Every hit's API URL answers 200 (the search links only to visible things).
     for hit in search(4, "the")["hits"]:
         assert client.get(hit["url"]).status_code == 200, hit

@@ -111,7 +111,7 @@ LAYERS = (
     {"config", "models", "migrate"},
     {"story"},  # the story kinds: the write side's one definition of each kind
     {"content", "horizon", "converters"},  # packs and lint; the gate
-    {"editor", "progress", "errors", "availability", "page_cache", "forms"},
+    {"editor", "progress", "errors", "availability", "page_cache", "forms", "wire"},
     {"views", "export", "backup", "security", "request_log", "gunicorn_conf", "front",
      "origin_check"},
     {"cli", "__init__"},  # the app and its commands put everything together

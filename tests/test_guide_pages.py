@@ -205,7 +205,7 @@ def test_future_name_answers_like_nonsense(tiny, reader):
 def test_search_suggestions_come_from_visible_rows(tiny, reader):
     page, hits = _hits(reader, 2, "Marhs")
     assert hits == []
-    assert texts(page.select("main p a")) == ["marsh"]
+    assert texts(page.select("main p a")) == ["Marsh"]  # spelled as in the texts
     page, _ = _hits(reader, 1, "Marhs")
     assert page.select("main p a") == []
 

@@ -17,6 +17,7 @@ from tests.conftest import _empty_tables, make_app, progress_cookie
 from tests.invariance import (
     INVARIANCE_CONFIG,
     argument_values,
+    progress_forms,
     prune_after,
     query_variants,
     snapshot,
@@ -37,8 +38,8 @@ def _loaded_app(database_url, pack_paths):
     return app
 
 
-def _request(client, h, method, url, cookie):
-    data = {"horizon": str(h)} if method == "POST" else None
+def _request(client, h, method, url, cookie, form=()):
+    data = {"horizon": str(h), **dict(form)} if method == "POST" else None
     return snapshot(client, url, method, data, cookie)
 
 
@@ -85,29 +86,35 @@ def _check_invariance(app, pack, pack_path, reader):
     api_not_found = snapshot(client, "/api/zz-unknown/address")  # the JSON API's one 404
     assert not_found.status == api_not_found.status == 404
 
+    forms = [tuple(f.items()) for f in progress_forms(app, values)]
     full = {}
     for h in range(last + 1):
-        for _endpoint, method, url in urls_at(app, h, values, queries):
-            full[h, method, url] = _request(client, h, method, url, cookie)
+        for endpoint, method, url in urls_at(app, h, values, queries):
+            full[h, method, url, ()] = _request(client, h, method, url, cookie)
+            if endpoint == "guide.set_progress":  # the picker and the watched buttons
+                for form in forms:
+                    full[h, method, url, form] = _request(client, h, method, url, cookie, form)
     endpoints = {e for e, _, _ in urls_at(app, 0, values, queries)}
 
     canary = pack.endswith("canary")
     differences, leaks, odd_404s = [], [], []
     for h in reversed(range(last + 1)):
         prune_after(app, h)
-        for (at, method, url), expected in full.items():
+        for (at, method, url, form), expected in full.items():
             if at != h:
                 continue
-            got = _request(client, h, method, url, cookie)
+            got = _request(client, h, method, url, cookie, form)
             if got != expected:
                 differences.append(f"h={h} {method} {url}: {got.status} vs {expected.status}")
             reference = api_not_found if url.startswith("/api/") else not_found
             if got.status == 404 and got != reference:
                 odd_404s.append(f"h={h} {method} {url}")
             if canary:
-                seen = expected.body.decode() + "".join(v for _, v in expected.headers)
+                # (errors="replace": /favicon.ico is binary)
+                seen = (expected.body.decode(errors="replace")
+                        + "".join(v for _, v in expected.headers))
                 # A token the request itself carries (a typed slug or search) is an echo.
-                echoed = set(later_tokens(unquote(url), h))
+                echoed = set(later_tokens(unquote(url + str(form)), h))
                 if found := [t for t in later_tokens(seen, h) if t not in echoed]:
                     leaks.append(f"h={h} {method} {url}: {found[:3]}")
 

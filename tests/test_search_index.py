@@ -55,7 +55,7 @@ def _answers(app) -> dict[str, bytes]:
 EDITS = {
     "plot point text": ("/editor/tiny/plot-points/s1e1-town-only-witness",
                         {"text": "The town's only witness would rather gossip."},
-                        lambda doc: doc == "plot:s1e1/1"),
+                        lambda doc: doc == "plot:s1e1/s1e1-town-only-witness"),
     # An episode's title is the title of its plot points' hits too.
     "episode title": ("/editor/tiny/episodes/s1e3", {"title": "The Witness"},
                       lambda doc: doc == "episode:s1e3" or doc.startswith("plot:s1e3/")),

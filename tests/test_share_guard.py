@@ -31,9 +31,9 @@ def test_newcomer_gets_the_guard_not_the_page(tiny, client):
 def test_reader_behind_is_offered_their_own_horizon(tiny, client, app):
     set_progress_cookie(app, client, "tiny", 2)
     page = soup(client.get("/tiny/at/4/search?q=owen"))
-    assert "You have watched through E2" in page.select_one(".guard").text
+    assert "You have watched through S1E2" in page.select_one(".guard").text
     assert page.select_one(".guard a")["href"] == "/tiny/at/2/search?q=owen"
-    assert page.select_one(".guard a").text == "Show it at my E2"
+    assert page.select_one(".guard a").text == "Show it at my S1E2"
 
 
 def test_reader_ahead_or_level_sees_the_page(tiny, client, app):

@@ -118,7 +118,8 @@ def _entries(session: Session, show_id: int):
         introduced[c.id] = c.introduced_in
         doc = _Doc(f"character:{c.slug}", "character", c.slug, c.name, c.sort_order)
         yield doc, NAME, c.name, c.introduced_in
-        yield doc, TEXT, " ".join(filter(None, (c.role, c.actor))), c.introduced_in
+        # Role and actor kept apart in the snippet ("The detective · Pat Example").
+        yield doc, TEXT, " · ".join(filter(None, (c.role, c.actor))), c.introduced_in
     for a, c in session.execute(
         select(CharacterAlias, Character).join(Character)
         .where(Character.show_id == show_id)
@@ -137,7 +138,8 @@ def _entries(session: Session, show_id: int):
 
     for p in session.scalars(select(PlotPoint).where(PlotPoint.show_id == show_id)):
         code = titles[p.episode_position].split(" ", 1)[0].lower()
-        doc = _Doc(f"plot:{code}/{p.sort_order}", "plot point", code,
+        # The plot point's slug: its anchor in its recap, where its hit links.
+        doc = _Doc(f"plot:{code}/{p.slug}", "plot point", code,
                    titles[p.episode_position], p.episode_position * 1000 + p.sort_order)
         yield doc, TEXT, p.text, max(p.revealed_in, storylines[p.storyline_id])
 

@@ -66,7 +66,8 @@ def _plot_points_statement(episode: bool, levels: bool, storyline: bool) -> Sele
              else (PlotPoint.episode_position, PlotPoint.sort_order))
     return (
         select(PlotPoint.id, PlotPoint.episode_position, PlotPoint.text,
-               PlotPoint.spoiler_level, Storyline.slug, Storyline.title)
+               PlotPoint.spoiler_level, Storyline.slug, Storyline.title,
+               PlotPoint.slug.label("point_slug"))
         .join(Storyline, PlotPoint.storyline_id == Storyline.id)
         .where(*conditions)
         .order_by(*order)
@@ -200,7 +201,7 @@ class GateCore:
             (
                 refs.setdefault(r.slug, StorylineRef(r.slug, r.title)),
                 r.episode_position,
-                PlotPointView(r.text, r.spoiler_level, tuple(tagged[r.id])),
+                PlotPointView(r.text, r.spoiler_level, tuple(tagged[r.id]), r.point_slug),
             )
             for r in rows
         ]

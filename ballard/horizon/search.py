@@ -14,12 +14,13 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from ballard.horizon.search_index import Match, matches, visible_statistics, visible_texts
 from ballard.horizon.search_query import parse
 from ballard.horizon.values import SEARCH_KINDS, SearchHit, SearchResults
+from ballard.textfold import fold
 
 if TYPE_CHECKING:
     from ballard.horizon.gate import Gate
@@ -98,7 +99,8 @@ def _hit(gate: Gate, entries: list[Match]) -> SearchHit:
     snippet, marks = _window(best.body, spans)
     endpoint, argument = ENDPOINTS[best.kind]
     args = ((argument, best.target),)
-    return SearchHit(best.kind, best.title, snippet, marks, endpoint, args)
+    fragment = best.document.split("/", 1)[1] if best.kind == "plot point" else ""
+    return SearchHit(best.kind, best.title, snippet, marks, endpoint, args, fragment)
 
 
 def _window(body: str, spans: list[tuple[int, int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -126,7 +128,13 @@ def _did_you_mean(gate: Gate, word: str) -> tuple[str, ...]:
     # A ratio of 0.75 needs the shorter word to be at least 0.6 of the longer: words
     # outside that could never match, so they are left out before difflib compares.
     low, high = 0.6 * len(word), len(word) / 0.6
-    vocabulary = sorted({w for t in visible_texts(gate.session, gate.show.id, gate.h)
-                         for w in re.findall(r"[^\W\d_]{4,}", t.casefold())
-                         if low <= len(w) <= high})
-    return tuple(difflib.get_close_matches(word, vocabulary, n=3, cutoff=0.75))
+    # Compared folded (no case, no accents), suggested as written ("Renée", not "renée"): each word's
+    # most frequent spelling in the visible texts, the first in sorted order on a tie.
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for t in visible_texts(gate.session, gate.show.id, gate.h):
+        for w in re.findall(r"[^\W\d_]{4,}", t):
+            if low <= len(w) <= high:
+                spellings[fold(w).casefold()][w] += 1
+    vocabulary = sorted(spellings)
+    return tuple(min(spellings[w].items(), key=lambda item: (-item[1], item[0]))[0]
+                 for w in difflib.get_close_matches(word, vocabulary, n=3, cutoff=0.75))

@@ -100,6 +100,7 @@ class PlotPointView:
     text: str
     level: str
     characters: tuple[CharacterRef, ...]
+    slug: str = ""  # its anchor in its recap (search hits link there)
 
     @property
     def is_twist(self) -> bool:
@@ -249,6 +250,7 @@ class SearchHit:
     marks: tuple[tuple[int, int], ...]  # (start, end) of each matched word in snippet
     endpoint: str
     args: tuple[tuple[str, str], ...]  # the page's URL arguments besides the show and h
+    fragment: str = ""  # the place on that page (a plot point in its recap)
 
     @property
     def snippet_html(self) -> Markup:

@@ -257,7 +257,8 @@ def hit_shape(gate: horizon.Gate, hit: horizon.SearchHit) -> SearchHit:
     api_endpoint = "api." + hit.endpoint.removeprefix("guide.")
     return SearchHit(kind=hit.kind, title=hit.title, snippet=hit.snippet,
                      snippet_html=str(hit.snippet_html), url=_url(gate, api_endpoint, **args),
-                     page=_url(gate, hit.endpoint, **args))
+                     page=_url(gate, hit.endpoint, **args)
+                     + (f"#{hit.fragment}" if hit.fragment else ""))
 
 
 # --- endpoints (named as in guide.py) ------------------------------------------------------

@@ -23,6 +23,7 @@ from ballard.progress import (
 from ballard.views import links, palette
 from ballard.views.auth import is_editor
 from ballard.views.network import FAMILIES, ego_layout, family_of, layout
+from ballard.views.progress_target import same_page_at
 
 bp = Blueprint("guide", __name__)
 
@@ -291,10 +292,12 @@ def set_progress(show: str):
         gate = horizon.Gate(get_session(), info, saved.h or 0)
         return _page("guide/progress_error.html", gate, form=form,
                      stops=gate.slider_stops()), 400
-    target = form.safe_next(info.slug) or url_for("guide.home", show=info.slug,
-                                                  h=form.horizon.data)
-    response = redirect(target, code=303)
-    save_progress(response, info.slug, form.horizon.data)
+    h = form.horizon.data
+    # The same page at the new horizon (or its nearest parent there), else home.
+    target = same_page_at(horizon.Gate(get_session(), info, h), form.safe_next(info.slug))
+    response = redirect(target or url_for("guide.home", show=info.slug, h=h), code=303)
+    saved = read_progress(request, info.slug, info.episode_count).h or 0
+    save_progress(response, info.slug, max(h, saved) if form.forward.data else h)
     return response
 
 

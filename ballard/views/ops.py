@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
 from ballard.availability import RETRY_AFTER_SECONDS, UPGRADE_COMMAND, DatabaseUnavailable, schema_check
 
@@ -29,4 +29,13 @@ def healthz():
     if response.status_code == 503:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every site whatever the page links (a 404 there is
+    a console error on every page); pages link the SVG one in static/."""
+    response = current_app.send_static_file("favicon.ico")
+    response.headers["Cache-Control"] = "public, max-age=86400"
     return response

@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +50,7 @@ CACHED_TARGETS = {"home": 0.8}  # every other page: 1.0
 UNCACHED_TARGET = 0.25
 SCALE_TARGET = 1.3
 SERVER_CORE, WRK_CORE = "0", "1"
+GROUPS = ("cached", "cached gzip", "conditional", "uncached", "large uncached")
 
 
 def free_port() -> int:
@@ -202,6 +203,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--shows", type=int, default=100, help="shows in the large catalogue")
     parser.add_argument("--soak", type=int, default=60, help="soak seconds (0 to skip)")
+    parser.add_argument("--groups", default=",".join(GROUPS),
+                        help="comma-separated groups to run (default: all): " + ", ".join(GROUPS))
     parser.add_argument("--json", type=Path, default=ROOT / "instance" / "bench.json",
                         help="where to write the figures")
     args = parser.parse_args()
@@ -209,27 +212,36 @@ def main() -> int:
         print("make bench needs wrk: apt-get install wrk", file=sys.stderr)
         return 2
 
+    chosen = [g.strip() for g in args.groups.split(",") if g.strip()]
+    if unknown := set(chosen) - set(GROUPS):
+        parser.error(f"unknown groups {sorted(unknown)}: choose from {', '.join(GROUPS)}")
     work = Path(tempfile.mkdtemp(prefix="ballard-bench-"))
     small, large = work / "small.db", work / "large.db"
-    print(f"setting up {small} and {large} ({args.shows} generated shows + Ballard)...", flush=True)
-    for db in (small, large):
+    with_large = "large uncached" in chosen
+    print(f"setting up {small}" + (f" and {large} ({args.shows} generated shows + Ballard)"
+                                   if with_large else "") + "...", flush=True)
+    for db in (small, large) if with_large else (small,):
         flask(db, "db", "upgrade")
         flask(db, "content", "load")
-    started = time.perf_counter()
-    load_catalogue(large, args.shows)
-    print(f"  large catalogue loaded in {time.perf_counter() - started:.0f} s", flush=True)
+    if with_large:
+        started = time.perf_counter()
+        load_catalogue(large, args.shows)
+        print(f"  large catalogue loaded in {time.perf_counter() - started:.0f} s", flush=True)
 
     facts = page_facts(small)
-    facts_large = page_facts(large)
+    facts_large = page_facts(large) if with_large else facts
     cookie = {"Cookie": reader_cookie(10)}
     w = lambda url, headers=cookie: wrk(url, args.seconds, args.connections, headers)  # noqa: E731
     off = {"BALLARD_PAGE_CACHE_MB": "0"}
     groups = {  # group -> (server, extra request headers per page)
         "cached": ("cached", lambda name: {}),
+        # What browsers send: the front answers from the compressed copy it keeps.
+        "cached gzip": ("cached", lambda name: {"Accept-Encoding": "gzip, deflate, br, zstd"}),
         "conditional": ("cached", lambda name: {"If-None-Match": facts[name][2]}),
         "uncached": ("uncached", lambda name: {}),
         "large uncached": ("large uncached", lambda name: {}),
     }
+    groups = {g: groups[g] for g in GROUPS if g in chosen}
     pin = " ".join(pinned(SERVER_CORE)) or "not pinned (one core)"
     print(f"servers: {pin}, 1 gunicorn worker each; wrk: {' '.join(pinned(WRK_CORE)) or '-'} "
           f"-t1 -c{args.connections} -d{args.seconds}s; {args.rounds} interleaved rounds; "
@@ -241,7 +253,8 @@ def main() -> int:
     with (gunicorn("tests.bench.hello:app", env_for(small)) as hello,
           gunicorn("app:app", env_for(small)) as cached,
           gunicorn("app:app", env_for(small, **off)) as uncached,
-          gunicorn("app:app", env_for(large, **off)) as large_uncached):
+          (gunicorn("app:app", env_for(large, **off)) if with_large else nullcontext())
+          as large_uncached):
         bases = {"cached": cached, "uncached": uncached, "large uncached": large_uncached}
         for round_ in range(1, args.rounds + 1):
             for group, (server, extra) in groups.items():
@@ -283,6 +296,7 @@ def main() -> int:
                          summary[group][name]["sql"] if "uncached" in group else 0,
                          facts[name][1], errors))
         note = {"cached": "answered by the front; SQL: one version read per worker per second",
+                "cached gzip": "as cached, with a browser's Accept-Encoding",
                 "conditional": "If-None-Match: 304 from the front",
                 "uncached": "BALLARD_PAGE_CACHE_MB=0",
                 "large uncached": f"BALLARD_PAGE_CACHE_MB=0, {args.shows} more shows"}[group]
@@ -292,7 +306,7 @@ def main() -> int:
 
     rows = []
     summary["scale"] = {}
-    for name in PAGES:
+    for name in PAGES if with_large and "uncached" in groups else ():
         costs = [s["rps"] / big["rps"] for s, big in zip(runs["uncached"][name],
                                                         runs["large uncached"][name], strict=True)]
         cost = statistics.median(costs)
@@ -303,9 +317,10 @@ def main() -> int:
         rows.append((name, median_spread(costs, 2), f"<= {SCALE_TARGET}",
                      "ok" if cost <= SCALE_TARGET else "MISS",
                      f"{facts[name][0]}/{facts_large[name][0]}", "ok" if same_sql else "MISS"))
-    print(f"\nscale: Ballard pages with {args.shows} more shows, every cache off "
-          f"(cost = small req/s / large req/s, same round)")
-    print(table(rows, ("page", "cost x", "target", "", "SQL small/large", "")))
+    if rows:
+        print(f"\nscale: Ballard pages with {args.shows} more shows, every cache off "
+              f"(cost = small req/s / large req/s, same round)")
+        print(table(rows, ("page", "cost x", "target", "", "SQL small/large", "")))
 
     soak = None
     if args.soak:
