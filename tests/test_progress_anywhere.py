@@ -5,7 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from ballard.progress import cookie_name
-from tests.conftest import progress_cookie, set_progress_cookie
+from tests.conftest import PLAIN_HTTP, progress_cookie, set_progress_cookie
 
 
 def soup(response) -> BeautifulSoup:
@@ -14,7 +14,7 @@ def soup(response) -> BeautifulSoup:
 
 def _saved(app, client, h: int) -> bool:
     """Does the client's progress cookie say h?"""
-    cookie = client.get_cookie(cookie_name("tiny"))
+    cookie = client.get_cookie(cookie_name("tiny", PLAIN_HTTP))
     return cookie is not None and cookie.value == progress_cookie(app, "tiny", h)[1]
 
 
