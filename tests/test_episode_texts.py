@@ -107,7 +107,7 @@ def test_finale_page_standings_cliffhangers_then_questions(tiny, reader):
                         "Questions going into the next season"]
     standings = [text(li) for li in main.select(".season-standings li")]
     assert standings == ["Dana Reed: active (S1E1)",
-                         "Owen Marsh: arrested He confesses to the killing. (S1E4)"]
+                         "Owen Marsh: arrested — He confesses to the killing. (S1E4)"]
     assert main.select_one(".season-standings a")["href"] == "/tiny/at/4/characters/dana-reed"
     fold = main.select_one("details.cliffhangers")
     assert text(fold.find("summary")) == "Show the finale's cliffhangers"

@@ -44,7 +44,7 @@ def test_case_status_as_of_h(tiny, reader):
     at4 = soup(reader.get("/tiny/at/4/storylines/the-case"))
     assert "open (since S1E1)" in at3.select_one(".case-status").text
     assert "solved in S1E4" in " ".join(at4.select_one(".case-status").text.split())
-    assert texts(at4.select(".history li"))[1].startswith("solved The culprit confesses.")
+    assert texts(at4.select(".history li"))[1].startswith("solved — The culprit confesses.")
 
 
 def test_storyline_not_yet_introduced_is_not_found(tiny, reader):
@@ -68,7 +68,7 @@ def test_character_status_is_latest_row_up_to_h(tiny, reader):
     assert at3.find("dt", string="Status").find_next("dd").select_one(".status").text == "active"
     assert at4.find("dt", string="Status").find_next("dd").select_one(".status").text == "arrested"
     assert texts(at4.select(".history li")) == [
-        "active (S1E2)", "arrested He confesses to the killing. (S1E4)"]
+        "active (S1E2)", "arrested — He confesses to the killing. (S1E4)"]
 
 
 def test_alias_appears_only_from_its_reveal(tiny, reader):

@@ -6,13 +6,14 @@ as the finale left them (a later status belongs to a later season). Every row re
 is stamped at or before the finale, so at or before h.
 
 A main character is one the season's plot points tag in at least a third of its
-episodes (and at least one): the cast the season is about, from the content alone, with
-no flag to keep up to date.
+episodes (and at least one), or one met before the finale whose status the finale
+changes (Gary Pearlman: on screen in 3 of 10 episodes, caught in the last): the cast the
+season is about, from the content alone, with no flag to keep up to date.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from ballard.horizon.characters import CharacterReads
 from ballard.horizon.core import SHOW, H
@@ -29,8 +30,13 @@ _MAIN_CHARACTERS = (
            Character.introduced_in <= H, PlotPoint.revealed_in <= _FINALE,
            PlotPoint.revealed_in <= H, PlotPoint.episode_position >= _FIRST,
            PlotPoint.episode_position <= _FINALE)
-    .group_by(Character.id, Character.slug, Character.name, Character.sort_order)
-    .having(func.count(PlotPoint.episode_position.distinct()) >= _LEAST)
+    .group_by(Character.id, Character.slug, Character.name, Character.sort_order,
+              Character.introduced_in)
+    .having(or_(
+        func.count(PlotPoint.episode_position.distinct()) >= _LEAST,
+        and_(Character.introduced_in < _FINALE, Character.id.in_(
+            select(CharacterStatus.character_id).where(CharacterStatus.revealed_in == _FINALE))),
+    ))
     .order_by(Character.sort_order)
 )
 CLIFFHANGER_LEVELS = (SpoilerLevel.TWIST.value,)
