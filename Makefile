@@ -31,6 +31,8 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ballard tests app.py migrations/env.py
+	$(BIN)/ruff format --check ballard tests app.py migrations/env.py
+	$(BIN)/mypy ballard
 	$(BIN)/flask --app app content lint
 
 bench: $(STAMP)

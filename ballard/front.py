@@ -130,7 +130,7 @@ class Front:
         """What the share guard decides for this reader, as guide._gate decides it."""
         count = self.episode_count(show, version)
         h = horizon.parse_horizon(raw_h, count) if count is not None else None
-        if h is None:
+        if count is None or h is None:
             return ("no such page",)  # the app answers its 404, which is never kept
         raw = cookies.get(cookie_name(show, self.app.config))
         saved = self.signed(raw) if raw is not None else None
@@ -184,8 +184,9 @@ class Front:
         status = page.status
         if etag and "HTTP_IF_NONE_MATCH" in environ and not is_resource_modified(environ, etag):
             status, body = NOT_MODIFIED, b""
-            headers = list(headers)
-            remove_entity_headers(headers)
+            kept = list(headers)
+            remove_entity_headers(kept)
+            headers = tuple(kept)
         start_response(status, list(headers))
         return status, body
 
@@ -264,4 +265,4 @@ def init_app(app: Flask) -> None:
     proxy fix, so it sees the client's scheme and address)."""
     cache = page_cache.get_cache(app)
     if cache is not None:
-        app.wsgi_app = Front(app, app.wsgi_app, cache)
+        app.wsgi_app = Front(app, app.wsgi_app, cache)  # type: ignore[method-assign]

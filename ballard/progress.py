@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Request, Response, current_app
+from flask import Request, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response  # (flask's and redirect()'s alike)
 
 _SALT = "ballard.horizon"
 _UPCOMING_SALT = "ballard.upcoming-titles"

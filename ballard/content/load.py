@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
@@ -98,7 +98,12 @@ def _sync_seasons(session: Session, show: Show, content: ShowContent) -> dict[in
     return result
 
 
-def _sync_slugged(session: Session, show: Show, model: type, rows: list, fill) -> dict[str, Any]:
+# The slugged kinds a pack lists (each checked on its own: a constrained TypeVar).
+_Slugged = TypeVar("_Slugged", Storyline, Character, Question, Relationship)
+
+
+def _sync_slugged(session: Session, show: Show, model: type[_Slugged], rows: list, fill
+                  ) -> dict[str, Any]:
     """Storylines, characters or questions: one row per slug, in pack order."""
     existing = {r.slug: r for r in session.scalars(select(model).where(model.show_id == show.id))}
     result: dict[str, Any] = {}
@@ -129,9 +134,9 @@ def _sync_plot_points(session: Session, show: Show, content: ShowContent,
     # Points that change place first move out of the way, so a reorder never meets itself
     # in the unique index; points that stay are not written.
     places = {point.slug: (position, order) for position, order, point in wanted}
-    for slug, row in existing.items():
-        if places.get(slug) != (row.episode_position, row.sort_order):
-            row.sort_order = -row.id
+    for slug, moving in existing.items():
+        if places.get(slug) != (moving.episode_position, moving.sort_order):
+            moving.sort_order = -moving.id
     session.flush()
     keep: set[str] = set()
     for position, order, point in wanted:

@@ -35,6 +35,7 @@ from ballard.models import (
     Revision,
     Season,
     Show,
+    SluggedRow,
     Storyline,
     plot_point_characters,
 )
@@ -184,12 +185,12 @@ def _validated(kind: StoryKind, data: Snapshot, **fixed: Any) -> Any:
                             + "; ".join(describe_errors(exc))) from None
 
 
-def _next_order(session: Session, model: type, show: Show) -> int:
+def _next_order(session: Session, model: type[SluggedRow], show: Show) -> int:
     top = session.scalar(select(func.max(model.sort_order)).where(model.show_id == show.id))
     return 0 if top is None else top + 1
 
 
-def _slugged(session: Session, show: Show, model: type, key: str, row: Any,
+def _slugged(session: Session, show: Show, model: type[SluggedRow], key: str, row: Any,
              data: Snapshot) -> Any:
     """The row to fill (a new one, added, when there is none), in its place in its list:
     as the snapshot says, or at the end when new."""
@@ -366,8 +367,9 @@ def move_within_episode(session: Session, show: Show, key: str, step: int) -> Sn
     index = slots.index(point.sort_order) + step
     if not 0 <= index < len(slots):
         return None
-    return {**KINDS[EntityKind.PLOT_POINT.value].snapshot(session, show, key),
-            "sort_order": slots[index]}
+    current = KINDS[EntityKind.PLOT_POINT.value].snapshot(session, show, key)
+    assert current is not None  # the point was loaded above
+    return {**current, "sort_order": slots[index]}
 
 
 # --- the registry ---------------------------------------------------------------------------

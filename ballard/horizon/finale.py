@@ -12,7 +12,7 @@ no flag to keep up to date.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import BindParameter, bindparam, func, select
 
 from ballard.horizon.characters import CharacterReads
 from ballard.horizon.core import SHOW, H
@@ -20,7 +20,9 @@ from ballard.horizon.questions import QuestionReads
 from ballard.horizon.values import CharacterRef, SeasonFinale, Standing
 from ballard.models import Character, CharacterStatus, PlotPoint, SpoilerLevel, plot_point_characters
 
-_FIRST, _FINALE, _LEAST = bindparam("first"), bindparam("finale"), bindparam("least")
+_FIRST: BindParameter[int] = bindparam("first")
+_FINALE: BindParameter[int] = bindparam("finale")
+_LEAST: BindParameter[int] = bindparam("least")
 _MAIN_CHARACTERS = (
     select(Character.id, Character.slug, Character.name)
     .join(plot_point_characters, plot_point_characters.c.character_id == Character.id)

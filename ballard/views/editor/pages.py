@@ -3,6 +3,8 @@ edited and deleted through the shared controller."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -17,7 +19,7 @@ from ballard.editor.entities import (
     suggest_point_key,
 )
 from ballard.editor.forms import DeleteForm, EntityForm
-from ballard.models import EntityKind, PlotPoint, Season, Show
+from ballard.models import EntityKind, PlotPoint, Season, Show, SluggedRow
 from ballard.story.fields import parse_episode_code
 from ballard.views.editor import bp
 from ballard.views.editor.controller import EditPage, change, delete, edit, problem_page
@@ -224,8 +226,9 @@ def move_plot_point(show: str, point: str):
     target = request.form.get("episode")
     if target:
         to = slot_or_404(catalogue, target)
-        data = {k: v for k, v in current.items() if k != "sort_order"}
-        data.update(episode=to.code, revealed_in=max(current["revealed_in"], to.position))
+        data: dict[str, Any] | None = {
+            **{k: v for k, v in current.items() if k != "sort_order"},
+            "episode": to.code, "revealed_in": max(current["revealed_in"], to.position)}
         done = url_for("editor.episode", show=row.slug, episode=to.code)
     else:
         step = {"up": -1, "down": 1}.get(request.form.get("step", ""))
@@ -248,15 +251,20 @@ def delete_plot_point(show: str, point: str):
 # --- storylines, characters, questions (slugged) ---------------------------------------------
 
 
+def _model(editable: Editable) -> type[SluggedRow]:
+    assert editable.model is not None, f"{editable.kind.name} is not a slugged kind"
+    return editable.model
+
+
 def _new_slugged(editable: Editable, show: str):
     row = show_or_404(show)
     form = editable.form(Catalogue(get_session(), row), creating=True,
-                         taken=slugs(editable.model, row) | RESERVED_SLUGS,
+                         taken=slugs(_model(editable), row) | RESERVED_SLUGS,
                          choices=ref_choices(row))
     slug = form.slug.data if request.method == "POST" and form.slug.data else ""
     return edit(EditPage(
         row, editable.kind.name, slug, form,
-        lambda: url_for(editable.endpoint, show=row.slug, **{editable.arg: slug}),
+        lambda: url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)),
         {"heading": f"New {editable.kind.label}", "previews": []}, creating=True,
         token_key="new"))
 
@@ -271,12 +279,12 @@ def _edit_slugged(editable: Editable, show: str, slug: str):
                          data=on_get(editable.form.initial(current)), choices=ref_choices(row))
     return edit(EditPage(
         row, editable.kind.name, slug, form,
-        lambda: url_for(editable.endpoint, show=row.slug, **{editable.arg: slug}),
+        lambda: url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)),
         # A question or relationship has no title or name: its kind and slug, then.
         {"heading": current.get("title") or current.get("name")
          or f"{editable.kind.label.capitalize()} {slug}",
          "delete_url": url_for(f"editor.delete_{editable.kind.name}", show=row.slug,
-                               **{editable.arg: slug}),
+                               **editable.url_args(slug)),
          "previews": editable.previews(row, current) if editable.previews else []}))
 
 
@@ -284,7 +292,7 @@ def _delete_slugged(editable: Editable, show: str, slug: str):
     row = show_or_404(show)
     exists_or_404(row, editable.kind.name, slug)
     return delete(row, editable.kind.name, slug, url_for("editor.overview", show=row.slug),
-                  url_for(editable.endpoint, show=row.slug, **{editable.arg: slug}))
+                  url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)))
 
 
 @bp.route("/<slug:show>/storylines/new", methods=["GET", "POST"])
