@@ -137,11 +137,10 @@ def store(response: Response, cookie_free: bool = False) -> None:
     request.environ[CACHEABLE] = "cookie-free" if cookie_free else "reader"
 
 
-def note_reader_state(reaches: bool, saved_h: int | None, upcoming_titles: bool) -> None:
-    """What a viewer page at a horizon was rendered for: the saved horizon reaches the
-    page's (so it shows in full), or not (the share guard, naming `saved_h`); and the
-    upcoming-titles opt-in. The front keeps the page only under a key naming the same."""
-    state = ("reaches",) if reaches else ("behind", saved_h)
+def note_reader_state(state: tuple, upcoming_titles: bool) -> None:
+    """What a viewer page at a horizon was rendered for: what the share guard decided
+    (progress.guard_state) and the upcoming-titles opt-in. The front keeps the page only
+    under a key naming the same."""
     request.environ[READER_STATE] = (state, upcoming_titles)
 
 

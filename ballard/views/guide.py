@@ -16,6 +16,8 @@ from ballard.db import get_session
 from ballard.forms import ProgressForm, UpcomingTitlesForm
 from ballard.models import SpoilerLevel
 from ballard.progress import (
+    REACHES,
+    guard_state,
     read_progress,
     save_progress,
     save_upcoming_titles,
@@ -63,8 +65,9 @@ def _gate(show: str, h: str) -> horizon.Gate:
     """The page's gate, or the share guard when the page is ahead of the reader."""
     gate = horizon.open_gate(get_session(), show, h, wants_upcoming_titles(request))
     saved = read_progress(request, gate.show.slug, gate.show.episode_count)
-    page_cache.note_reader_state(gate.h <= (saved.h or 0), saved.h, gate.show_upcoming_titles)
-    if gate.h > (saved.h or 0):
+    state = guard_state(gate.h, saved.h)
+    page_cache.note_reader_state(state, gate.show_upcoming_titles)
+    if state != REACHES:
         # Signed-in editors previewing the site skip the guard; what they see then is
         # not for readers with the same cookies, so it must not enter the page cache.
         if not is_editor():
