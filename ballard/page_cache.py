@@ -71,7 +71,6 @@ class PageCache:
         self._entries: OrderedDict[tuple, CachedPage] = OrderedDict()
         self._lock = threading.Lock()
         self.bytes = 0
-        self.hits = self.misses = self.evictions = 0
         self._version: tuple | None = None
         self._version_read_at = 0.0
 
@@ -96,10 +95,8 @@ class PageCache:
         with self._lock:
             page = self._entries.get(key)
             if page is None:
-                self.misses += 1
                 return None
             self._entries.move_to_end(key)
-            self.hits += 1
             return page
 
     def put(self, key: tuple, page: CachedPage) -> None:
@@ -115,7 +112,6 @@ class PageCache:
             while self.bytes > self.max_bytes:
                 _, evicted = self._entries.popitem(last=False)
                 self.bytes -= evicted.cost
-                self.evictions += 1
 
     def clear(self) -> None:
         with self._lock:
