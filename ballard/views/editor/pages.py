@@ -21,6 +21,7 @@ from ballard.editor.entities import (
 from ballard.editor.forms import DeleteForm, EntityForm
 from ballard.models import EntityKind, PlotPoint, Season, Show, SluggedRow
 from ballard.story.fields import parse_episode_code
+from ballard.story.kinds import SLUGGED_LISTS
 from ballard.views.editor import bp
 from ballard.views.editor.controller import EditPage, change, delete, edit, problem_page
 from ballard.views.editor.history import revisions
@@ -295,61 +296,27 @@ def _delete_slugged(editable: Editable, show: str, slug: str):
                   url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)))
 
 
-@bp.route("/<slug:show>/storylines/new", methods=["GET", "POST"])
-def new_storyline(show: str):
-    return _new_slugged(SLUGGED[EntityKind.STORYLINE], show)
+def add_slugged_routes(editable: Editable, list_name: str) -> None:
+    """A slugged kind's three pages, added in a loop over the kinds below (Flask's
+    register_api pattern): /<show>/<list_name>/new, /<show>/<list_name>/<slug> and its
+    /delete, at the endpoints new_<kind>, <kind> and delete_<kind>."""
+    name, arg = editable.kind.name, editable.arg
+    assert arg is not None and editable.endpoint == f"editor.{name}", name
+    base = f"/<slug:show>/{list_name}"
+
+    def new(show: str):
+        return _new_slugged(editable, show)
+
+    def edit(show: str, **key: str):
+        return _edit_slugged(editable, show, key[arg])
+
+    def remove(show: str, **key: str):
+        return _delete_slugged(editable, show, key[arg])
+
+    bp.add_url_rule(f"{base}/new", f"new_{name}", new, methods=["GET", "POST"])
+    bp.add_url_rule(f"{base}/<slug:{arg}>", name, edit, methods=["GET", "POST"])
+    bp.add_url_rule(f"{base}/<slug:{arg}>/delete", f"delete_{name}", remove, methods=["POST"])
 
 
-@bp.route("/<slug:show>/storylines/<slug:storyline>", methods=["GET", "POST"])
-def storyline(show: str, storyline: str):
-    return _edit_slugged(SLUGGED[EntityKind.STORYLINE], show, storyline)
-
-
-@bp.post("/<slug:show>/storylines/<slug:storyline>/delete")
-def delete_storyline(show: str, storyline: str):
-    return _delete_slugged(SLUGGED[EntityKind.STORYLINE], show, storyline)
-
-
-@bp.route("/<slug:show>/characters/new", methods=["GET", "POST"])
-def new_character(show: str):
-    return _new_slugged(SLUGGED[EntityKind.CHARACTER], show)
-
-
-@bp.route("/<slug:show>/characters/<slug:character>", methods=["GET", "POST"])
-def character(show: str, character: str):
-    return _edit_slugged(SLUGGED[EntityKind.CHARACTER], show, character)
-
-
-@bp.post("/<slug:show>/characters/<slug:character>/delete")
-def delete_character(show: str, character: str):
-    return _delete_slugged(SLUGGED[EntityKind.CHARACTER], show, character)
-
-
-@bp.route("/<slug:show>/questions/new", methods=["GET", "POST"])
-def new_question(show: str):
-    return _new_slugged(SLUGGED[EntityKind.QUESTION], show)
-
-
-@bp.route("/<slug:show>/questions/<slug:question>", methods=["GET", "POST"])
-def question(show: str, question: str):
-    return _edit_slugged(SLUGGED[EntityKind.QUESTION], show, question)
-
-
-@bp.post("/<slug:show>/questions/<slug:question>/delete")
-def delete_question(show: str, question: str):
-    return _delete_slugged(SLUGGED[EntityKind.QUESTION], show, question)
-
-
-@bp.route("/<slug:show>/relationships/new", methods=["GET", "POST"])
-def new_relationship(show: str):
-    return _new_slugged(SLUGGED[EntityKind.RELATIONSHIP], show)
-
-
-@bp.route("/<slug:show>/relationships/<slug:relationship>", methods=["GET", "POST"])
-def relationship(show: str, relationship: str):
-    return _edit_slugged(SLUGGED[EntityKind.RELATIONSHIP], show, relationship)
-
-
-@bp.post("/<slug:show>/relationships/<slug:relationship>/delete")
-def delete_relationship(show: str, relationship: str):
-    return _delete_slugged(SLUGGED[EntityKind.RELATIONSHIP], show, relationship)
+for _list_name, _kind in SLUGGED_LISTS.items():
+    add_slugged_routes(SLUGGED[_kind.name], _list_name)
