@@ -31,7 +31,9 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ballard tests app.py migrations/env.py
+	$(BIN)/mypy ballard
 	$(BIN)/flask --app app content lint
+	$(BIN)/ruff format --check ballard tests app.py migrations/env.py
 
 bench: $(STAMP)
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 2; }

@@ -28,6 +28,7 @@ from ballard.content.pack import (
     pack_to_yaml,
     read_pack,
 )
+from ballard.content.schema import PackIn
 from ballard.content.seasons import season_of_entity
 from ballard.db import get_engine, get_session
 from ballard.editor.accounts import AccountError, create_editor, normalize_email, set_password
@@ -131,7 +132,7 @@ def lint_command(paths: tuple[Path, ...]) -> None:
     """Check season files for spoilers (default: every shipped one), each show's files
     together. Exits 1 on any error."""
     failed = False
-    by_show: dict[str, list[tuple[str, object]]] = {}
+    by_show: dict[str, list[tuple[str, PackIn]]] = {}
     for path in list(paths) or shipped_packs():
         try:
             file = read_pack(path)
@@ -153,7 +154,8 @@ def lint_command(paths: tuple[Path, ...]) -> None:
         errors = sum(f.level == ERROR for f in findings)
         for finding in findings:
             number = season_of_entity(content, finding.kind, finding.key, finding.row)
-            click.echo(f"{by_season.get(number, slug)}: {finding}", err=True)
+            where = slug if number is None else by_season.get(number, slug)
+            click.echo(f"{where}: {finding}", err=True)
         click.echo(f"{names}: {errors} errors, {len(findings) - errors} warnings")
         failed = failed or errors > 0
     sys.exit(1 if failed else 0)

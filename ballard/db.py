@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
-from typing import Annotated
+from typing import Annotated, Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import JSON, Column, Date, Engine, MetaData, Table, create_engine, event
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    Dialect,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    create_engine,
+    event,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 
 NAMING_CONVENTION = {
@@ -30,6 +43,25 @@ intpk = Annotated[int, mapped_column(primary_key=True)]
 STAMP_INFO = "stamp"
 REVEALS_INFO = "reveals"
 stamp = Annotated[int, mapped_column(nullable=False, info={STAMP_INFO: True})]
+
+
+class StrEnumText(TypeDecorator[enum.StrEnum]):
+    """A StrEnum stored as its value in a VARCHAR (a CHECK constraint on the table names
+    the values): the column reads back as the enum member, so `Mapped[SpoilerLevel]` is
+    what the row holds. The schema is the plain VARCHAR(length) the migrations made."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_class: type[enum.StrEnum], length: int) -> None:
+        super().__init__(length)
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum_class(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> enum.StrEnum | None:
+        return None if value is None else self.enum_class(value)
 
 
 class Base(DeclarativeBase):

@@ -15,6 +15,7 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app, url_for
@@ -58,7 +59,8 @@ def export_urls(app: Flask) -> Iterator[str]:
                     yield url_for(rule.endpoint, show=show.slug, h=h)
                 for name in names:  # every viewer route has at most one slug argument
                     for value in values[name]:
-                        yield url_for(rule.endpoint, show=show.slug, h=h, **{name: value})
+                        slug: dict[str, Any] = {name: value}
+                        yield url_for(rule.endpoint, show=show.slug, h=h, **slug)
 
 
 def _reader_cookies(app: Flask) -> list[str]:
@@ -93,6 +95,7 @@ def export_site(app: Flask, target: Path) -> int:
             f'<p><a href="{start}">Start the {show.title} guide</a></p>\n', encoding="utf-8")
     not_found = client.get("/zz-not-a-page/for-the-export")
     (target / "404.html").write_bytes(not_found.get_data())
+    assert current_app.static_folder is not None  # the app has its static folder
     shutil.copytree(Path(current_app.static_folder), target / "static")
     shutil.copyfile(target / "static" / "favicon.ico", target / "favicon.ico")
     return len(urls)
@@ -103,7 +106,8 @@ def export_site(app: Flask, target: Path) -> int:
 @with_appcontext
 def export_command(directory: Path) -> None:
     """Write the whole site, for every horizon, into DIRECTORY as static files."""
-    count = export_site(current_app._get_current_object(), directory)
+    count = export_site(current_app._get_current_object(),  # type: ignore[attr-defined]
+                        directory)
     click.echo(f"Exported {count} pages to {directory}.")
     sys.stdout.flush()
 

@@ -37,7 +37,9 @@ from http import HTTPStatus
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import is_resource_modified, remove_entity_headers
+from werkzeug.routing import MapAdapter
 from werkzeug.sansio.http import parse_cookie
 
 from ballard import horizon, page_cache, request_log, wire
@@ -47,6 +49,8 @@ from ballard.db import get_session
 from ballard.page_cache import CACHEABLE, READER_STATE, CachedPage, PageCache
 from ballard.progress import (
     cookie_name,
+    guard_state,
+    in_range,
     opted_in,
     serializer_for,
     signed_value,
@@ -58,6 +62,7 @@ PASS_THROUGH_HEADERS = ("HTTP_RANGE", "HTTP_IF_RANGE", "HTTP_IF_MATCH",
                         "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
 NOT_MODIFIED = f"304 {HTTPStatus.NOT_MODIFIED.phrase.upper()}"
 MAX_REMEMBERED_COOKIES = 10_000  # verified progress cookie values kept per worker
+MAX_REMEMBERED_PATHS = 10_000  # paths matched against the URL map, kept per worker
 
 StartResponse = Callable[..., object]
 
@@ -75,6 +80,8 @@ class Front:
         self.upcoming_cookie = upcoming_titles_cookie(app.config)
         self._signed: dict[str, int | None] = {}
         self._counts: tuple[tuple | None, dict[str, int]] = (None, {})
+        self._routes: MapAdapter | None = None  # the app's URL map, bound at first use
+        self._paths: dict[str, tuple[str, str] | None] = {}
 
     # --- the WSGI entry ----------------------------------------------------------------
 
@@ -119,24 +126,44 @@ class Front:
                environ.get("SCRIPT_NAME", ""), path, environ.get("QUERY_STRING", ""), version)
         if path.startswith("/api/"):
             return ("cookie-free", *url)
-        parts = path.split("/", 4)  # "", show, "at", h, the rest
-        if len(parts) >= 4 and parts[2] == "at":
-            state = self.reader_state(cookies, parts[1], parts[3], version)
+        at = self.page_at(path)
+        if at is not None:
+            state = self.reader_state(cookies, *at, version)
             opt_in = opted_in(cookies.get(self.upcoming_cookie), self.app.config["SECRET_KEY"])
             return ("reader", *url, (state, opt_in))
         return ("cookies", *url, raw_cookies)
 
+    def page_at(self, path: str) -> tuple[str, str] | None:
+        """(show, h as written) when `path` is a viewer page at a horizon, as the app's
+        URL map matches it (its converters: the path's shape is the routes'); None for
+        any other path. Remembered per path: this runs before every cached read."""
+        try:
+            return self._paths[path]
+        except KeyError:
+            pass
+        if self._routes is None:
+            self._routes = self.app.url_map.bind("")
+        try:
+            endpoint, args = self._routes.match(path, method="GET")
+        except HTTPException:  # no such page, another method, or a redirect (a slash)
+            found = None
+        else:
+            found = ((args["show"], args["h"])
+                     if endpoint.startswith("guide.") and {"show", "h"} <= args.keys() else None)
+        if len(self._paths) >= MAX_REMEMBERED_PATHS:
+            self._paths.clear()
+        self._paths[path] = found
+        return found
+
     def reader_state(self, cookies, show: str, raw_h: str, version: tuple) -> tuple:
-        """What the share guard decides for this reader, as guide._gate decides it."""
+        """What the share guard decides for this reader (progress.guard_state, as
+        guide._gate decides it)."""
         count = self.episode_count(show, version)
         h = horizon.parse_horizon(raw_h, count) if count is not None else None
-        if h is None:
+        if count is None or h is None:
             return ("no such page",)  # the app answers its 404, which is never kept
         raw = cookies.get(cookie_name(show, self.app.config))
-        saved = self.signed(raw) if raw is not None else None
-        if saved is not None and not 0 <= saved <= count:
-            saved = None
-        return ("reaches",) if h <= (saved or 0) else ("behind", saved)
+        return guard_state(h, in_range(self.signed(raw), count) if raw is not None else None)
 
     def signed(self, raw: str) -> int | None:
         """A progress cookie's value, its signature checked once per worker."""
@@ -184,8 +211,9 @@ class Front:
         status = page.status
         if etag and "HTTP_IF_NONE_MATCH" in environ and not is_resource_modified(environ, etag):
             status, body = NOT_MODIFIED, b""
-            headers = list(headers)
-            remove_entity_headers(headers)
+            kept = list(headers)
+            remove_entity_headers(kept)
+            headers = tuple(kept)
         start_response(status, list(headers))
         return status, body
 
@@ -264,4 +292,4 @@ def init_app(app: Flask) -> None:
     proxy fix, so it sees the client's scheme and address)."""
     cache = page_cache.get_cache(app)
     if cache is not None:
-        app.wsgi_app = Front(app, app.wsgi_app, cache)
+        app.wsgi_app = Front(app, app.wsgi_app, cache)  # type: ignore[method-assign]

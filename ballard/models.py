@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TypeAlias
 
 from sqlalchemy import (
     JSON,
@@ -23,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ballard.db import REVEALS_INFO, STAMP_INFO, Base, intpk, stamp
+from ballard.db import REVEALS_INFO, STAMP_INFO, Base, StrEnumText, intpk, stamp
 from ballard.vocabulary import RelationshipKind
 
 
@@ -43,6 +44,16 @@ class CaseStatus(enum.StrEnum):
     OPEN = "open"
     SOLVED = "solved"
     CLOSED = "closed"
+
+
+# Enum columns are typed by their enum (as Warehouse does): `Mapped[Confidence]` is a
+# VARCHAR(10) that reads back as a Confidence.
+Base.registry.update_type_annotation_map({
+    SpoilerLevel: StrEnumText(SpoilerLevel, 10),
+    Confidence: StrEnumText(Confidence, 10),
+    CaseStatus: StrEnumText(CaseStatus, 20),
+    RelationshipKind: StrEnumText(RelationshipKind, 20),
+})
 
 
 def _values(enum_cls: type[enum.StrEnum]) -> str:
@@ -150,7 +161,7 @@ class StorylineStatus(Base):
         ForeignKey("storylines.id", ondelete="CASCADE"), index=True
     )
     revealed_in: Mapped[stamp]
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[CaseStatus]
     note: Mapped[str | None] = mapped_column(Text)
 
     def __repr__(self) -> str:
@@ -262,10 +273,10 @@ class PlotPoint(Base):
     storyline_id: Mapped[int] = mapped_column(
         ForeignKey("storylines.id", ondelete="CASCADE"), index=True
     )
-    spoiler_level: Mapped[str] = mapped_column(String(10))
+    spoiler_level: Mapped[SpoilerLevel]
     sort_order: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
-    confidence: Mapped[str] = mapped_column(String(10))
+    confidence: Mapped[Confidence]
     sources: Mapped[list[str]]
 
     storyline: Mapped[Storyline] = relationship()
@@ -295,7 +306,7 @@ class Question(Base):
     # The question exists from raised_in; its answer only from answered_in.
     answered_in: Mapped[int | None] = mapped_column(info={STAMP_INFO: True, REVEALS_INFO: ("answer",)})
     answer: Mapped[str | None] = mapped_column(Text)
-    confidence: Mapped[str] = mapped_column(String(10))
+    confidence: Mapped[Confidence]
     sources: Mapped[list[str]]
     # Old slugs whose addresses redirect here, from raised_in on (never shown).
     former_slugs: Mapped[list[str]]
@@ -326,14 +337,14 @@ class Relationship(Base):
     show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"))
     slug: Mapped[str] = mapped_column(String(80))
     who_id: Mapped[int] = mapped_column(ForeignKey("characters.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[RelationshipKind]
     whom_id: Mapped[int] = mapped_column(ForeignKey("characters.id", ondelete="CASCADE"),
                                          index=True)
     note: Mapped[str | None] = mapped_column(Text)
     revealed_in: Mapped[stamp]
     # The tie exists from revealed_in; that it ended, only from ended_in.
     ended_in: Mapped[int | None] = mapped_column(info={STAMP_INFO: True, REVEALS_INFO: ()})
-    confidence: Mapped[str] = mapped_column(String(10))
+    confidence: Mapped[Confidence]
     sources: Mapped[list[str]]
     sort_order: Mapped[int]
 
@@ -489,3 +500,8 @@ class Revision(Base):
 
     def __repr__(self) -> str:
         return f"<Revision {self.id} {self.entity_kind} {self.entity_key}>"
+
+
+# A show's row with a slug, kept in the show's order: what the helpers that find, create
+# and order rows of any of these kinds take (as `type[SluggedRow]`).
+SluggedRow: TypeAlias = Storyline | Character | Question | Relationship | PlotPoint

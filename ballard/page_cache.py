@@ -71,7 +71,6 @@ class PageCache:
         self._entries: OrderedDict[tuple, CachedPage] = OrderedDict()
         self._lock = threading.Lock()
         self.bytes = 0
-        self.hits = self.misses = self.evictions = 0
         self._version: tuple | None = None
         self._version_read_at = 0.0
 
@@ -96,10 +95,8 @@ class PageCache:
         with self._lock:
             page = self._entries.get(key)
             if page is None:
-                self.misses += 1
                 return None
             self._entries.move_to_end(key)
-            self.hits += 1
             return page
 
     def put(self, key: tuple, page: CachedPage) -> None:
@@ -115,7 +112,6 @@ class PageCache:
             while self.bytes > self.max_bytes:
                 _, evicted = self._entries.popitem(last=False)
                 self.bytes -= evicted.cost
-                self.evictions += 1
 
     def clear(self) -> None:
         with self._lock:
@@ -137,11 +133,10 @@ def store(response: Response, cookie_free: bool = False) -> None:
     request.environ[CACHEABLE] = "cookie-free" if cookie_free else "reader"
 
 
-def note_reader_state(reaches: bool, saved_h: int | None, upcoming_titles: bool) -> None:
-    """What a viewer page at a horizon was rendered for: the saved horizon reaches the
-    page's (so it shows in full), or not (the share guard, naming `saved_h`); and the
-    upcoming-titles opt-in. The front keeps the page only under a key naming the same."""
-    state = ("reaches",) if reaches else ("behind", saved_h)
+def note_reader_state(state: tuple, upcoming_titles: bool) -> None:
+    """What a viewer page at a horizon was rendered for: what the share guard decided
+    (progress.guard_state) and the upcoming-titles opt-in. The front keeps the page only
+    under a key naming the same."""
     request.environ[READER_STATE] = (state, upcoming_titles)
 
 

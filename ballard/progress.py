@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Request, Response, current_app
+from flask import Request, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response  # (flask's and redirect()'s alike)
 
 _SALT = "ballard.horizon"
 _UPCOMING_SALT = "ballard.upcoming-titles"
@@ -64,13 +65,34 @@ def signed_value(raw: str, serializer: URLSafeSerializer) -> int | None:
     return value if type(value) is int else None
 
 
+def in_range(value: int | None, episode_count: int) -> int | None:
+    """A signed saved horizon as the share guard counts it: None (no progress) unless
+    0 <= value <= the show's episode count."""
+    return value if value is not None and 0 <= value <= episode_count else None
+
+
+# --- the share guard: the rule, once ----------------------------------------------------
+# guide._gate (which shows a page at h or the guard) and the front (whose page-cache key
+# names what the guard decides, before any routing) both decide through guard_state().
+
+REACHES = ("reaches",)
+
+
+def guard_state(h: int, saved_h: int | None) -> tuple:
+    """What the share guard decides for a page at horizon h and a reader whose saved
+    horizon is `saved_h` (already in range; None: no progress): REACHES, the page is
+    theirs to see; or ("behind", saved_h), the guard page, which names saved_h. With no
+    progress only h = 0 reaches."""
+    return REACHES if h <= (saved_h or 0) else ("behind", saved_h)
+
+
 def read_progress(request: Request, show_slug: str, episode_count: int) -> SavedProgress:
     """Fail closed: a missing, tampered, oversized or out-of-range cookie means no progress."""
     raw = request.cookies.get(cookie_name(show_slug))
     if raw is None:
         return SavedProgress(None)
-    value = signed_value(raw, _serializer())
-    if value is None or not 0 <= value <= episode_count:
+    value = in_range(signed_value(raw, _serializer()), episode_count)
+    if value is None:
         return SavedProgress(None, unreadable=True)
     return SavedProgress(value)
 

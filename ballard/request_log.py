@@ -1,11 +1,12 @@
 """One structured (JSON) log line per request, for production log pipelines.
 
-The line is written off the hot path: a request only appends its figures to a buffer,
-and a writer thread (one per worker process, started at the first line) turns them into
-JSON and hands them to the `ballard.request` logger every LOG_INTERVAL seconds, and once
-more at exit. `flush()` writes whatever is buffered now (tests call it). The front
-(ballard/front.py) logs the answers it serves from the cache through `log_request` too,
-so every answer has its line.
+The line is written off the hot path: a request only puts its figures on a queue, and a
+logging.handlers.QueueListener (its thread: one per worker process, started at the first
+line) makes each a record for the `ballard.request` logger's handlers, its message the
+JSON line, and drains the queue at exit. (No QueueHandler: it makes the LogRecord in the
+request, 7.7 us a line against 1.3 us for the put.) `flush()`
+writes whatever is queued now (tests call it). The front (ballard/front.py) logs the
+answers it serves from the cache through `log_request` too, so every answer has its line.
 """
 
 from __future__ import annotations
@@ -14,57 +15,87 @@ import atexit
 import json
 import logging
 import os
+import queue
 import threading
 import time
-from collections import deque
+from logging.handlers import QueueListener
+from typing import Any
 
 from flask import Flask, Response, g, request
 
 logger = logging.getLogger("ballard.request")
-LOG_INTERVAL = 0.2  # seconds between writes of the buffer
 
-_buffer: deque[tuple] = deque()
-_writer_pid: int | None = None
-_writer_lock = threading.Lock()
+
+class _Line:
+    """A request's figures as a record's message: JSON only when a handler reads it
+    (in the listener's thread)."""
+
+    __slots__ = ("figures",)
+
+    def __init__(self, figures: tuple) -> None:
+        self.figures = figures
+
+    def __str__(self) -> str:
+        method, path, status, ms, size, remote = self.figures
+        return json.dumps({"method": method, "path": path, "status": status, "ms": ms,
+                           "bytes": size, "remote": remote}, separators=(",", ":"))
+
+
+class _Listener(QueueListener):
+    def prepare(self, record: Any) -> logging.LogRecord:
+        """The queued figures as the record the logger's handlers get."""
+        return logger.makeRecord(logger.name, logging.INFO, __file__, 0, _Line(record), (), None)
+
+
+class _ToLogger(logging.Handler):
+    """The listener's one handler: the record goes to the logger's own handlers."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logger.handle(record)
+
+
+_listener: _Listener | None = None
+_lines: queue.SimpleQueue[tuple] = queue.SimpleQueue()
+_listener_pid: int | None = None
+_listener_lock = threading.Lock()
 
 
 def log_request(method: str, path: str, status: int, ms: float | None, size: int | None,
                 remote: str | None) -> None:
-    """Buffer one request's line, if the logger writes INFO lines at all."""
+    """Queue one request's line, if the logger writes INFO lines at all."""
     if not logger.isEnabledFor(logging.INFO):
         return
-    _buffer.append((method, path, status, ms, size, remote))
-    if _writer_pid != os.getpid():  # none yet in this process (gunicorn forks workers)
-        _start_writer()
+    if _listener_pid != os.getpid():  # none yet in this process (gunicorn forks workers)
+        _start_listener()
+    _lines.put((method, path, status, ms, size, remote))
 
 
 def flush() -> None:
-    """Write every buffered line now."""
-    while _buffer:
-        try:
-            method, path, status, ms, size, remote = _buffer.popleft()
-        except IndexError:  # another thread took the last one
+    """Write every queued line now."""
+    with _listener_lock:
+        if _listener is not None and _listener_pid == os.getpid():
+            _listener.stop()  # drains the queue, then its thread ends
+            _listener.start()
+
+
+def _start_listener() -> None:
+    global _listener, _lines, _listener_pid
+    with _listener_lock:
+        if _listener_pid == os.getpid():
             return
-        logger.info(json.dumps({"method": method, "path": path, "status": status, "ms": ms,
-                                "bytes": size, "remote": remote}, separators=(",", ":")))
+        _lines = queue.SimpleQueue()  # (not the parent's: a fork copies it mid-use)
+        _listener = _Listener(_lines, _ToLogger())
+        _listener.start()
+        _listener_pid = os.getpid()
 
 
-def _start_writer() -> None:
-    global _writer_pid
-    with _writer_lock:
-        if _writer_pid == os.getpid():
-            return
-        _writer_pid = os.getpid()
-        threading.Thread(target=_write_forever, name="ballard-request-log", daemon=True).start()
+def _stop() -> None:
+    with _listener_lock:
+        if _listener is not None and _listener_pid == os.getpid():
+            _listener.stop()
 
 
-def _write_forever() -> None:
-    while True:
-        time.sleep(LOG_INTERVAL)
-        flush()
-
-
-atexit.register(flush)
+atexit.register(_stop)
 
 
 def _start() -> None:

@@ -55,5 +55,5 @@ def init_app(app: Flask) -> None:
         # those two: X-Forwarded-Host/-Port/-Prefix stay untrusted (x_host, x_port and
         # x_prefix 0), since a client can send them through a proxy that does not strip
         # them, and the host is in every absolute redirect (the proxy passes Host on).
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
-                                x_host=0, x_port=0, x_prefix=0)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)

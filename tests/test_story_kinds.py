@@ -20,7 +20,6 @@ from ballard.content.schema import PackIn
 from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue
 from ballard.editor.entities import KINDS as EDITOR_KINDS
-from ballard.editor.forms import NOT_IN_FORMS
 from ballard.models import CaseStatus, Show
 from ballard.story.character import BioIn, CharacterIn
 from ballard.story.fields import NotLinted, Ref, Row, Shown, metadata
@@ -28,16 +27,23 @@ from ballard.story.kinds import KINDS
 from ballard.views.editor.registry import EDITABLE
 from tests.conftest import TINY_PACK
 
+# The model fields an edit form leaves out, written here rather than taken from the code
+# under test (ballard.editor.forms.NOT_IN_FORMS), so that a field dropped from the forms
+# there fails below: the slug is the page's address (a field only on the "new" page),
+# an episode's number its place, its plot points are edited on their own pages.
+NOT_EDITED = {"slug", "number", "plot_points"}
+
 
 @pytest.mark.parametrize("name", sorted(KINDS))
 def test_every_model_field_is_in_the_editor_form(tiny, name):
     """A field added to a kind's model shows up in the editor without writing it again."""
     kind = KINDS[name]
-    expected = [f for f in kind.schema.model_fields if f not in NOT_IN_FORMS]
     with tiny.test_request_context():
         catalogue = Catalogue(get_session(), get_session().scalar(select(Show)))
         form = EDITABLE[name].form(catalogue, meta={"csrf": False})
-    assert sorted(f.name for f in form.fields) == sorted(expected)
+    in_form = [f.name for f in form.fields]
+    assert len(in_form) == len(set(in_form)) >= 4
+    assert set(in_form) == set(kind.schema.model_fields) - NOT_EDITED
     for list_name, table in kind.children.items():
         row_model = kind.schema.model_fields[list_name].annotation.__args__[0]
         assert form.columns(list_name) == list(row_model.model_fields)

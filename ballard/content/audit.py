@@ -59,9 +59,10 @@ def audit_lines(gate: Gate) -> Iterator[str]:
         yield f"after season {upcoming[0].number}: {len(upcoming[1])} open questions"
         finale = gate.season_finale(upcoming[0].number)
         for standing in finale.standings if finale else ():
-            row = standing.status
+            status = standing.status
             yield (f"  stands {standing.character.name}: "
-                   + (f"{row.status} ({_code(row.episode)})" + (f" | {row.note}" if row.note else "")
-                      if row else "no status"))
+                   + (f"{status.status} ({_code(status.episode)})"
+                      + (f" | {status.note}" if status.note else "")
+                      if status else "no status"))
         for point in finale.cliffhangers if finale else ():
             yield f"  cliffhanger: {point.text}"

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
+from typing import cast
+
+from sqlalchemy import Table
 
 from ballard.content.findings import ERROR, SHOW, Entity, Finding, entities
 from ballard.content.schema import PackIn, ShowContent, ShowIn
-from ballard.db import stamp_columns
+from ballard.db import Base, stamp_columns
 from ballard.story.fields import Row
 from ballard.story.kinds import KINDS, SLUGGED_LISTS
 from ballard.story.plot_point import PlotPointIn
@@ -25,9 +28,9 @@ from ballard.story.relationship import RelationshipIn
 
 
 @cache
-def stamp_fields(row_model: type[Row], table_model: type) -> tuple[str, ...]:
+def stamp_fields(row_model: type[Row], table_model: type[Base]) -> tuple[str, ...]:
     """The fields of a pack row model that hold a stamp of its table."""
-    stamped = {column.key for column in stamp_columns(table_model.__table__)}
+    stamped = {column.key for column in stamp_columns(cast(Table, table_model.__table__))}
     return tuple(name for name in row_model.model_fields if name in stamped)
 
 
@@ -42,7 +45,8 @@ def stamps(entity: Entity) -> Iterator[tuple[tuple[tuple[str, int], ...], str, i
         if value is not None:
             yield (), name, value
     for list_name, table in kind.children.items():
-        for index, child in enumerate(getattr(entity.data, list_name, ())):
+        children: list[Row] = getattr(entity.data, list_name, [])
+        for index, child in enumerate(children):
             for name in stamp_fields(type(child), table):
                 value = getattr(child, name)
                 if value is not None:

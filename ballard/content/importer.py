@@ -223,7 +223,7 @@ class _Row:
 
 
 def _episode_rows(grid: list[list[Tag]], columns: _Columns, warnings: list[str]) -> list[_Row]:
-    rows = []
+    rows: list[_Row] = []
     seen: set[int] = set()  # number cells already read: a rowspan carries them down
     for index, cells in enumerate(grid):
         if _is_header(cells) or len(set(map(id, cells))) < 2:

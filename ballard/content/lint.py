@@ -170,7 +170,10 @@ def shown_texts(data: Row, default_stamp: int | None,
         shown = metadata(type(data), name, Shown)
         if shown is not None and isinstance(value, str):
             stamp = 0 if shown.premise else getattr(data, shown.stamp) if shown.stamp else None
-            yield _Text(row, name, default_stamp if stamp is None else stamp, value)
+            if stamp is None:
+                stamp = default_stamp
+            assert stamp is not None, f"{type(data).__name__}.{name}: shown, but from when?"
+            yield _Text(row, name, stamp, value)
         elif isinstance(value, list) and value and isinstance(value[0], Row) \
                 and not isinstance(data, EpisodeIn):  # an episode's points are entities
             for index, child in enumerate(value):

@@ -32,6 +32,7 @@ from ballard.models import (
     Storyline,
 )
 from ballard.story import character, plot_point, question, relationship, storyline
+from ballard.story.rows import Slugged, slugged_row, step_aside
 from ballard.story.show import fill_episode, fill_show
 
 
@@ -54,10 +55,10 @@ def load_show(session: Session, content: ShowContent) -> LoadResult:
     fill_show(show, content.show)
     session.flush()
 
-    episodes = _sync_seasons(session, show, content)
+    _sync_seasons(session, show, content)
     storylines = _sync_slugged(session, show, Storyline, content.storylines, storyline.fill)
     characters = _sync_slugged(session, show, Character, content.characters, character.fill)
-    _sync_plot_points(session, show, content, episodes, storylines, characters)
+    _sync_plot_points(session, show, content, storylines, characters)
     _sync_slugged(session, show, Question, content.questions, question.fill)
     _sync_relationships(session, show, content, characters)
     session.flush()
@@ -71,8 +72,8 @@ def _delete_missing(session: Session, existing: dict[Any, Any], keep: set[Any]) 
             session.delete(row)
 
 
-def _sync_seasons(session: Session, show: Show, content: ShowContent) -> dict[int, Episode]:
-    """Seasons by number and episodes by position; the episodes by position."""
+def _sync_seasons(session: Session, show: Show, content: ShowContent) -> None:
+    """Seasons by number and episodes by position."""
     seasons = {s.number: s for s in
                session.scalars(select(Season).where(Season.show_id == show.id))}
     episodes = {e.position: e for e in
@@ -95,17 +96,15 @@ def _sync_seasons(session: Session, show: Show, content: ShowContent) -> dict[in
     session.flush()
     _delete_missing(session, seasons, kept_seasons)
     session.flush()
-    return result
 
 
-def _sync_slugged(session: Session, show: Show, model: type, rows: list, fill) -> dict[str, Any]:
+def _sync_slugged(session: Session, show: Show, model: type[Slugged], rows: list, fill
+                  ) -> dict[str, Any]:
     """Storylines, characters or questions: one row per slug, in pack order."""
     existing = {r.slug: r for r in session.scalars(select(model).where(model.show_id == show.id))}
     result: dict[str, Any] = {}
     for order, data in enumerate(rows):
-        row = existing.get(data.slug) or model(show_id=show.id, slug=data.slug)
-        session.add(row)
-        row.sort_order = order
+        row = slugged_row(session, show.id, model, data.slug, existing.get(data.slug), order)
         fill(row, data)
         result[data.slug] = row
     _delete_missing(session, existing, set(result))
@@ -114,8 +113,8 @@ def _sync_slugged(session: Session, show: Show, model: type, rows: list, fill) -
 
 
 def _sync_plot_points(session: Session, show: Show, content: ShowContent,
-                      episodes: dict[int, Episode], storylines: dict[str, Storyline],
-                      characters: dict[str, Character]) -> None:
+                      storylines: dict[str, Storyline], characters: dict[str, Character]
+                      ) -> None:
     """Plot points by slug. A point keeps its row when it moves or is reordered; a row
     still under its stand-in key from the migration (legacy-s1e3-2) is adopted by the
     point now in its place, and its revisions follow."""
@@ -129,9 +128,9 @@ def _sync_plot_points(session: Session, show: Show, content: ShowContent,
     # Points that change place first move out of the way, so a reorder never meets itself
     # in the unique index; points that stay are not written.
     places = {point.slug: (position, order) for position, order, point in wanted}
-    for slug, row in existing.items():
-        if places.get(slug) != (row.episode_position, row.sort_order):
-            row.sort_order = -row.id
+    for slug, moving in existing.items():
+        if places.get(slug) != (moving.episode_position, moving.sort_order):
+            step_aside(moving)
     session.flush()
     keep: set[str] = set()
     for position, order, point in wanted:

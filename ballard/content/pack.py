@@ -126,7 +126,7 @@ def _describe(error: Any, raw: dict[str, Any]) -> str:
     where the problem is in the file as written."""
     loc = [part for part in error["loc"] if part not in UNION_TAGS]
     field = str(loc.pop()) if loc and isinstance(loc[-1], str) else "(row)"
-    node = raw
+    node: Any = raw
     for part in loc:
         node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
     row = error_location(tuple(loc)) if loc else "(top)"

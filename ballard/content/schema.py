@@ -16,7 +16,7 @@ module only puts them together. pydantic reports every error with its location
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeAlias
 
 from pydantic import Discriminator, Field, Tag
 
@@ -60,16 +60,22 @@ def _by_field(name: str) -> Discriminator:
     return Discriminator(pick)
 
 
-def _entry(full: type[Row], later: type[Row], field: str) -> Any:
-    return Annotated[Annotated[full, Tag(DEFINITION)] | Annotated[later, Tag(LATER)],
-                     _by_field(field)]
-
-
-ShowEntry = _entry(ShowIn, ShowRef, "title")
-StorylineEntry = _entry(StorylineIn, StorylineLater, "title")
-CharacterEntry = _entry(CharacterIn, CharacterLater, "name")
-QuestionEntry = _entry(QuestionIn, QuestionLater, "text")
-RelationshipEntry = _entry(RelationshipIn, RelationshipLater, "who")
+# A full entry or a later season's reference to it, told apart by whether `field` is there
+# (spelled out, not built by a function, so that type checkers see the two models).
+ShowEntry: TypeAlias = Annotated[
+    Annotated[ShowIn, Tag(DEFINITION)] | Annotated[ShowRef, Tag(LATER)], _by_field("title")]
+StorylineEntry: TypeAlias = Annotated[
+    Annotated[StorylineIn, Tag(DEFINITION)] | Annotated[StorylineLater, Tag(LATER)],
+    _by_field("title")]
+CharacterEntry: TypeAlias = Annotated[
+    Annotated[CharacterIn, Tag(DEFINITION)] | Annotated[CharacterLater, Tag(LATER)],
+    _by_field("name")]
+QuestionEntry: TypeAlias = Annotated[
+    Annotated[QuestionIn, Tag(DEFINITION)] | Annotated[QuestionLater, Tag(LATER)],
+    _by_field("text")]
+RelationshipEntry: TypeAlias = Annotated[
+    Annotated[RelationshipIn, Tag(DEFINITION)] | Annotated[RelationshipLater, Tag(LATER)],
+    _by_field("who")]
 
 
 class PackIn(Row):

@@ -64,11 +64,11 @@ def refresh_show(session: Session, show_id: int) -> None:
     wanted = _rows(session, show_id)
     columns = [getattr(SearchEntry, c) for c in _COLUMNS]
     have: dict[tuple, list[int]] = defaultdict(list)
-    for row in session.execute(
+    for found in session.execute(
         select(SearchEntry.id, *columns).where(SearchEntry.show_id == show_id)
         .order_by(SearchEntry.id)
     ):
-        have[tuple(row[1:])].append(row[0])
+        have[tuple(found[1:])].append(found[0])
     missing = []
     for row in wanted:
         ids = have.get(tuple(row[c] for c in _COLUMNS))
@@ -87,7 +87,7 @@ _COLUMNS = ("document", "kind", "target", "title", "weight", "body", "folded", "
             "words", "sort_order", "visible_from")
 
 
-def _rows(session: Session, show_id: int) -> list[dict]:
+def _rows(session: Session, show_id: int) -> list[dict[str, object]]:
     rows = []
     for d, weight, body, stamp in _entries(session, show_id):
         if not (text := clean(body)).strip():

@@ -37,7 +37,9 @@ from ballard.story.kinds import SLUGGED_LISTS
 
 # list name -> (full model, later model, the entity's own stamp, its stamped child lists,
 # and the fields a later season may close it with: the stamp first)
-_SHAPES: dict[str, tuple[type[Row], type[Row], str, tuple[str, ...], tuple[str, ...]]] = {
+# (full model, later model, ...): the slugged kinds' pack models, each with a `slug` (Any:
+# read and built by field name, as the table says).
+_SHAPES: dict[str, tuple[type[Any], type[Any], str, tuple[str, ...], tuple[str, ...]]] = {
     "storylines": (StorylineIn, StorylineLater, "introduced_in", ("statuses",), ()),
     "characters": (CharacterIn, CharacterLater, "introduced_in",
                    ("bios", "statuses", "aliases"), ()),
@@ -96,9 +98,9 @@ def split(content: ShowContent) -> list[PackIn]:
         def here(position: int | None, _season: SeasonContent = season) -> bool:
             return position is not None and content.season_of(position) is _season
 
-        entries: dict[str, list[Row]] = {}
+        entries: dict[str, list[Any]] = {}
         for name, (_full, later, stamp, children, closing) in _SHAPES.items():
-            rows: list[Row] = []
+            rows: list[Any] = []
             for entity in getattr(content, name):
                 own = {child: [r for r in getattr(entity, child) if here(r.revealed_in)]
                        for child in children}

@@ -42,6 +42,7 @@ from ballard.story import character, plot_point, question, relationship, storyli
 from ballard.story.fields import Row, describe_errors, episode_code, is_slug, parse_episode_code
 from ballard.story.kinds import KINDS as STORY_KINDS
 from ballard.story.kinds import StoryKind
+from ballard.story.rows import Slugged, slugged_row, step_aside
 from ballard.story.show import EPISODE_OWN_FIELDS, dump_episode, fill_episode
 
 Snapshot = dict[str, Any]
@@ -184,22 +185,11 @@ def _validated(kind: StoryKind, data: Snapshot, **fixed: Any) -> Any:
                             + "; ".join(describe_errors(exc))) from None
 
 
-def _next_order(session: Session, model: type, show: Show) -> int:
-    top = session.scalar(select(func.max(model.sort_order)).where(model.show_id == show.id))
-    return 0 if top is None else top + 1
-
-
-def _slugged(session: Session, show: Show, model: type, key: str, row: Any,
-             data: Snapshot) -> Any:
+def _slugged(session: Session, show: Show, model: type[Slugged], key: str,
+             row: Slugged | None, data: Snapshot) -> Slugged:
     """The row to fill (a new one, added, when there is none), in its place in its list:
     as the snapshot says, or at the end when new."""
-    if row is None:
-        order = data.get("sort_order", _next_order(session, model, show))
-        row = model(show_id=show.id, slug=key, sort_order=order)
-        session.add(row)
-    elif "sort_order" in data:
-        row.sort_order = data["sort_order"]
-    return row
+    return slugged_row(session, show.id, model, key, row, data.get("sort_order"))
 
 
 def _count(session: Session, *where) -> int:
@@ -347,7 +337,7 @@ def _place_point(session: Session, show: Show, point: PlotPoint, position: int,
         return
     if holder is not None:  # a reorder: the two points trade slots
         old = point.sort_order
-        point.sort_order = -point.id  # out of the way of the unique index first
+        step_aside(point)
         session.flush()
         holder.sort_order = old
         session.flush()
@@ -366,8 +356,9 @@ def move_within_episode(session: Session, show: Show, key: str, step: int) -> Sn
     index = slots.index(point.sort_order) + step
     if not 0 <= index < len(slots):
         return None
-    return {**KINDS[EntityKind.PLOT_POINT.value].snapshot(session, show, key),
-            "sort_order": slots[index]}
+    current = KINDS[EntityKind.PLOT_POINT.value].snapshot(session, show, key)
+    assert current is not None  # the point was loaded above
+    return {**current, "sort_order": slots[index]}
 
 
 # --- the registry ---------------------------------------------------------------------------

@@ -61,6 +61,8 @@ class MultiCheckboxField(SelectMultipleField):
 class _StopOnBadInput:
     """A value that could not be read gets one message, not that plus a range error."""
 
+    process_errors: list[str]  # the field's (this is mixed into a wtforms Field)
+
     def pre_validate(self, form) -> None:
         if self.process_errors:
             raise StopValidation()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Row, bindparam, select
 
@@ -51,8 +51,11 @@ _REVEALED = {
 }
 
 
+_Revealed: TypeAlias = CharacterStatus | CharacterAlias | CharacterBio
+
+
 class CharacterReads(GateCore):
-    def _character_rows(self, model: type, ids: list[int]) -> dict[int, list[Row[Any]]]:
+    def _character_rows(self, model: type[_Revealed], ids: list[int]) -> dict[int, list[Row[Any]]]:
         result: dict[int, list[Row[Any]]] = defaultdict(list)
         for r in self._read(_REVEALED[model], ids=ids):
             result[r.character_id].append(r)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import BindParameter, Row, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from ballard.horizon.values import (
@@ -31,7 +31,8 @@ from ballard.story.fields import is_slug, parse_episode_code
 
 # Every read's statement is built once, with bind parameters (`show`, `h` and its own):
 # building a select costs several times what running it costs on these small tables.
-SHOW, H = bindparam("show"), bindparam("h")
+SHOW: BindParameter[int] = bindparam("show")
+H: BindParameter[int] = bindparam("h")
 
 _EPISODES = (
     select(Episode.position, Episode.number, Episode.title, Episode.release_date,
@@ -136,6 +137,11 @@ class GateCore:
     def _card_at(self, position: int) -> EpisodeCard | None:
         """The card for a stamp <= h; None for stamp 0, which means "from the premise"."""
         return self.episodes()[position - 1] if position else None
+
+    def _episode_card(self, position: int) -> EpisodeCard:
+        """The card for a stamp that is always an episode (an EpisodeStamp, 1 <= it <= h)."""
+        assert position >= 1, "an episode stamp"
+        return self.episodes()[position - 1]
 
     def _status(self, status: str, note: str | None, stamp: int) -> StatusView:
         return StatusView(status, note, self._card_at(stamp))

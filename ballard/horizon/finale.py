@@ -13,7 +13,7 @@ season is about, from the content alone, with no flag to keep up to date.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, and_, bindparam, func, or_, select
 
 from ballard.horizon.characters import CharacterReads
 from ballard.horizon.core import SHOW, H
@@ -21,7 +21,9 @@ from ballard.horizon.questions import QuestionReads
 from ballard.horizon.values import CharacterRef, SeasonFinale, Standing
 from ballard.models import Character, CharacterStatus, PlotPoint, SpoilerLevel, plot_point_characters
 
-_FIRST, _FINALE, _LEAST = bindparam("first"), bindparam("finale"), bindparam("least")
+_FIRST: BindParameter[int] = bindparam("first")
+_FINALE: BindParameter[int] = bindparam("finale")
+_LEAST: BindParameter[int] = bindparam("least")
 _MAIN_CHARACTERS = (
     select(Character.id, Character.slug, Character.name)
     .join(plot_point_characters, plot_point_characters.c.character_id == Character.id)

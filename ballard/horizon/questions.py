@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, or_, select
+from sqlalchemy import BindParameter, Row, Select, bindparam, or_, select
 
 from ballard.horizon.core import SHOW, GateCore, H, lookup_key
 from ballard.horizon.values import (
@@ -31,7 +31,8 @@ def _questions_statement(*conditions: Any) -> Select:
     )
 
 
-_POSITION, _FINALE = bindparam("position"), bindparam("finale")
+_POSITION: BindParameter[int] = bindparam("position")
+_FINALE: BindParameter[int] = bindparam("finale")
 _QUESTIONS = {
     "all": _questions_statement(),
     "one": _questions_statement(Question.slug == bindparam("question")),
@@ -78,9 +79,9 @@ class QuestionReads(GateCore):
 
     def _question(self, q: Row[Any]) -> QuestionView:
         if q.answered_in is not None and q.answered_in <= self.h:
-            return QuestionView(q.slug, q.text, self._card_at(q.raised_in), q.answer,
+            return QuestionView(q.slug, q.text, self._episode_card(q.raised_in), q.answer,
                                 self._card_at(q.answered_in))
-        return QuestionView(q.slug, q.text, self._card_at(q.raised_in))
+        return QuestionView(q.slug, q.text, self._episode_card(q.raised_in))
 
     def questions(self) -> QuestionBoard:
         views = self._questions("all")
@@ -103,7 +104,11 @@ class QuestionReads(GateCore):
         """The questions still open after the finale of the latest season h has finished;
         None before the first finale."""
         season = self.latest_finished_season()
-        return None if season is None else (season, self.left_open_after(season.number))
+        if season is None:
+            return None
+        left_open = self.left_open_after(season.number)
+        assert left_open is not None, "h has reached the finale of a finished season"
+        return season, left_open
 
     def season_span(self, number: int) -> SeasonSpan:
         """One season by number; NotVisible for one the show lacks."""

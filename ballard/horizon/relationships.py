@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.orm import aliased
 
 from ballard.horizon.core import SHOW, GateCore, H
@@ -28,11 +28,11 @@ def _ties_statement(episode: bool, character: bool) -> Select:
     who, whom = aliased(Character), aliased(Character)
     conditions = []
     if episode:
-        position = bindparam("position")
+        position: BindParameter[int] = bindparam("position")
         conditions.append(or_(Relationship.revealed_in == position,
                               Relationship.ended_in == position))
     if character:
-        slug = bindparam("character")
+        slug: BindParameter[str] = bindparam("character")
         conditions.append(or_(who.slug == slug, whom.slug == slug))
     return (
         select(Relationship.kind, Relationship.note, Relationship.revealed_in,
@@ -53,7 +53,7 @@ class RelationshipReads(GateCore):
         rows = self._read(statement, position=position, character=character)
         return [
             TieView(CharacterRef(r[4], r[5]), r.kind, CharacterRef(r[6], r[7]), r.note,
-                    self._card_at(r.revealed_in),
+                    self._episode_card(r.revealed_in),
                     self._card_at(r.ended_in) if r.ended_in is not None
                     and r.ended_in <= self.h else None)
             for r in rows

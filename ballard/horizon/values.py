@@ -98,7 +98,7 @@ class StorylineRef:
 @dataclass(frozen=True)
 class PlotPointView:
     text: str
-    level: str
+    level: SpoilerLevel
     characters: tuple[CharacterRef, ...]
     slug: str = ""  # its anchor in its recap (search hits link there)
 
@@ -177,7 +177,7 @@ class CharacterDetail:
 class QuestionView:
     slug: str
     text: str
-    raised: EpisodeCard
+    raised: EpisodeCard  # a question is raised in an episode (EpisodeStamp), never the premise
     answer: str | None = None
     answered: EpisodeCard | None = None
 
@@ -286,7 +286,7 @@ class TieView:
     kind: str  # a RelationshipKind value
     whom: CharacterRef
     note: str | None
-    since: EpisodeCard
+    since: EpisodeCard  # a relationship is revealed in an episode (EpisodeStamp), never the premise
     ended: EpisodeCard | None
 
     @property

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ballard.db import Base
 from ballard.models import (
     Character,
     CharacterAlias,
@@ -34,9 +35,9 @@ class StoryKind:
     name: str  # as in revisions and findings: "plot_point"
     label: str  # as people read it: "plot point"
     schema: type[Row]
-    model: type
+    model: type[Base]
     # nested list field -> the table of its stamped rows: "bios" -> CharacterBio
-    children: Mapping[str, type] = field(default_factory=dict)
+    children: Mapping[str, type[Base]] = field(default_factory=dict)
 
 
 EPISODE = StoryKind(EntityKind.EPISODE.value, "episode", EpisodeIn, Episode)

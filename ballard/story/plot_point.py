@@ -44,9 +44,9 @@ def fill(row: PlotPoint, data: PlotPointIn, position: int, storylines: Mapping[s
     and `characters` resolve the slugs it names (every one must be there)."""
     row.revealed_in = position if data.revealed_in is None else data.revealed_in
     row.storyline = storylines[data.storyline]
-    row.spoiler_level = data.level.value
+    row.spoiler_level = data.level
     row.text = data.text
-    row.confidence = data.confidence.value
+    row.confidence = data.confidence
     row.sources = list(data.sources)
     row.characters = sorted((characters[slug] for slug in data.characters),
                             key=lambda c: c.sort_order)

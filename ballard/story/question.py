@@ -51,7 +51,7 @@ def fill(row: Question, data: QuestionIn) -> None:
     """Make `row` say what `data` says (pack loads and editor saves alike)."""
     row.text, row.raised_in = data.text, data.raised_in
     row.answered_in, row.answer = data.answered_in, data.answer
-    row.confidence, row.sources = data.confidence.value, list(data.sources)
+    row.confidence, row.sources = data.confidence, list(data.sources)
     row.former_slugs = list(data.former_slugs)
 
 

@@ -58,9 +58,9 @@ class RelationshipIn(Row):
 def fill(row: Relationship, data: RelationshipIn, characters: Mapping[str, Character]) -> None:
     """Make `row` say what `data` says; `characters` resolve its two slugs."""
     row.who, row.whom = characters[data.who], characters[data.whom]
-    row.kind, row.note = data.kind.value, data.note
+    row.kind, row.note = data.kind, data.note
     row.revealed_in, row.ended_in = data.revealed_in, data.ended_in
-    row.confidence, row.sources = data.confidence.value, list(data.sources)
+    row.confidence, row.sources = data.confidence, list(data.sources)
 
 
 def dump(row: Relationship) -> RelationshipIn:

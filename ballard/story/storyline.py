@@ -40,7 +40,7 @@ def fill(row: Storyline, data: StorylineIn) -> None:
     """Make `row` say what `data` says (pack loads and editor saves alike)."""
     row.title, row.summary, row.introduced_in = data.title, data.summary, data.introduced_in
     row.statuses = [
-        StorylineStatus(revealed_in=s.revealed_in, status=s.status.value, note=s.note)
+        StorylineStatus(revealed_in=s.revealed_in, status=s.status, note=s.note)
         for s in by_stamp(data.statuses)
     ]
 

@@ -17,7 +17,7 @@ at /api/v1/openapi.json.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from pydantic import BaseModel
@@ -50,6 +50,7 @@ from ballard.views.api_shapes import (
     RecapSection,
     SearchCount,
     SearchHit,
+    SearchKind,
     SearchResults,
     Show,
     ShowBrief,
@@ -148,7 +149,9 @@ def watched_episode(gate: horizon.Gate, card: horizon.EpisodeCard) -> WatchedEpi
     # `watched` is the card's own flag, so an unwatched card here fails loudly (the shape
     # accepts only True) instead of being labelled watched.
     return WatchedEpisode(
-        position=card.position, code=card.code, slug=card.slug, watched=card.watched,
+        # (a bool where the shape wants Literal[True]: the runtime check is the point)
+        position=card.position, code=card.code, slug=card.slug,
+        watched=card.watched,  # type: ignore[arg-type]
         title=card.title, display_title=card.display_title, release_date=card.release_date,
         runtime_minutes=card.runtime_minutes, writer=card.writer, director=card.director,
         summary=card.summary, before_next=card.before_next,
@@ -183,6 +186,9 @@ def storyline_ref(gate: horizon.Gate, ref: horizon.StorylineRef) -> StorylineRef
                         url=_url(gate, "api.storyline", storyline=ref.slug))
 
 
+StatusKind = Literal["character", "storyline"]
+
+
 def status_shape(view: horizon.StatusView) -> Status:
     return Status(status=view.status, note=view.note, episode=since(view.episode))
 
@@ -213,7 +219,7 @@ def news_shape(gate: horizon.Gate, news: horizon.EpisodeNews) -> News:
     return News(
         characters_introduced=[character_ref(gate, c) for c in news.characters_introduced],
         status_changes=[
-            StatusChange(kind=change.url_kind, slug=change.slug, name=change.subject,
+            StatusChange(kind=cast(StatusKind, change.url_kind), slug=change.slug, name=change.subject,
                          change=status_shape(change.change),
                          url=_url(gate, f"api.{change.url_kind}",
                                   **{change.url_kind: change.slug}))
@@ -255,7 +261,7 @@ def hit_shape(gate: horizon.Gate, hit: horizon.SearchHit) -> SearchHit:
     """A search hit links to the API resource and to the HTML page it came from."""
     args = dict(hit.args)
     api_endpoint = "api." + hit.endpoint.removeprefix("guide.")
-    return SearchHit(kind=hit.kind, title=hit.title, snippet=hit.snippet,
+    return SearchHit(kind=cast(SearchKind, hit.kind), title=hit.title, snippet=hit.snippet,
                      snippet_html=str(hit.snippet_html), url=_url(gate, api_endpoint, **args),
                      page=_url(gate, hit.endpoint, **args)
                      + (f"#{hit.fragment}" if hit.fragment else ""))
@@ -456,8 +462,8 @@ def search(show: str, h: str):
     return _answer(SearchResults(
         **_at(gate), query=query, hits=[hit_shape(gate, hit) for hit in results.hits],
         suggestions=list(results.suggestions), total=results.total,
-        counts=[SearchCount(kind=k, hits=n) for k, n in results.counts],
-        kind=results.kind, page=results.page, pages=results.pages))
+        counts=[SearchCount(kind=cast(SearchKind, k), hits=n) for k, n in results.counts],
+        kind=cast(SearchKind | None, results.kind), page=results.page, pages=results.pages))
 
 
 @bp.get("/shows/<slug:show>/at/<h>/suggest")

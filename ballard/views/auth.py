@@ -120,6 +120,14 @@ def current_editor() -> User | None:
     return signed_in.user if isinstance(signed_in, SignedInEditor) else None
 
 
+def signed_in_editor() -> User:
+    """The editor's account in a view only a signed-in editor reaches (the editor
+    blueprint's sign-in check runs first)."""
+    user = current_editor()
+    assert user is not None, "an editor view without a signed-in editor"
+    return user
+
+
 def start_session(user: User) -> None:
     """Sign `user` in on this browser (after the password was checked)."""
     session.clear()  # nothing from before sign-in carries over

@@ -7,6 +7,7 @@ question), so tests can find every route and fill it in from the URL map alone.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
@@ -15,6 +16,8 @@ from ballard.db import get_session
 from ballard.forms import ProgressForm, UpcomingTitlesForm
 from ballard.models import SpoilerLevel
 from ballard.progress import (
+    REACHES,
+    guard_state,
     read_progress,
     save_progress,
     save_upcoming_titles,
@@ -46,7 +49,7 @@ bp.add_app_template_global(palette.storyline_class)
 bp.add_app_template_global(palette.avatar_class)
 bp.add_app_template_global(palette.initials)
 bp.add_app_template_global(family_of)
-bp.add_app_template_global(tuple(FAMILIES), "families")
+bp.add_app_template_global(tuple(FAMILIES), "families")  # type: ignore[arg-type]  # a value
 
 
 class ShareGuard(Exception):
@@ -62,8 +65,9 @@ def _gate(show: str, h: str) -> horizon.Gate:
     """The page's gate, or the share guard when the page is ahead of the reader."""
     gate = horizon.open_gate(get_session(), show, h, wants_upcoming_titles(request))
     saved = read_progress(request, gate.show.slug, gate.show.episode_count)
-    page_cache.note_reader_state(gate.h <= (saved.h or 0), saved.h, gate.show_upcoming_titles)
-    if gate.h > (saved.h or 0):
+    state = guard_state(gate.h, saved.h)
+    page_cache.note_reader_state(state, gate.show_upcoming_titles)
+    if state != REACHES:
         # Signed-in editors previewing the site skip the guard; what they see then is
         # not for readers with the same cookies, so it must not enter the page cache.
         if not is_editor():
@@ -91,7 +95,8 @@ def share_guard(guard: ShareGuard):
     query = request.query_string.decode()
     suffix = f"?{query}" if query else ""
     if guard.saved_h:
-        at_mine = url_for(request.endpoint, **{**request.view_args, "h": guard.saved_h}) + suffix
+        assert request.endpoint is not None  # a guard comes from a matched guide route
+        at_mine = url_for(request.endpoint, **{**(request.view_args or {}), "h": guard.saved_h}) + suffix
     else:
         # A newcomer starts from the premise; the same page at h = 0 may not exist yet.
         at_mine = url_for("guide.home", show=gate.show.slug, h=0)
@@ -129,7 +134,7 @@ def show_home(show: str):
     """Send the reader to their saved horizon, or to h = 0 when there is none."""
     info = horizon.find_show(get_session(), show)
     saved = read_progress(request, info.slug, info.episode_count)
-    params = {"notice": "unreadable"} if saved.unreadable else {}
+    params: dict[str, Any] = {"notice": "unreadable"} if saved.unreadable else {}
     return redirect(url_for("guide.home", show=info.slug, h=saved.h or 0, **params))
 
 
@@ -296,8 +301,8 @@ def set_progress(show: str):
     # The same page at the new horizon (or its nearest parent there), else home.
     target = same_page_at(horizon.Gate(get_session(), info, h), form.safe_next(info.slug))
     response = redirect(target or url_for("guide.home", show=info.slug, h=h), code=303)
-    saved = read_progress(request, info.slug, info.episode_count).h or 0
-    save_progress(response, info.slug, max(h, saved) if form.forward.data else h)
+    furthest = read_progress(request, info.slug, info.episode_count).h or 0
+    save_progress(response, info.slug, max(h, furthest) if form.forward.data else h)
     return response
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from flask import current_app, has_request_context, request, url_for
 from markupsafe import Markup, escape
@@ -19,7 +20,7 @@ _PLAIN = re.compile(r"[a-z0-9-]+(?:/[a-z0-9-]+)*")  # slugs and codes, "/"-joine
 _MAX_PATTERNS = 1000  # per app: endpoints x argument lists x script roots seen
 
 
-def gate_url(gate: horizon.Gate, endpoint: str, **values: str) -> str:
+def gate_url(gate: horizon.Gate, endpoint: str, **values: Any) -> str:
     """A link within the same show and horizon as the page: what url_for gives.
 
     url_for is the costliest thing a template does, so each endpoint's URL is built
@@ -37,7 +38,7 @@ def gate_url(gate: horizon.Gate, endpoint: str, **values: str) -> str:
     key = (request.script_root, endpoint, *values)
     pattern = patterns.get(key)
     if pattern is None:
-        slots = {name: _SLOT.format(i) for i, name in enumerate(("show", "h", *values))}
+        slots: dict[str, Any] = {name: _SLOT.format(i) for i, name in enumerate(("show", "h", *values))}
         # "/zq0zq/at/zq1zq/characters/zq2zq" -> "/{0}/at/{1}/characters/{2}"
         pieces = _SLOTS.split(url_for(endpoint, **slots))
         pattern = "".join(p.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else "{" + p + "}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
@@ -66,7 +66,8 @@ def component_schemas(models: list[type[BaseModel]]) -> tuple[dict[type[BaseMode
     # class name would only repeat it.
     schemas = {name: {k: v for k, v in schema.items() if k != "title"}
                for name, schema in top["$defs"].items()}
-    return {model: ref for (model, _mode), ref in refs.items()}, schemas
+    # (every key's model is one of `models`: BaseModels, no pydantic dataclasses)
+    return {cast(type[BaseModel], model): ref for (model, _mode), ref in refs.items()}, schemas
 
 
 # What the operations answer; the schemas of all they contain come with them.

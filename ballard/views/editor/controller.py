@@ -25,7 +25,7 @@ from ballard.editor.changes import ChangeBlocked, Saved, StaleChange, save_chang
 from ballard.editor.entities import KINDS, ChangeRefused
 from ballard.editor.forms import DeleteForm, EntityForm
 from ballard.models import Show
-from ballard.views.auth import current_editor
+from ballard.views.auth import signed_in_editor
 from ballard.views.editor.registry import EDITABLE
 
 
@@ -61,7 +61,7 @@ def edit(page: EditPage):
     if not form.validate_on_submit():
         return _render(page), 400
     try:
-        saved = save_change(session, page.show, current_editor(), page.kind, page.key,
+        saved = save_change(session, page.show, signed_in_editor(), page.kind, page.key,
                             {**page.place, **form.to_data()}, form.version_token.data,
                             token_key=page.token_key)
     except StaleChange as stale:
@@ -196,7 +196,7 @@ def change(show: Show, kind: str, key: str, data: dict | None, done: str, back: 
         return problem_page(show, 400, f"Not {verb}", form.version_token.errors, back)
     label = KINDS[kind].label
     try:
-        saved = save_change(get_session(), show, current_editor(), kind, key, data,
+        saved = save_change(get_session(), show, signed_in_editor(), kind, key, data,
                             form.version_token.data)
     except (StaleChange, ChangeRefused, ChangeBlocked) as exc:
         return problem_page(show, *refusal(exc, label, verb), back)

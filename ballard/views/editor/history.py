@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from ballard.editor.entities import KINDS, ChangeRefused
 from ballard.editor.forms import RestoreForm
 from ballard.models import Revision, Show
 from ballard.story.fields import has_control_characters
-from ballard.views.auth import current_editor
+from ballard.views.auth import signed_in_editor
 from ballard.views.editor import bp
 from ballard.views.editor.controller import flash_saved, problem_page, refusal, show_value
 from ballard.views.editor.lookups import show_or_404
@@ -87,7 +88,7 @@ def history(show: str):
     number = int(page)
     changes = revisions(row, kind, key, HISTORY_PAGE_SIZE + 1, (number - 1) * HISTORY_PAGE_SIZE)
     more = len(changes) > HISTORY_PAGE_SIZE
-    args = {k: v for k, v in (("kind", kind), ("key", key)) if v}
+    args: dict[str, Any] = {k: v for k, v in (("kind", kind), ("key", key)) if v}
     return render_template(
         "editor/history.html", show=row, changes=changes[:HISTORY_PAGE_SIZE], kind=kind, key=key,
         newer=url_for("editor.history", show=row.slug, page=number - 1, **args) if number > 1 else None,
@@ -115,7 +116,7 @@ def restore_revision(show: str):
             "That version is the one where it did not exist; delete it from its page instead."],
             back)
     try:
-        saved = restore(session, row, current_editor(), revision, form.which.data,
+        saved = restore(session, row, signed_in_editor(), revision, form.which.data,
                         form.version_token.data)
     except (StaleChange, ChangeRefused, ChangeBlocked) as exc:
         return problem_page(row, *refusal(exc, KINDS[kind].label, "restored", "the history"),

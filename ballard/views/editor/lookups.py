@@ -12,7 +12,15 @@ from sqlalchemy.orm import selectinload
 from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue, EpisodeSlot
 from ballard.editor.entities import KINDS
-from ballard.models import Character, PlotPoint, Question, Relationship, Show, Storyline
+from ballard.models import (
+    Character,
+    PlotPoint,
+    Question,
+    Relationship,
+    Show,
+    SluggedRow,
+    Storyline,
+)
 
 
 def show_or_404(slug: str) -> Show:
@@ -41,7 +49,7 @@ def on_get(data: dict[str, Any]) -> dict[str, Any] | None:
     return data if request.method == "GET" else None
 
 
-def slugs(model: type, show: Show) -> frozenset[str]:
+def slugs(model: type[SluggedRow], show: Show) -> frozenset[str]:
     return frozenset(get_session().scalars(select(model.slug).where(model.show_id == show.id)))
 
 
@@ -66,11 +74,11 @@ def episode_points(show: Show, slot: EpisodeSlot) -> list[PlotPoint]:
 def show_contents(show: Show) -> dict[str, Any]:
     """The overview's lists: points per episode, storylines, characters, questions."""
     session = get_session()
-    counts = dict(session.execute(
+    counts: dict[int, int] = dict(session.execute(
         select(PlotPoint.episode_position, func.count())
-        .where(PlotPoint.show_id == show.id).group_by(PlotPoint.episode_position)).all())
+        .where(PlotPoint.show_id == show.id).group_by(PlotPoint.episode_position)).tuples().all())
 
-    def ordered(model: type) -> list:
+    def ordered(model: type[SluggedRow]) -> list:
         return list(session.scalars(select(model).where(model.show_id == show.id)
                                     .order_by(model.sort_order)))
 

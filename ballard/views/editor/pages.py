@@ -3,6 +3,8 @@ edited and deleted through the shared controller."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -17,8 +19,9 @@ from ballard.editor.entities import (
     suggest_point_key,
 )
 from ballard.editor.forms import DeleteForm, EntityForm
-from ballard.models import EntityKind, PlotPoint, Season, Show
+from ballard.models import EntityKind, PlotPoint, Season, Show, SluggedRow
 from ballard.story.fields import parse_episode_code
+from ballard.story.kinds import SLUGGED_LISTS
 from ballard.views.editor import bp
 from ballard.views.editor.controller import EditPage, change, delete, edit, problem_page
 from ballard.views.editor.history import revisions
@@ -224,8 +227,9 @@ def move_plot_point(show: str, point: str):
     target = request.form.get("episode")
     if target:
         to = slot_or_404(catalogue, target)
-        data = {k: v for k, v in current.items() if k != "sort_order"}
-        data.update(episode=to.code, revealed_in=max(current["revealed_in"], to.position))
+        data: dict[str, Any] | None = {
+            **{k: v for k, v in current.items() if k != "sort_order"},
+            "episode": to.code, "revealed_in": max(current["revealed_in"], to.position)}
         done = url_for("editor.episode", show=row.slug, episode=to.code)
     else:
         step = {"up": -1, "down": 1}.get(request.form.get("step", ""))
@@ -248,15 +252,20 @@ def delete_plot_point(show: str, point: str):
 # --- storylines, characters, questions (slugged) ---------------------------------------------
 
 
+def _model(editable: Editable) -> type[SluggedRow]:
+    assert editable.model is not None, f"{editable.kind.name} is not a slugged kind"
+    return editable.model
+
+
 def _new_slugged(editable: Editable, show: str):
     row = show_or_404(show)
     form = editable.form(Catalogue(get_session(), row), creating=True,
-                         taken=slugs(editable.model, row) | RESERVED_SLUGS,
+                         taken=slugs(_model(editable), row) | RESERVED_SLUGS,
                          choices=ref_choices(row))
     slug = form.slug.data if request.method == "POST" and form.slug.data else ""
     return edit(EditPage(
         row, editable.kind.name, slug, form,
-        lambda: url_for(editable.endpoint, show=row.slug, **{editable.arg: slug}),
+        lambda: url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)),
         {"heading": f"New {editable.kind.label}", "previews": []}, creating=True,
         token_key="new"))
 
@@ -271,12 +280,12 @@ def _edit_slugged(editable: Editable, show: str, slug: str):
                          data=on_get(editable.form.initial(current)), choices=ref_choices(row))
     return edit(EditPage(
         row, editable.kind.name, slug, form,
-        lambda: url_for(editable.endpoint, show=row.slug, **{editable.arg: slug}),
+        lambda: url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)),
         # A question or relationship has no title or name: its kind and slug, then.
         {"heading": current.get("title") or current.get("name")
          or f"{editable.kind.label.capitalize()} {slug}",
          "delete_url": url_for(f"editor.delete_{editable.kind.name}", show=row.slug,
-                               **{editable.arg: slug}),
+                               **editable.url_args(slug)),
          "previews": editable.previews(row, current) if editable.previews else []}))
 
 
@@ -284,64 +293,30 @@ def _delete_slugged(editable: Editable, show: str, slug: str):
     row = show_or_404(show)
     exists_or_404(row, editable.kind.name, slug)
     return delete(row, editable.kind.name, slug, url_for("editor.overview", show=row.slug),
-                  url_for(editable.endpoint, show=row.slug, **{editable.arg: slug}))
+                  url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)))
 
 
-@bp.route("/<slug:show>/storylines/new", methods=["GET", "POST"])
-def new_storyline(show: str):
-    return _new_slugged(SLUGGED[EntityKind.STORYLINE], show)
+def add_slugged_routes(editable: Editable, list_name: str) -> None:
+    """A slugged kind's three pages, added in a loop over the kinds below (Flask's
+    register_api pattern): /<show>/<list_name>/new, /<show>/<list_name>/<slug> and its
+    /delete, at the endpoints new_<kind>, <kind> and delete_<kind>."""
+    name, arg = editable.kind.name, editable.arg
+    assert arg is not None and editable.endpoint == f"editor.{name}", name
+    base = f"/<slug:show>/{list_name}"
+
+    def new(show: str):
+        return _new_slugged(editable, show)
+
+    def edit(show: str, **key: str):
+        return _edit_slugged(editable, show, key[arg])
+
+    def remove(show: str, **key: str):
+        return _delete_slugged(editable, show, key[arg])
+
+    bp.add_url_rule(f"{base}/new", f"new_{name}", new, methods=["GET", "POST"])
+    bp.add_url_rule(f"{base}/<slug:{arg}>", name, edit, methods=["GET", "POST"])
+    bp.add_url_rule(f"{base}/<slug:{arg}>/delete", f"delete_{name}", remove, methods=["POST"])
 
 
-@bp.route("/<slug:show>/storylines/<slug:storyline>", methods=["GET", "POST"])
-def storyline(show: str, storyline: str):
-    return _edit_slugged(SLUGGED[EntityKind.STORYLINE], show, storyline)
-
-
-@bp.post("/<slug:show>/storylines/<slug:storyline>/delete")
-def delete_storyline(show: str, storyline: str):
-    return _delete_slugged(SLUGGED[EntityKind.STORYLINE], show, storyline)
-
-
-@bp.route("/<slug:show>/characters/new", methods=["GET", "POST"])
-def new_character(show: str):
-    return _new_slugged(SLUGGED[EntityKind.CHARACTER], show)
-
-
-@bp.route("/<slug:show>/characters/<slug:character>", methods=["GET", "POST"])
-def character(show: str, character: str):
-    return _edit_slugged(SLUGGED[EntityKind.CHARACTER], show, character)
-
-
-@bp.post("/<slug:show>/characters/<slug:character>/delete")
-def delete_character(show: str, character: str):
-    return _delete_slugged(SLUGGED[EntityKind.CHARACTER], show, character)
-
-
-@bp.route("/<slug:show>/questions/new", methods=["GET", "POST"])
-def new_question(show: str):
-    return _new_slugged(SLUGGED[EntityKind.QUESTION], show)
-
-
-@bp.route("/<slug:show>/questions/<slug:question>", methods=["GET", "POST"])
-def question(show: str, question: str):
-    return _edit_slugged(SLUGGED[EntityKind.QUESTION], show, question)
-
-
-@bp.post("/<slug:show>/questions/<slug:question>/delete")
-def delete_question(show: str, question: str):
-    return _delete_slugged(SLUGGED[EntityKind.QUESTION], show, question)
-
-
-@bp.route("/<slug:show>/relationships/new", methods=["GET", "POST"])
-def new_relationship(show: str):
-    return _new_slugged(SLUGGED[EntityKind.RELATIONSHIP], show)
-
-
-@bp.route("/<slug:show>/relationships/<slug:relationship>", methods=["GET", "POST"])
-def relationship(show: str, relationship: str):
-    return _edit_slugged(SLUGGED[EntityKind.RELATIONSHIP], show, relationship)
-
-
-@bp.post("/<slug:show>/relationships/<slug:relationship>/delete")
-def delete_relationship(show: str, relationship: str):
-    return _delete_slugged(SLUGGED[EntityKind.RELATIONSHIP], show, relationship)
+for _list_name, _kind in SLUGGED_LISTS.items():
+    add_slugged_routes(SLUGGED[_kind.name], _list_name)

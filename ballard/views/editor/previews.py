@@ -22,7 +22,7 @@ def at(h: int) -> str:
     return f"E{h}" if h else "the premise (E0)"
 
 
-def previews(show: Show, links: list[tuple[int, str, str, dict[str, str]]]) -> list[Preview]:
+def previews(show: Show, links: list[tuple[int, str, str, dict[str, Any]]]) -> list[Preview]:
     """(horizon, why, endpoint, args) -> links to the viewer pages, once per URL."""
     seen: set[str] = set()
     result = []

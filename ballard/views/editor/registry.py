@@ -10,7 +10,16 @@ from typing import Any
 
 from ballard.editor.entities import KINDS, Kind
 from ballard.editor.forms import EntityForm, entity_form
-from ballard.models import Character, EntityKind, PlotPoint, Question, Relationship, Show, Storyline
+from ballard.models import (
+    Character,
+    EntityKind,
+    PlotPoint,
+    Question,
+    Relationship,
+    Show,
+    SluggedRow,
+    Storyline,
+)
 from ballard.views.editor.previews import (
     Preview,
     character_previews,
@@ -27,8 +36,12 @@ class Editable:
     template: str
     endpoint: str  # its edit page
     arg: str | None = None  # the edit page's URL argument, for slugged kinds
-    model: type | None = None  # the table of a slugged kind, for its taken slugs
+    model: type[SluggedRow] | None = None  # the table of a slugged kind, for its taken slugs
     previews: Callable[[Show, dict[str, Any]], list[Preview]] | None = None
+
+    def url_args(self, key: str) -> dict[str, Any]:
+        """The edit page's URL arguments for the entity `key` (its slug or episode code)."""
+        return {self.arg or "episode": key}
 
 
 def _editable(name: str, submit: str, lead: tuple[str, ...] = (), template: str | None = None,
@@ -66,9 +79,7 @@ SLUGGED = {name: e for name, e in EDITABLE.items()
            if e.arg is not None and name != EntityKind.PLOT_POINT}
 
 
-def edit_url_args(kind: str, key: str) -> tuple[str, dict[str, str]]:
+def edit_url_args(kind: str, key: str) -> tuple[str, dict[str, Any]]:
     """(endpoint, URL arguments) of the edit page of the entity `key` of `kind`."""
     editable = EDITABLE[kind]
-    if kind == EntityKind.EPISODE:
-        return editable.endpoint, {"episode": key}
-    return editable.endpoint, {editable.arg: key}
+    return editable.endpoint, editable.url_args(key)
