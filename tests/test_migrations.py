@@ -42,6 +42,7 @@ def test_db_upgrade_command(runner):
 # --- the search migrations: self-contained, and their downgrades ---------------------------------
 
 BEFORE_SEARCH, SEARCH = "2279cbda2fbf", "5e4c0a1f9b21"
+BEFORE_ENTRY_FORMAT = "e5a7c9b1d203"  # role and actor run together, plot points by place
 FIRST_COLUMNS = ("show_id", "document", "kind", "target", "title", "weight", "body", "folded",
                  "words", "sort_order", "visible_from")  # search_entries as SEARCH made it
 
@@ -134,9 +135,15 @@ def test_search_migrations_index_existing_rows_and_go_down_and_up(scratch_url, t
         close_session()
         head_columns = (*FIRST_COLUMNS, "tokens")
         wanted = _entries(head_columns)
-        first = sorted(row[:len(FIRST_COLUMNS)] for row in wanted)
         finds = _engine_finds("detective")
         assert len({row[0] for row in wanted}) == 2 and finds > 2
+        assert any(" · " in row[head_columns.index("body")] for row in wanted)
+
+        _migrate(BEFORE_ENTRY_FORMAT)  # the entries as the earlier revisions build them
+        first = sorted(_entries(FIRST_COLUMNS))
+        assert first != sorted(row[:len(FIRST_COLUMNS)] for row in wanted)
+        assert not any(" · " in row[FIRST_COLUMNS.index("body")] for row in first)
+        assert _engine_finds("detective") == finds
 
         _migrate(BEFORE_SEARCH)  # both search revisions down: their tables and objects go
         with get_engine().connect() as conn:
@@ -147,7 +154,19 @@ def test_search_migrations_index_existing_rows_and_go_down_and_up(scratch_url, t
         assert _engine_finds("detective") == finds
 
         _migrate("head")  # the show markers: the same entries, and the engine finds them
-        assert _entries(head_columns) == wanted
+        # but for plot-point keys: going below their revision dropped them, and coming
+        # back up gave each point a stand-in key, which its document now names.
+        with get_engine().connect() as conn:
+            keys = {(show, position * 1000 + order): slug for show, position, order, slug in conn.execute(
+                text("SELECT show_id, episode_position, sort_order, slug FROM plot_points"))}
+        at = {name: head_columns.index(name) for name in ("show_id", "document", "kind", "target",
+                                                           "sort_order")}
+        rekeyed = [row if row[at["kind"]] != "plot point" else (
+            *row[:at["document"]],
+            f"plot:{row[at['target']]}/{keys[row[at['show_id']], row[at['sort_order']]]}",
+            *row[at["document"] + 1:]) for row in wanted]
+        assert any(row != new for row, new in zip(wanted, rekeyed))
+        assert _entries(head_columns) == sorted(rekeyed)
         assert _engine_finds("detective") == finds
         found = app.test_client().get("/api/v1/shows/tiny/at/4/search?q=detective")
         assert found.status_code == 200 and found.get_json()["total"] > 0
