@@ -165,7 +165,7 @@ def test_search_migrations_index_existing_rows_and_go_down_and_up(scratch_url, t
             *row[:at["document"]],
             f"plot:{row[at['target']]}/{keys[row[at['show_id']], row[at['sort_order']]]}",
             *row[at["document"] + 1:]) for row in wanted]
-        assert any(row != new for row, new in zip(wanted, rekeyed))
+        assert any(row != new for row, new in zip(wanted, rekeyed, strict=True))
         assert _entries(head_columns) == sorted(rekeyed)
         assert _engine_finds("detective") == finds
         found = app.test_client().get("/api/v1/shows/tiny/at/4/search?q=detective")
