@@ -39,7 +39,8 @@ front cache may answer from the old version for that long, and a page it sends t
 cache after the first ban would otherwise stay until s-maxage. A ban that fails is logged
 (`ballard.shared_cache`, WARNING) and retried with backoff until it is delivered or a
 newer one (which covers it) replaces it. A command-line process waits up to
-PURGE_EXIT_WAIT seconds at exit for its bans and logs an ERROR for any it could not send.
+PURGE_EXIT_WAIT seconds at exit for its bans (the repeat included) and logs an ERROR for
+any it could not send.
 With SHARED_CACHE_URLS empty nothing is sent, and changes reach readers through a shared
 cache within s-maxage (+ stale-while-revalidate) seconds.
 """
@@ -136,9 +137,10 @@ class Purger:
     """The outbox of bans: per cache address, the newest change to purge (a newer ban
     covers an older one), sent by one daemon thread with retries."""
 
-    def __init__(self, urls: Iterable[str], repeat_after: float):
+    def __init__(self, urls: Iterable[str], repeat_after: float, backoff: float = 2.0):
         self.urls = tuple(urls)
         self.repeat_after = repeat_after
+        self.backoff = backoff
         self._cond = threading.Condition()
         # url -> [change number, due time, attempts, sends left]
         self._pending: dict[str, list] = {}
@@ -191,7 +193,7 @@ class Purger:
                     else:
                         self.failures += 1
                         current[2] += 1
-                        current[1] = time.monotonic() + min(2.0 ** current[2], MAX_BACKOFF)
+                        current[1] = time.monotonic() + min(self.backoff ** current[2], MAX_BACKOFF)
                 self._cond.notify_all()
 
     def pending(self) -> dict[str, int]:
@@ -199,14 +201,11 @@ class Purger:
             return {url: item[0] for url, item in self._pending.items()}
 
     def flush(self, timeout: float) -> dict[str, int]:
-        """Wait until every ban has been sent once (the repeat is dropped: this process
-        serves no pages); what is still unsent after `timeout`."""
+        """Wait until every ban has been sent, its repeat included (the workers may answer
+        from the old version until then); what is still unsent after `timeout`."""
         end = time.monotonic() + timeout
         with self._cond:
             while True:
-                for url, item in list(self._pending.items()):
-                    if item[3] < 2:  # sent once: the repeat guards other workers' answers
-                        del self._pending[url]
                 left = time.monotonic() - end
                 if not self._pending or left >= 0:
                     return {url: item[0] for url, item in self._pending.items()}
