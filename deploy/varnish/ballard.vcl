@@ -98,7 +98,12 @@ sub vcl_hash {
 sub vcl_backend_response {
     if (bereq.url ~ "^/static/" || bereq.url ~ "^/favicon\.ico") {
         unset beresp.http.Set-Cookie;
-        return (deliver);  # max-age as the app sends it
+        if (beresp.ttl <= 0s) {
+            # `no-cache` for browsers (they revalidate); Varnish may keep the file 10 s,
+            # so a deploy's new CSS shows through it within 10 s.
+            set beresp.ttl = 10s;
+        }
+        return (deliver);
     }
     if (beresp.http.Cache-Control !~ "s-maxage" || beresp.http.Set-Cookie) {
         set beresp.uncacheable = true;  # private, no-store, errors, redirects: not kept
