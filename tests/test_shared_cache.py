@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import logging
+import re
 import shutil
 import subprocess
 import tempfile
@@ -16,6 +17,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -29,6 +31,7 @@ VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 VCL = ROOT / "deploy" / "varnish" / "ballard.vcl"
 PACK = ROOT / "ballard" / "content" / "ballard" / "season-1.yaml"
 SHOW = "ballard"
+EDITOR, PASSWORD = "ed@example.com", "a long editor password 1"
 # Headers a hop may add or set on its own: not what the app said.
 HOP_HEADERS = {"date", "age", "via", "x-varnish", "x-cache", "connection", "keep-alive",
                "accept-ranges", "transfer-encoding", "xkey", "surrogate-key"}
@@ -93,7 +96,8 @@ def comparable(answer) -> tuple:
 def stack():
     workdir = Path(tempfile.mkdtemp(prefix="ballard-varnish-"))
     database_url = f"sqlite:///{workdir / 'ballard.db'}"
-    for args in (("db", "upgrade"), ("content", "load")):
+    for args in (("db", "upgrade"), ("content", "load"),
+                 ("editor", "create", EDITOR, "--password", PASSWORD)):
         done = flask_cli(database_url, *args)
         assert done.returncode == 0, done.stderr
     varnish_port = free_port()
@@ -215,6 +219,44 @@ def test_a_guard_page_never_reaches_a_reader_who_is_ahead(stack):
     assert guard[2] != full[2]
     assert comparable(full) == comparable(request(stack["origin"], url, ahead))
     assert comparable(request(stack["varnish"], url, behind)) == comparable(guard)
+
+
+def sign_in(port: int) -> str:
+    """A real editor session (the Cookie header value), signed in straight at the app."""
+    status, headers, body = request(port, "/auth/login")
+    session = headers["set-cookie"].split(";", 1)[0]
+    token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', body).group(1)
+    form = urlencode({"csrf_token": token.decode(), "email": EDITOR, "password": PASSWORD,
+                      "next": ""})
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("POST", "/auth/login", body=form, headers={
+            "Cookie": session, "Content-Type": "application/x-www-form-urlencoded"})
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 303, response.status
+        return response.getheader("Set-Cookie").split(";", 1)[0]
+    finally:
+        connection.close()
+
+
+@needs_varnish
+def test_an_editors_preview_never_reaches_a_reader(stack):
+    """A signed-in editor skips the share guard: what they see must not be kept, and a
+    reader behind the page gets the guard through Varnish, before and after."""
+    progress = serializer_for(SECRET)
+    behind = f"__Host-horizon-{SHOW}={progress.dumps(3)}"
+    editor = f"{sign_in(stack['origin'])}; {behind}"
+    url = f"/{SHOW}/at/10/questions"
+    reader_first = request(stack["varnish"], url, {"Cookie": behind})
+    preview = request(stack["varnish"], url, {"Cookie": editor})
+    reader_after = request(stack["varnish"], url, {"Cookie": behind})
+    assert preview[0] == 200 and preview[1]["x-cache"] == "MISS"
+    assert "s-maxage" not in preview[1]["cache-control"]
+    assert preview[2] != reader_first[2]  # the editor saw the page, not the guard
+    assert comparable(reader_after) == comparable(reader_first) == comparable(
+        request(stack["origin"], url, {"Cookie": behind}))
+    assert reader_after[1]["x-cache"] == "HIT"
 
 
 @needs_varnish
