@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import logging
 import os
 import re
 import shutil
@@ -146,8 +147,11 @@ def page_facts(db: Path) -> dict[str, tuple[int, int, str]]:
     from ballard import create_app
     from ballard.db import get_engine
 
-    app = create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": SECRET,
+    # Production, as the servers run: the reader cookie has its __Host- name there (under
+    # "testing" the app read no cookie and these figures were the share guard's page).
+    app = create_app({"ENV": "production", "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": SECRET,
                       "PAGE_CACHE_MB": 0})
+    logging.getLogger("ballard.request").disabled = True  # no request lines in the table
     client = app.test_client(use_cookies=False)  # so the explicit Cookie header is sent
     count = [0]
     with app.app_context():
