@@ -353,6 +353,28 @@ def test_a_content_load_shows_through_varnish_when_it_returns(stack):
     assert comparable((status, headers, body)) == comparable(request(stack["origin"], url))
 
 
+@needs_varnish
+def test_a_restore_shows_through_varnish_when_it_returns(stack):
+    backups = stack["workdir"] / "backups"
+    done = flask_cli(stack["db"], "backup", str(backups))
+    assert done.returncode == 0, done.stderr
+    [backup] = backups.glob("*.db")
+    pack = stack["workdir"] / "season-1.yaml"
+    pack.write_text(PACK.read_text().replace("  title: Ballard\n", "  title: Ballard Elsewhere\n", 1))
+    done = flask_cli(stack["db"], "content", "load", str(pack), **stack["settings"])
+    assert done.returncode == 0, done.stderr
+    url = f"/{SHOW}/at/0/"
+    for _ in range(2):
+        status, headers, body = request(stack["varnish"], url)
+    assert b"Ballard Elsewhere" in body and headers["x-cache"] == "HIT"
+    done = flask_cli(stack["db"], "restore", str(backup), "--yes", **stack["settings"])
+    assert done.returncode == 0, done.stderr
+    assert "NOT purged" not in done.stderr
+    answer = request(stack["varnish"], url)
+    assert b"Ballard Elsewhere" not in answer[2]
+    assert comparable(answer) == comparable(request(stack["origin"], url))
+
+
 class _FlakyCache(BaseHTTPRequestHandler):
     answers: list[int] = []
     seen: list[str] = []
