@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export BALLARD_ENV ?= development
 
-.PHONY: install run test lint bench clean
+.PHONY: install run serve-cached test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,16 @@ run: $(STAMP)
 	$(BIN)/flask --app app content load
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
+# Varnish in front of gunicorn on one machine (scripts/serve-cached; VARNISH_PORT, APP_PORT).
+serve-cached: $(STAMP)
+	scripts/ensure-graphviz
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/flask --app app content load
+	scripts/serve-cached
+
 test: $(STAMP)
 	scripts/ensure-chromium
+	scripts/ensure-varnish
 	scripts/ensure-graphviz
 	$(BIN)/flask --app app content lint
 	BALLARD_ENV=testing $(BIN)/python -m pytest $(PYTEST_ARGS)

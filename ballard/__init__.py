@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
         page_cache,
         request_log,
         security,
+        shared_cache,
         wire,
     )
     from ballard.views import auth
@@ -56,6 +57,7 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     request_log.init_app(app)
     availability.init_app(app)  # after the request log's start, so a 503 is timed too
+    shared_cache.init_app(app)  # Cache-Control for shared caches, and their purges
     wire.init_app(app)  # gzip for static files, and no Date of the app's own
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -17,6 +17,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
+from ballard import shared_cache
+
 PG_RECIPE = (
     "This database is PostgreSQL: use pg_dump, e.g.\n"
     "  pg_dump --format=custom --file=ballard-$(date +%Y%m%d-%H%M%S).dump \"$DATABASE_URL\"\n"
@@ -103,6 +105,7 @@ def restore_command(backup: Path, yes: bool) -> None:
             click.confirm(f"Replace {target} with {backup}?", abort=True)
         restore_sqlite(backup, target)
         click.echo(f"Restored {target} from {backup}.")
+        shared_cache.content_changed()  # the shared caches drop pages of any other version
     except (BackupError, sqlite3.Error) as exc:
         click.echo(f"Restore failed, the database was not changed: {exc}", err=True)
         sys.exit(1)

@@ -158,6 +158,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAGE_CACHE_VERSION_TTL", 1.0, number(0, "seconds"),
             "Seconds a worker trusts its last read of the content version: other workers' "
             "changes show within this time, its own at once. `testing` makes it 0 unless set."),
+    Setting("SHARED_CACHE_MAX_AGE", 60, whole_number(0, "seconds"),
+            "Seconds a shared cache (Varnish, a CDN) may keep a reader page or API answer "
+            "(`s-maxage`; browsers still revalidate); 0 keeps every answer private."),
+    Setting("SHARED_CACHE_STALE", 30, whole_number(0, "seconds"),
+            "`stale-while-revalidate`: seconds a shared cache may answer from an expired "
+            "copy while it fetches a fresh one."),
+    Setting("SHARED_CACHE_STALE_IF_ERROR", 86400, whole_number(0, "seconds"),
+            "`stale-if-error`: seconds a shared cache may answer from an expired copy while "
+            "the app fails.", default_note="(1 day)"),
+    Setting("SHARED_CACHE_URLS", "", TEXT,
+            "Space-separated addresses of the shared caches to purge on every content change "
+            "(`BAN`, see deploy/varnish/ballard.vcl), e.g. `http://127.0.0.1:6081/`; empty: "
+            "no purging, changes show within `s-maxage`."),
     Setting("TRUSTED_PROXIES", 0, whole_number(0),
             "Proxies in front of the app that set `X-Forwarded-For/-Proto` (1 behind one load "
             "balancer)."),

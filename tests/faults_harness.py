@@ -58,11 +58,13 @@ def flask_cli(database_url: str, *args: str, **extra: str) -> subprocess.Complet
 class Server:
     """gunicorn (ballard/gunicorn_conf.py) on a free loopback port."""
 
-    def __init__(self, database_url: str, workers: int = 2, threads: int = 4):
+    def __init__(self, database_url: str, workers: int = 2, threads: int = 4,
+                 **settings: str):
         self.port = free_port()
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         env = clean_env(database_url, GUNICORN_BIND=f"127.0.0.1:{self.port}",
-                        GUNICORN_WORKERS=str(workers), GUNICORN_THREADS=str(threads))
+                        GUNICORN_WORKERS=str(workers), GUNICORN_THREADS=str(threads),
+                        **settings)
         self.proc = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-c", "python:ballard.gunicorn_conf", "app:app"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log)

@@ -427,7 +427,11 @@ def test_every_200_has_an_etag_and_if_none_match_gives_304(tiny, client):
             continue
         seen += 1
         etag = first.headers["ETag"]
-        assert first.headers["Cache-Control"] == "public, no-cache"
+        assert first.headers["Cache-Control"] == (
+            "public, max-age=0, s-maxage=60, stale-while-revalidate=30, stale-if-error=86400")
+        assert first.headers["xkey"] == first.headers["Surrogate-Key"]
+        keys = set(first.headers["xkey"].split())
+        assert "ballard" in keys and ("show-tiny" in keys) == url.startswith("/api/v1/shows/tiny")
         again = client.get(url, headers={"If-None-Match": etag})
         assert again.status_code == 304, url
         assert again.get_data() == b"" and again.headers["ETag"] == etag

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 
-from ballard import create_app
+from ballard import create_app, shared_cache
 from ballard.config import ConfigError
 from ballard.db import get_engine
 from ballard.settings import BY_NAME, SETTINGS, from_environment, readme_table
@@ -194,6 +194,10 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
         "PAGE_CACHE_MB": "10",
         "PAGE_CACHE_VERSION_TTL": "0.5",
         "TRUSTED_PROXIES": "1",
+        "SHARED_CACHE_MAX_AGE": "120",
+        "SHARED_CACHE_STALE": "10",
+        "SHARED_CACHE_STALE_IF_ERROR": "600",
+        "SHARED_CACHE_URLS": "http://127.0.0.1:9/ http://[::1]:9/",
         "MAX_CONTENT_LENGTH": "65536",
         "SQL_ECHO": "off",
         "DATABASE_LOCK_TIMEOUT": "2.5",
@@ -210,6 +214,9 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
     assert app.permanent_session_lifetime.total_seconds() == config["EDITOR_SESSION_LIFETIME"] == 3600
     cache = app.extensions["ballard.page_cache"]
     assert (cache.max_bytes, cache.version_ttl) == (10 * 1024 * 1024, 0.5)
+    assert shared_cache.cache_control(config) == (
+        "public, max-age=0, s-maxage=120, stale-while-revalidate=10, stale-if-error=600")
+    assert shared_cache.get_purger(app).urls == ("http://127.0.0.1:9/", "http://[::1]:9/")
     with app.app_context():
         assert get_engine().echo is False
         with get_engine().connect() as connection:

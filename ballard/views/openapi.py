@@ -156,7 +156,11 @@ def _operation(operation_id: str, summary: str, answer: type[BaseModel], paramet
         "headers": {
             "ETag": {"schema": {"type": "string"}, "required": True,
                      "description": "A hash of the exact bytes of the answer."},
-            "Cache-Control": {"schema": {"const": "public, no-cache"}, "required": True},
+            "Cache-Control": {
+                "schema": {"type": "string", "pattern": "^public, (no-cache|max-age=0)"},
+                "required": True,
+                "description": "Browsers revalidate (max-age=0 or no-cache); shared caches "
+                               "may keep the answer for s-maxage seconds."},
         },
         "content": {"application/json": {"schema": dict(REFS[answer])}},
     }

@@ -9,7 +9,7 @@ rounds), p50 and p99 latency, SQL queries per request and bytes per response: ca
 (answered by the front), conditional (If-None-Match, 304), every cache off
 (BALLARD_PAGE_CACHE_MB=0), and every cache off with a catalogue 100 times larger. Ends
 with a 60-second soak at 64 connections, and writes every figure, with the machine's
-load average, to a JSON file. Every server listens on 127.0.0.1 only.
+load average, to a JSON file. Then the same pages through Varnish (tests/bench/varnish.py). Every server listens on 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import logging
 import os
 import re
 import shutil
@@ -146,8 +147,11 @@ def page_facts(db: Path) -> dict[str, tuple[int, int, str]]:
     from ballard import create_app
     from ballard.db import get_engine
 
-    app = create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": SECRET,
+    # Production, as the servers run: the reader cookie has its __Host- name there (under
+    # "testing" the app read no cookie and these figures were the share guard's page).
+    app = create_app({"ENV": "production", "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": SECRET,
                       "PAGE_CACHE_MB": 0})
+    logging.getLogger("ballard.request").disabled = True  # no request lines in the table
     client = app.test_client(use_cookies=False)  # so the explicit Cookie header is sent
     count = [0]
     with app.app_context():
@@ -203,6 +207,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--shows", type=int, default=100, help="shows in the large catalogue")
     parser.add_argument("--soak", type=int, default=60, help="soak seconds (0 to skip)")
+    parser.add_argument("--varnish-soak", type=int, default=60,
+                        help="soak seconds through Varnish at 256 connections (0 to skip)")
+    parser.add_argument("--no-varnish", action="store_true", help="skip the Varnish rows")
     parser.add_argument("--groups", default=",".join(GROUPS),
                         help="comma-separated groups to run (default: all): " + ", ".join(GROUPS))
     parser.add_argument("--json", type=Path, default=ROOT / "instance" / "bench.json",
@@ -350,6 +357,13 @@ def main() -> int:
                   f"p90 {soak['p90_ms']:.2f} ms, p99 {soak['p99_ms']:.2f} ms, "
                   f"non-2xx {soak['non2xx']}, socket errors {soak['socket_errors']} "
                   f"(target: 0 errors) {'ok' if soak['met'] else 'MISS'}")
+    through_varnish = {}
+    if not args.no_varnish:
+        from tests.bench import varnish
+        through_varnish = varnish.run(
+            args, PAGES, reader_cookie(10),
+            lambda url, headers: wrk(url, args.seconds, args.connections, headers),
+            gunicorn, env_for(small), work, pinned(SERVER_CORE), pinned(WRK_CORE), free_port, _ms)
     loads.append(loadavg())
     print(f"\nload average: start {loads[0]}, after each round {loads[1:-1]}, end {loads[-1]} "
           f"({os.cpu_count()} cores; other processes share them)")
@@ -360,7 +374,7 @@ def main() -> int:
                      "server_pinning": pinned(SERVER_CORE), "wrk_pinning": pinned(WRK_CORE),
                      "cores": os.cpu_count()},
         "load_average": loads, "hello": {g: [h["rps"] for h in hellos[g]] for g in groups},
-        "results": summary, "soak": soak,
+        "results": summary, "soak": soak, "through_varnish": through_varnish,
         "pages": {name: {"path": path, "sql": facts[name][0], "sql_large": facts_large[name][0],
                          "bytes": facts[name][1]} for name, path in PAGES.items()},
     }, indent=2) + "\n")

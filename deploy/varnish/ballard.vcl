@@ -1,0 +1,125 @@
+# Varnish in front of the Ballard Guide (gunicorn). See README.md, "Production", and
+# ballard/shared_cache.py for what the app marks as shareable and why.
+#
+# The key: the URL (with the Host, as Varnish's default hash has it) and, for a reader
+# page under /<show>/at/<h>/, the reader cookies of that show only: its progress cookie
+# and the upcoming-titles opt-in, in development and production (`__Host-`) spelling.
+# Every other cookie is stripped from those requests, so readers at the same horizon share
+# one copy; the app sees exactly the cookies the key names. API answers read no cookie.
+# The editor, sign-in, every request but GET/HEAD and anything with a session cookie go
+# straight to the app. Only answers the app marks with `s-maxage` are kept.
+#
+# Purge: `BAN` with `xkey: <key>` from an address in `purgers` drops every answer carrying
+# that surrogate key (`ballard`: everything; `show-<slug>`: one show). The app sends it
+# after every content change when BALLARD_SHARED_CACHE_URLS names this Varnish.
+#
+# Run varnishd with `-p http_gzip_support=off`: the app sends gzip itself, with an ETag
+# per encoding, and Varnish then keys on the normalized Accept-Encoding (Vary) instead of
+# gunzipping (which would weaken the ETag).
+vcl 4.1;
+
+import cookie;
+import std;
+
+# scripts/serve-cached and the tests replace this address.
+backend default {
+    .host = "127.0.0.1";
+    .port = "8000";
+}
+
+acl purgers {
+    "127.0.0.1";
+    "::1";
+}
+
+sub vcl_recv {
+    if (req.method == "BAN") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "Forbidden"));
+        }
+        if (req.http.xkey !~ "^[a-z0-9][a-z0-9-]*$") {
+            return (synth(400, "BAN needs one surrogate key in xkey"));
+        }
+        ban("obj.http.xkey ~ (^|\s)" + req.http.xkey + "(\s|$)");
+        return (synth(200, "Banned"));
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    if (req.url ~ "^/(editor|auth)([/?]|$)" || req.http.Authorization) {
+        return (pass);
+    }
+    if (req.http.Cookie ~ "(^|;\s*)(__Host-)?session=") {
+        return (pass);  # a signed-in editor: previews, never shared
+    }
+    # One spelling per meaning, so the Vary on Accept-Encoding keys on two values.
+    if (req.http.Accept-Encoding ~ "(^|,)\s*(x-)?gzip\s*(,|$)") {
+        set req.http.Accept-Encoding = "gzip";
+    } else {
+        unset req.http.Accept-Encoding;
+    }
+    if (req.url ~ "^/api/" || req.url ~ "^/static/" || req.url ~ "^/favicon\.ico") {
+        unset req.http.Cookie;
+        return (hash);
+    }
+    if (req.url ~ "^/[^/?]+/at/") {
+        set req.http.X-Ballard-Show = regsub(req.url, "^/([^/?]+)/at/.*$", "\1");
+        if (req.http.X-Ballard-Show !~ "^[A-Za-z0-9_-]+$") {
+            return (pass);  # an encoded slug: the app decides what it names
+        }
+        cookie.parse(req.http.Cookie);
+        cookie.keep("horizon-" + req.http.X-Ballard-Show + ",__Host-horizon-"
+                    + req.http.X-Ballard-Show + ",show-upcoming-titles,__Host-show-upcoming-titles");
+        set req.http.Cookie = cookie.get_string();
+        unset req.http.X-Ballard-Show;
+        if (req.http.Cookie == "") {
+            unset req.http.Cookie;
+        }
+        return (hash);
+    }
+    # Other pages (the list of shows) say `Vary: Cookie` and are keyed on the whole header;
+    # /<show>/ redirects by cookie and is never kept (the app does not mark it).
+    return (hash);
+}
+
+sub vcl_hash {
+    hash_data(req.url);
+    if (req.http.host) {
+        hash_data(req.http.host);
+    } else {
+        hash_data(server.ip);
+    }
+    if (req.http.Cookie) {
+        hash_data(req.http.Cookie);
+    }
+    return (lookup);
+}
+
+sub vcl_backend_response {
+    if (bereq.url ~ "^/static/" || bereq.url ~ "^/favicon\.ico") {
+        unset beresp.http.Set-Cookie;
+        if (beresp.ttl <= 0s) {
+            # `no-cache` for browsers (they revalidate); Varnish may keep the file 10 s,
+            # so a deploy's new CSS shows through it within 10 s.
+            set beresp.ttl = 10s;
+        }
+        return (deliver);
+    }
+    if (beresp.http.Cache-Control !~ "s-maxage" || beresp.http.Set-Cookie) {
+        set beresp.uncacheable = true;  # private, no-store, errors, redirects: not kept
+        set beresp.ttl = 120s;
+        return (deliver);
+    }
+    set beresp.keep = 10m;  # an expired copy's ETag lets Varnish revalidate with a 304
+    return (deliver);
+}
+
+sub vcl_deliver {
+    unset resp.http.xkey;  # for the cache, not for readers
+    unset resp.http.Surrogate-Key;
+    if (obj.hits > 0) {
+        set resp.http.X-Cache = "HIT";
+    } else {
+        set resp.http.X-Cache = "MISS";
+    }
+}
