@@ -103,8 +103,7 @@ def shareable(response: Response) -> bool:
         return False
     if request.blueprint not in SHAREABLE_BLUEPRINTS or g.get("page_uncacheable"):
         return False
-    app = current_app._get_current_object()
-    if app.session_interface.get_cookie_name(app) in request.cookies:
+    if current_app.session_interface.get_cookie_name(current_app) in request.cookies:
         return False
     if "Set-Cookie" in response.headers or "no-store" in response.headers.get(
             "Cache-Control", ""):
