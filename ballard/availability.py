@@ -31,8 +31,7 @@ UNCHECKED_ENDPOINTS = frozenset({"static", "ops.healthz", "ops.favicon"})
 class DatabaseUnavailable(Exception):
     """The database cannot serve: unreachable, or not at the migrations' head."""
 
-    def __init__(self, reason: str, message: str, revision: str | None = None,
-                 head: str | None = None):
+    def __init__(self, reason: str, message: str, revision: str | None = None, head: str | None = None):
         super().__init__(message)
         self.reason = reason
         self.message = message
@@ -44,8 +43,7 @@ def is_outage(exc: DBAPIError) -> bool:
     """Errors of the database rather than of our SQL: lost or refused connections, lock
     timeouts, a full or read-only disk (OperationalError; PostgreSQL reports a read-only
     transaction as InternalError)."""
-    return exc.connection_invalidated or isinstance(
-        exc, OperationalError | InterfaceError | InternalError)
+    return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError | InternalError)
 
 
 def describe(exc: BaseException) -> str:
@@ -77,7 +75,8 @@ class SchemaCheck:
         except DBAPIError as exc:
             self.forget()
             raise DatabaseUnavailable(
-                UNREACHABLE, f"The database cannot be reached: {describe(exc)}") from exc
+                UNREACHABLE, f"The database cannot be reached: {describe(exc)}"
+            ) from exc
         self._at_head = revision == self.head
         return SchemaStatus(revision, self.head)
 
@@ -94,7 +93,9 @@ class SchemaCheck:
                 NOT_AT_HEAD,
                 f"The database is at revision {found.revision or 'none (empty)'}, not at the "
                 f"migrations' head {found.head}. Run: {UPGRADE_COMMAND}",
-                found.revision, found.head)
+                found.revision,
+                found.head,
+            )
 
     @property
     def trusted(self) -> bool:
@@ -114,8 +115,10 @@ def unavailable(down: DatabaseUnavailable):
     """The one 503: the same body for every URL (HTML, or JSON under /api/)."""
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     if down.reason == NOT_AT_HEAD:
-        message = ("The guide's database has not been upgraded to this version of the site. "
-                   f"The operator needs to run: {UPGRADE_COMMAND}")
+        message = (
+            "The guide's database has not been upgraded to this version of the site. "
+            f"The operator needs to run: {UPGRADE_COMMAND}"
+        )
     else:
         message = "The guide cannot reach its database just now. Try again in a few seconds."
     if is_api_request():
@@ -123,8 +126,7 @@ def unavailable(down: DatabaseUnavailable):
     # Straight from the Jinja environment, without Flask's context processors: those load
     # a signed-in editor's account, which needs the very database that is missing.
     template = current_app.jinja_env.get_template("errors/error.html")
-    body = template.render(code=503, title="Temporarily unavailable", message=message,
-                           detail=None)
+    body = template.render(code=503, title="Temporarily unavailable", message=message, detail=None)
     return body, 503, headers
 
 
@@ -149,8 +151,7 @@ def _require_schema():
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["ballard.schema_check"] = SchemaCheck(
-        app.extensions["ballard.engine"], migrations_head())
+    app.extensions["ballard.schema_check"] = SchemaCheck(app.extensions["ballard.engine"], migrations_head())
     # Registered before the page cache's lookup (blueprint hooks run after app hooks), so
     # a worker never answers from its cache for a database it has not checked.
     app.before_request(_require_schema)

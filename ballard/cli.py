@@ -94,9 +94,12 @@ def load_command(paths: tuple[Path, ...]) -> None:
 
 @content_cli.command("dump")
 @click.argument("show", required=False)
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="A folder to write season-<n>.yaml files to (or, for a show of one "
-                   "season, a .yaml file).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="A folder to write season-<n>.yaml files to (or, for a show of one season, a .yaml file).",
+)
 def dump_command(show: str | None, output: Path | None) -> None:
     """Write SHOW (default: the only show) back as its season files."""
     session = get_session()
@@ -121,8 +124,7 @@ def dump_command(show: str | None, output: Path | None) -> None:
     elif len(files) == 1:
         click.echo(files[0][1], nl=False)
     else:
-        click.echo(f"{show} has {len(files)} seasons: give -o FOLDER to write one file each.",
-                   err=True)
+        click.echo(f"{show} has {len(files)} seasons: give -o FOLDER to write one file each.", err=True)
         sys.exit(2)
 
 
@@ -177,28 +179,56 @@ def audit_command(horizon: str, show: str) -> None:
 
 @content_cli.command("import-episodes")
 @click.argument("html_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the draft pack to this file instead of standard output.")
-@click.option("--table", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Which episode table on the page (1 = the first).")
-@click.option("--season", default=1, show_default=True, type=click.IntRange(min=1),
-              help="The season number the table holds.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the draft pack to this file instead of standard output.",
+)
+@click.option(
+    "--table",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Which episode table on the page (1 = the first).",
+)
+@click.option(
+    "--season",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="The season number the table holds.",
+)
 @click.option("--title", "show_title", help="The show's title (default: from the page).")
 @click.option("--slug", "show_slug", help="The show's slug (default: from the title).")
-@click.option("--all-seasons", "folder", type=click.Path(file_okay=False, path_type=Path),
-              help="Read every episode table as a season (table n = season n) and write "
-                   "one draft season-<n>.yaml per season into this folder.")
-def import_episodes_command(html_file: Path, output: Path | None, table: int, season: int,
-                            show_title: str | None, show_slug: str | None,
-                            folder: Path | None) -> None:
+@click.option(
+    "--all-seasons",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Read every episode table as a season (table n = season n) and write "
+    "one draft season-<n>.yaml per season into this folder.",
+)
+def import_episodes_command(
+    html_file: Path,
+    output: Path | None,
+    table: int,
+    season: int,
+    show_title: str | None,
+    show_slug: str | None,
+    folder: Path | None,
+) -> None:
     """Turn an HTML episode table (a Wikipedia "List of ... episodes" page) into a draft pack."""
     if folder is not None:
         _import_all_seasons(html_file, folder, show_title, show_slug)
         return
     try:
         imported = import_episodes(
-            html_file.read_text(encoding="utf-8", errors="replace"), table=table, season=season,
-            show_title=show_title, show_slug=show_slug)
+            html_file.read_text(encoding="utf-8", errors="replace"),
+            table=table,
+            season=season,
+            show_title=show_title,
+            show_slug=show_slug,
+        )
     except ImportProblem as exc:
         click.echo(f"{html_file}: {exc}", err=True)
         sys.exit(1)
@@ -207,31 +237,35 @@ def import_episodes_command(html_file: Path, output: Path | None, table: int, se
     text = pack_to_yaml(imported.pack)
     if output:
         output.write_text(text, encoding="utf-8")
-        click.echo(f"Wrote {len(imported.pack.episodes)} episodes to {output}. It is a draft: "
-                   "write the premise, then add storylines, characters and plot points.",
-                   err=True)
+        click.echo(
+            f"Wrote {len(imported.pack.episodes)} episodes to {output}. It is a draft: "
+            "write the premise, then add storylines, characters and plot points.",
+            err=True,
+        )
     else:
         click.echo(text, nl=False)
 
 
-def _import_all_seasons(html_file: Path, folder: Path, show_title: str | None,
-                        show_slug: str | None) -> None:
+def _import_all_seasons(html_file: Path, folder: Path, show_title: str | None, show_slug: str | None) -> None:
     try:
-        drafts = import_seasons(html_file.read_text(encoding="utf-8", errors="replace"),
-                                show_title=show_title, show_slug=show_slug)
+        drafts = import_seasons(
+            html_file.read_text(encoding="utf-8", errors="replace"),
+            show_title=show_title,
+            show_slug=show_slug,
+        )
     except ImportProblem as exc:
         click.echo(f"{html_file}: {exc}", err=True)
         sys.exit(1)
     folder.mkdir(parents=True, exist_ok=True)
     for draft in drafts:
         for warning in draft.warnings:
-            click.echo(f"{html_file}: season {draft.pack.season.number}: warning: {warning}",
-                       err=True)
+            click.echo(f"{html_file}: season {draft.pack.season.number}: warning: {warning}", err=True)
         path = folder / season_file_name(draft.pack.season.number)
         path.write_text(pack_to_yaml(draft.pack), encoding="utf-8")
         click.echo(f"Wrote {len(draft.pack.episodes)} episodes to {path}.", err=True)
-    click.echo("They are drafts: write the premise, then add storylines, characters and "
-               "plot points.", err=True)
+    click.echo(
+        "They are drafts: write the premise, then add storylines, characters and plot points.", err=True
+    )
 
 
 editor_cli = AppGroup("editor", help="Editor accounts.")
@@ -239,8 +273,12 @@ editor_cli = AppGroup("editor", help="Editor accounts.")
 
 @editor_cli.command("create")
 @click.argument("email")
-@click.password_option("--password", prompt="Password", confirmation_prompt=True,
-                       help="Asked for twice on standard input when not given.")
+@click.password_option(
+    "--password",
+    prompt="Password",
+    confirmation_prompt=True,
+    help="Asked for twice on standard input when not given.",
+)
 def create_editor_command(email: str, password: str) -> None:
     """Create an editor account for EMAIL (the password is asked for twice)."""
     session = get_session()
@@ -256,8 +294,12 @@ def create_editor_command(email: str, password: str) -> None:
 
 @editor_cli.command("set-password")
 @click.argument("email")
-@click.password_option("--password", prompt="New password", confirmation_prompt=True,
-                       help="Asked for twice on standard input when not given.")
+@click.password_option(
+    "--password",
+    prompt="New password",
+    confirmation_prompt=True,
+    help="Asked for twice on standard input when not given.",
+)
 def set_password_command(email: str, password: str) -> None:
     """Give the editor EMAIL a new password; every session they have ends at once."""
     session = get_session()

@@ -45,8 +45,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     app.config["SESSION_COOKIE_NAME"] = "__Host-session" if env == "production" else "session"
     # Flask refuses a session cookie signed longer ago than this (it is re-signed only when
     # the session changes); ballard/views/auth.py also ends it this long after sign-in.
-    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(
-        seconds=app.config["EDITOR_SESSION_LIFETIME"])
+    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(seconds=app.config["EDITOR_SESSION_LIFETIME"])
 
     key = app.config.get("SECRET_KEY")
     if env == "production":

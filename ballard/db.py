@@ -86,8 +86,7 @@ def make_engine(url: str, echo: bool = False, lock_timeout: float = 5.0) -> Engi
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("postgresql"):
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
-    engine = create_engine(url, echo=echo, future=True, pool_pre_ping=True,
-                           connect_args=connect_args)
+    engine = create_engine(url, echo=echo, future=True, pool_pre_ping=True, connect_args=connect_args)
     milliseconds = max(1, round(lock_timeout * 1000))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", functools.partial(_sqlite_pragmas, milliseconds))
@@ -114,8 +113,11 @@ def _postgres_lock_timeout(lock_ms: int, dbapi_connection, _record) -> None:
 
 def init_app(app: Flask) -> None:
     """Create the engine from config and close each request's session at teardown."""
-    engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"],
-                         lock_timeout=app.config["DATABASE_LOCK_TIMEOUT"])
+    engine = make_engine(
+        app.config["DATABASE_URL"],
+        echo=app.config["SQL_ECHO"],
+        lock_timeout=app.config["DATABASE_LOCK_TIMEOUT"],
+    )
     app.extensions["ballard.engine"] = engine
     app.extensions["ballard.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(close_session)

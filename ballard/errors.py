@@ -47,12 +47,10 @@ def not_found(_exc: Exception | None = None):
 def csrf_failed(exc: CSRFError):
     if is_api_request():
         return json_error(400, "bad_request", f"Form not accepted: {exc.description}")
-    message = (
-        "This form has expired or did not come from this site. "
-        "Go back, reload the page and try again."
-    )
-    return render_template("errors/error.html", code=400, title="Form not accepted",
-                           message=message, detail=exc.description), 400
+    message = "This form has expired or did not come from this site. Go back, reload the page and try again."
+    return render_template(
+        "errors/error.html", code=400, title="Form not accepted", message=message, detail=exc.description
+    ), 400
 
 
 def http_error(exc: HTTPException):
@@ -60,19 +58,24 @@ def http_error(exc: HTTPException):
         headers = {}
         if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
             headers["Allow"] = ", ".join(sorted(exc.valid_methods))
-        return json_error(exc.code or 500, _error_code(exc), exc.description or exc.name,
-                          headers)
-    return render_template("errors/error.html", code=exc.code, title=exc.name,
-                           message=exc.description, detail=None), exc.code
+        return json_error(exc.code or 500, _error_code(exc), exc.description or exc.name, headers)
+    return render_template(
+        "errors/error.html", code=exc.code, title=exc.name, message=exc.description, detail=None
+    ), exc.code
 
 
 def server_error(_exc: Exception):
     if is_api_request():
-        return json_error(500, "internal_server_error",
-                          "Something went wrong. The error has been logged; please try again.")
-    return render_template("errors/error.html", code=500, title="Something went wrong",
-                           message="The error has been logged. Please try again.",
-                           detail=None), 500
+        return json_error(
+            500, "internal_server_error", "Something went wrong. The error has been logged; please try again."
+        )
+    return render_template(
+        "errors/error.html",
+        code=500,
+        title="Something went wrong",
+        message="The error has been logged. Please try again.",
+        detail=None,
+    ), 500
 
 
 def renamed(exc: Renamed):

@@ -43,9 +43,13 @@ def _values(gate: horizon.Gate) -> dict[str, list[str]]:
 
 def export_urls(app: Flask) -> Iterator[str]:
     """Every viewer page URL, for every show and horizon."""
-    rules = [r for r in app.url_map.iter_rules()
-             if r.endpoint.startswith("guide.") and r.endpoint not in SKIPPED_ENDPOINTS
-             and "GET" in (r.methods or ())]
+    rules = [
+        r
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith("guide.")
+        and r.endpoint not in SKIPPED_ENDPOINTS
+        and "GET" in (r.methods or ())
+    ]
     yield "/"
     for show in horizon.list_shows(get_session()):
         for h in range(show.episode_count + 1):
@@ -65,8 +69,10 @@ def export_urls(app: Flask) -> Iterator[str]:
 
 def _reader_cookies(app: Flask) -> list[str]:
     """Progress cookies at every show's finale, so no exported page is a share guard."""
-    return [f"{cookie_name(show.slug)}={progress_cookie_value(show.episode_count)}"
-            for show in horizon.list_shows(get_session())]
+    return [
+        f"{cookie_name(show.slug)}={progress_cookie_value(show.episode_count)}"
+        for show in horizon.list_shows(get_session())
+    ]
 
 
 def export_site(app: Flask, target: Path) -> int:
@@ -92,7 +98,9 @@ def export_site(app: Flask, target: Path) -> int:
         (target / show.slug / "index.html").write_text(
             f'<!doctype html><meta charset="utf-8"><title>{show.title} guide</title>'
             f'<meta http-equiv="refresh" content="0; url={start}">'
-            f'<p><a href="{start}">Start the {show.title} guide</a></p>\n', encoding="utf-8")
+            f'<p><a href="{start}">Start the {show.title} guide</a></p>\n',
+            encoding="utf-8",
+        )
     not_found = client.get("/zz-not-a-page/for-the-export")
     (target / "404.html").write_bytes(not_found.get_data())
     assert current_app.static_folder is not None  # the app has its static folder
@@ -106,8 +114,10 @@ def export_site(app: Flask, target: Path) -> int:
 @with_appcontext
 def export_command(directory: Path) -> None:
     """Write the whole site, for every horizon, into DIRECTORY as static files."""
-    count = export_site(current_app._get_current_object(),  # type: ignore[attr-defined]
-                        directory)
+    count = export_site(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        directory,
+    )
     click.echo(f"Exported {count} pages to {directory}.")
     sys.stdout.flush()
 

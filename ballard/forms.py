@@ -36,7 +36,8 @@ class ProgressForm(ReaderForm):
         self.horizon.validators = [
             *self.horizon.validators,
             NumberRange(
-                min=0, max=episode_count,
+                min=0,
+                max=episode_count,
                 message=f"Pick a number from 0 (not started) to {episode_count}.",
             ),
         ]

@@ -58,8 +58,13 @@ from ballard.progress import (
 )
 
 # Requests the front leaves to the app: conditional forms it does not answer itself.
-PASS_THROUGH_HEADERS = ("HTTP_RANGE", "HTTP_IF_RANGE", "HTTP_IF_MATCH",
-                        "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
+PASS_THROUGH_HEADERS = (
+    "HTTP_RANGE",
+    "HTTP_IF_RANGE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 NOT_MODIFIED = f"304 {HTTPStatus.NOT_MODIFIED.phrase.upper()}"
 MAX_REMEMBERED_COOKIES = 10_000  # verified progress cookie values kept per worker
 MAX_REMEMBERED_PATHS = 10_000  # paths matched against the URL map, kept per worker
@@ -86,8 +91,7 @@ class Front:
     # --- the WSGI entry ----------------------------------------------------------------
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") != "GET" or any(
-                name in environ for name in PASS_THROUGH_HEADERS):
+        if environ.get("REQUEST_METHOD") != "GET" or any(name in environ for name in PASS_THROUGH_HEADERS):
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
         try:
@@ -122,8 +126,14 @@ class Front:
                 return None  # the app answers its 503
         version = self.cache.content_version(self._read_version)
         path = environ.get("PATH_INFO", "")
-        url = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"),
-               environ.get("SCRIPT_NAME", ""), path, environ.get("QUERY_STRING", ""), version)
+        url = (
+            environ.get("wsgi.url_scheme"),
+            environ.get("HTTP_HOST"),
+            environ.get("SCRIPT_NAME", ""),
+            path,
+            environ.get("QUERY_STRING", ""),
+            version,
+        )
         if path.startswith("/api/"):
             return ("cookie-free", *url)
         at = self.page_at(path)
@@ -148,8 +158,11 @@ class Front:
         except HTTPException:  # no such page, another method, or a redirect (a slash)
             found = None
         else:
-            found = ((args["show"], args["h"])
-                     if endpoint.startswith("guide.") and {"show", "h"} <= args.keys() else None)
+            found = (
+                (args["show"], args["h"])
+                if endpoint.startswith("guide.") and {"show", "h"} <= args.keys()
+                else None
+            )
         if len(self._paths) >= MAX_REMEMBERED_PATHS:
             self._paths.clear()
         self._paths[path] = found
@@ -192,13 +205,19 @@ class Front:
 
     # --- answering ---------------------------------------------------------------------
 
-    def serve(self, page: CachedPage, environ: dict, start_response: StartResponse,
-              started: float) -> Iterable[bytes]:
+    def serve(
+        self, page: CachedPage, environ: dict, start_response: StartResponse, started: float
+    ) -> Iterable[bytes]:
         status, body = self.send(page, environ, start_response)
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
-        request_log.log_request("GET", path, int(status[:3]),
-                                round((time.perf_counter() - started) * 1000, 2),
-                                len(body), environ.get("REMOTE_ADDR"))
+        request_log.log_request(
+            "GET",
+            path,
+            int(status[:3]),
+            round((time.perf_counter() - started) * 1000, 2),
+            len(body),
+            environ.get("REMOTE_ADDR"),
+        )
         return [body]
 
     @staticmethod
@@ -263,8 +282,9 @@ class Front:
             lower = name.lower()
             if lower == "set-cookie":
                 return False
-            if lower == "vary" and ({v.strip().lower() for v in value.split(",")}
-                                    - {"cookie", "accept-encoding"}):
+            if lower == "vary" and (
+                {v.strip().lower() for v in value.split(",")} - {"cookie", "accept-encoding"}
+            ):
                 return False
             if lower == "cache-control" and "no-store" in value.lower():
                 return False
@@ -283,8 +303,15 @@ def keep(status: str, headers: list[tuple[str, str]], body: bytes) -> CachedPage
     packed = wire.gzip_bytes(body)
     if len(packed) >= len(body):
         return CachedPage(status, tuple(headers), body, etag)
-    return CachedPage(status, tuple(wire.with_vary(headers)), body, etag, packed,
-                      tuple(wire.gzip_headers(headers, len(packed))), wire.gzip_etag(etag))
+    return CachedPage(
+        status,
+        tuple(wire.with_vary(headers)),
+        body,
+        etag,
+        packed,
+        tuple(wire.gzip_headers(headers, len(packed))),
+        wire.gzip_etag(etag),
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -48,12 +48,14 @@ class CaseStatus(enum.StrEnum):
 
 # Enum columns are typed by their enum (as Warehouse does): `Mapped[Confidence]` is a
 # VARCHAR(10) that reads back as a Confidence.
-Base.registry.update_type_annotation_map({
-    SpoilerLevel: StrEnumText(SpoilerLevel, 10),
-    Confidence: StrEnumText(Confidence, 10),
-    CaseStatus: StrEnumText(CaseStatus, 20),
-    RelationshipKind: StrEnumText(RelationshipKind, 20),
-})
+Base.registry.update_type_annotation_map(
+    {
+        SpoilerLevel: StrEnumText(SpoilerLevel, 10),
+        Confidence: StrEnumText(Confidence, 10),
+        CaseStatus: StrEnumText(CaseStatus, 20),
+        RelationshipKind: StrEnumText(RelationshipKind, 20),
+    }
+)
 
 
 def _values(enum_cls: type[enum.StrEnum]) -> str:
@@ -108,11 +110,20 @@ class Episode(Base):
     season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
     # The episode's own stamp: its position in the show's order (S1E1 = 1). The episode
     # exists from the premise on ("S1E7"); what it is called and who made it, from here.
-    position: Mapped[int] = mapped_column(info={
-        STAMP_INFO: True,
-        REVEALS_INFO: ("title", "release_date", "runtime_minutes", "writer", "director",
-                       "summary", "before_next"),
-    })
+    position: Mapped[int] = mapped_column(
+        info={
+            STAMP_INFO: True,
+            REVEALS_INFO: (
+                "title",
+                "release_date",
+                "runtime_minutes",
+                "writer",
+                "director",
+                "summary",
+                "before_next",
+            ),
+        }
+    )
     number: Mapped[int]
     title: Mapped[str | None] = mapped_column(String(200))
     release_date: Mapped[dt.date | None]
@@ -152,14 +163,10 @@ class Storyline(Base):
 
 class StorylineStatus(Base):
     __tablename__ = "storyline_statuses"
-    __table_args__ = (
-        CheckConstraint(f"status IN ({_values(CaseStatus)})", name="status_known"),
-    )
+    __table_args__ = (CheckConstraint(f"status IN ({_values(CaseStatus)})", name="status_known"),)
 
     id: Mapped[intpk]
-    storyline_id: Mapped[int] = mapped_column(
-        ForeignKey("storylines.id", ondelete="CASCADE"), index=True
-    )
+    storyline_id: Mapped[int] = mapped_column(ForeignKey("storylines.id", ondelete="CASCADE"), index=True)
     revealed_in: Mapped[stamp]
     status: Mapped[CaseStatus]
     note: Mapped[str | None] = mapped_column(Text)
@@ -202,9 +209,7 @@ class CharacterBio(Base):
     __tablename__ = "character_bios"
 
     id: Mapped[intpk]
-    character_id: Mapped[int] = mapped_column(
-        ForeignKey("characters.id", ondelete="CASCADE"), index=True
-    )
+    character_id: Mapped[int] = mapped_column(ForeignKey("characters.id", ondelete="CASCADE"), index=True)
     revealed_in: Mapped[stamp]
     text: Mapped[str] = mapped_column(Text)
 
@@ -216,9 +221,7 @@ class CharacterStatus(Base):
     __tablename__ = "character_statuses"
 
     id: Mapped[intpk]
-    character_id: Mapped[int] = mapped_column(
-        ForeignKey("characters.id", ondelete="CASCADE"), index=True
-    )
+    character_id: Mapped[int] = mapped_column(ForeignKey("characters.id", ondelete="CASCADE"), index=True)
     revealed_in: Mapped[stamp]
     status: Mapped[str] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)
@@ -231,9 +234,7 @@ class CharacterAlias(Base):
     __tablename__ = "character_aliases"
 
     id: Mapped[intpk]
-    character_id: Mapped[int] = mapped_column(
-        ForeignKey("characters.id", ondelete="CASCADE"), index=True
-    )
+    character_id: Mapped[int] = mapped_column(ForeignKey("characters.id", ondelete="CASCADE"), index=True)
     revealed_in: Mapped[stamp]
     alias: Mapped[str] = mapped_column(String(200))
 
@@ -245,9 +246,7 @@ plot_point_characters = Table(
     "plot_point_characters",
     Base.metadata,
     Column("plot_point_id", ForeignKey("plot_points.id", ondelete="CASCADE"), primary_key=True),
-    Column(
-        "character_id", ForeignKey("characters.id", ondelete="CASCADE"), primary_key=True, index=True
-    ),
+    Column("character_id", ForeignKey("characters.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
@@ -270,9 +269,7 @@ class PlotPoint(Base):
     # The episode whose recap tells it, and the episode by which a viewer knows it.
     episode_position: Mapped[stamp]
     revealed_in: Mapped[stamp]
-    storyline_id: Mapped[int] = mapped_column(
-        ForeignKey("storylines.id", ondelete="CASCADE"), index=True
-    )
+    storyline_id: Mapped[int] = mapped_column(ForeignKey("storylines.id", ondelete="CASCADE"), index=True)
     spoiler_level: Mapped[SpoilerLevel]
     sort_order: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
@@ -293,9 +290,7 @@ class Question(Base):
     __table_args__ = (
         UniqueConstraint("show_id", "slug"),
         CheckConstraint(f"confidence IN ({_values(Confidence)})", name="confidence_known"),
-        CheckConstraint(
-            "answered_in IS NULL OR answered_in >= raised_in", name="answered_after_raised"
-        ),
+        CheckConstraint("answered_in IS NULL OR answered_in >= raised_in", name="answered_after_raised"),
     )
 
     id: Mapped[intpk]
@@ -338,8 +333,7 @@ class Relationship(Base):
     slug: Mapped[str] = mapped_column(String(80))
     who_id: Mapped[int] = mapped_column(ForeignKey("characters.id", ondelete="CASCADE"), index=True)
     kind: Mapped[RelationshipKind]
-    whom_id: Mapped[int] = mapped_column(ForeignKey("characters.id", ondelete="CASCADE"),
-                                         index=True)
+    whom_id: Mapped[int] = mapped_column(ForeignKey("characters.id", ondelete="CASCADE"), index=True)
     note: Mapped[str | None] = mapped_column(Text)
     revealed_in: Mapped[stamp]
     # The tie exists from revealed_in; that it ended, only from ended_in.
@@ -411,8 +405,19 @@ class ContentVersion(Base):
 
 # Tables that hold story facts; the architecture test keeps viewer code away from them.
 STORY_MODELS = (
-    Show, Season, Episode, Storyline, StorylineStatus, Character, CharacterBio,
-    CharacterStatus, CharacterAlias, PlotPoint, Question, Relationship, SearchEntry,
+    Show,
+    Season,
+    Episode,
+    Storyline,
+    StorylineStatus,
+    Character,
+    CharacterBio,
+    CharacterStatus,
+    CharacterAlias,
+    PlotPoint,
+    Question,
+    Relationship,
+    SearchEntry,
 )
 
 
@@ -492,9 +497,7 @@ class Revision(Base):
     # The content version this change produced.
     content_version: Mapped[int]
     # Set when this change restored an earlier version.
-    restored_from_id: Mapped[int | None] = mapped_column(
-        ForeignKey("revisions.id", ondelete="SET NULL")
-    )
+    restored_from_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id", ondelete="SET NULL"))
 
     user: Mapped[User] = relationship()
 

@@ -54,8 +54,9 @@ def refuse_cross_site_posts():
         return None
     if is_same_origin(request.environ):
         return None
-    return render_template("errors/error.html", code=403, title="Form not accepted",
-                           message=MESSAGE, detail=None), 403
+    return render_template(
+        "errors/error.html", code=403, title="Form not accepted", message=MESSAGE, detail=None
+    ), 403
 
 
 def init_app(app: Flask, csrf: CSRFProtect) -> None:

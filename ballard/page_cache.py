@@ -57,9 +57,12 @@ class CachedPage:
 
     @property
     def cost(self) -> int:
-        return (len(self.body) + len(self.gzip_body or b"")
-                + sum(len(n) + len(v) for n, v in (*self.headers, *self.gzip_headers))
-                + ENTRY_OVERHEAD)
+        return (
+            len(self.body)
+            + len(self.gzip_body or b"")
+            + sum(len(n) + len(v) for n, v in (*self.headers, *self.gzip_headers))
+            + ENTRY_OVERHEAD
+        )
 
 
 class PageCache:
@@ -127,8 +130,13 @@ def store(response: Response, cookie_free: bool = False) -> None:
     """After the view: mark a fresh 200 GET as cacheable for the front, which keeps it
     for the next reader with the same key (`cookie_free`: an answer that reads no cookie,
     the JSON API's, shared by every reader)."""
-    if (get_cache() is None or request.method != "GET" or g.get("page_uncacheable")
-            or response.status_code != 200 or response.direct_passthrough):
+    if (
+        get_cache() is None
+        or request.method != "GET"
+        or g.get("page_uncacheable")
+        or response.status_code != 200
+        or response.direct_passthrough
+    ):
         return
     request.environ[CACHEABLE] = "cookie-free" if cookie_free else "reader"
 

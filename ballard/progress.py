@@ -153,12 +153,15 @@ def opted_in(raw: str | None, secret_key: str) -> bool:
 
 def save_upcoming_titles(response: Response, enabled: bool) -> None:
     config = current_app.config
-    attributes = {"path": "/", "httponly": True, "samesite": "Lax",
-                  "secure": config["SESSION_COOKIE_SECURE"]}
+    attributes = {"path": "/", "httponly": True, "samesite": "Lax", "secure": config["SESSION_COOKIE_SECURE"]}
     if not enabled:
         # With the attributes it was set with: a browser refuses a __Host- cookie without
         # Secure, the deletion included.
         response.delete_cookie(upcoming_titles_cookie(config), **attributes)
         return
-    response.set_cookie(upcoming_titles_cookie(config), upcoming_titles_value(),
-                        max_age=config["HORIZON_COOKIE_MAX_AGE"], **attributes)
+    response.set_cookie(
+        upcoming_titles_cookie(config),
+        upcoming_titles_value(),
+        max_age=config["HORIZON_COOKIE_MAX_AGE"],
+        **attributes,
+    )

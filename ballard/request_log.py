@@ -37,8 +37,10 @@ class _Line:
 
     def __str__(self) -> str:
         method, path, status, ms, size, remote = self.figures
-        return json.dumps({"method": method, "path": path, "status": status, "ms": ms,
-                           "bytes": size, "remote": remote}, separators=(",", ":"))
+        return json.dumps(
+            {"method": method, "path": path, "status": status, "ms": ms, "bytes": size, "remote": remote},
+            separators=(",", ":"),
+        )
 
 
 class _Listener(QueueListener):
@@ -60,8 +62,9 @@ _listener_pid: int | None = None
 _listener_lock = threading.Lock()
 
 
-def log_request(method: str, path: str, status: int, ms: float | None, size: int | None,
-                remote: str | None) -> None:
+def log_request(
+    method: str, path: str, status: int, ms: float | None, size: int | None, remote: str | None
+) -> None:
     """Queue one request's line, if the logger writes INFO lines at all."""
     if not logger.isEnabledFor(logging.INFO):
         return
@@ -104,9 +107,14 @@ def _start() -> None:
 
 def _log(response: Response) -> Response:
     started = g.pop("request_started", None)
-    log_request(request.method, request.path, response.status_code,
-                round((time.perf_counter() - started) * 1000, 2) if started else None,
-                response.calculate_content_length(), request.remote_addr)
+    log_request(
+        request.method,
+        request.path,
+        response.status_code,
+        round((time.perf_counter() - started) * 1000, 2) if started else None,
+        response.calculate_content_length(),
+        request.remote_addr,
+    )
     return response
 
 

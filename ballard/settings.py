@@ -81,8 +81,16 @@ def choice(*options: str) -> Kind:
     return Kind(f"one of {listed}", parse)
 
 
-_BOOLEANS = {"true": True, "1": True, "yes": True, "on": True,
-             "false": False, "0": False, "no": False, "off": False}
+_BOOLEANS = {
+    "true": True,
+    "1": True,
+    "yes": True,
+    "on": True,
+    "false": False,
+    "0": False,
+    "no": False,
+    "off": False,
+}
 
 
 def _boolean(raw: str) -> bool:
@@ -107,7 +115,8 @@ TEXT = Kind("text", _text)
 BOOLEAN = Kind("true or false (or 1/0, yes/no, on/off)", _boolean)
 DATABASE_URL = Kind(
     "a database URL such as sqlite:///path/to/ballard.db or postgresql://user@host/db",
-    _database_url, _hide_password,
+    _database_url,
+    _hide_password,
 )
 
 
@@ -135,79 +144,169 @@ class Setting:
 _COOKIE_DAYS = 400  # people come back between episodes, and browsers cap cookies at 400 days
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("ENV", "production", choice(*ENVIRONMENTS),
-            "`production`, `development` or `testing`. Production requires a strong secret key "
-            "and marks cookies `Secure`.",
-            default_note="(`make` sets `development`)"),
-    Setting("SECRET_KEY", None, TEXT,
-            "Signs the progress cookie and CSRF tokens. At least 32 characters in production.",
-            default_note="(generated into `instance/dev-secret-key` outside production)"),
-    Setting("DATABASE_URL", None, DATABASE_URL,
-            "SQLAlchemy URL. `postgresql://user@host/db` uses psycopg 3.",
-            default_in_instance=lambda instance: "sqlite:///" + str(instance / "ballard.db")),
-    Setting("HORIZON_COOKIE_MAX_AGE", _COOKIE_DAYS * DAY, whole_number(1, "seconds"),
-            "Lifetime of the saved watch progress (and of the upcoming-titles opt-in), in seconds.",
-            default_note=f"({_COOKIE_DAYS} days)"),
-    Setting("EDITOR_SESSION_LIFETIME", 8 * 60 * 60, whole_number(60, "seconds"),
-            "Seconds an editor stays signed in after signing in; then they sign in again. "
-            "Sign-out and `flask editor set-password` end sessions at once.",
-            default_note="(8 hours)"),
-    Setting("PAGE_CACHE_MB", 64, whole_number(0, "megabytes"),
-            "Megabytes of rendered pages and API answers each worker process keeps (least "
-            "recently read out first); 0 turns every cache off."),
-    Setting("PAGE_CACHE_VERSION_TTL", 1.0, number(0, "seconds"),
-            "Seconds a worker trusts its last read of the content version: other workers' "
-            "changes show within this time, its own at once. `testing` makes it 0 unless set."),
-    Setting("SHARED_CACHE_MAX_AGE", 60, whole_number(0, "seconds"),
-            "Seconds a shared cache (Varnish, a CDN) may keep a reader page or API answer "
-            "(`s-maxage`; browsers still revalidate); 0 keeps every answer private."),
-    Setting("SHARED_CACHE_STALE", 30, whole_number(0, "seconds"),
-            "`stale-while-revalidate`: seconds a shared cache may answer from an expired "
-            "copy while it fetches a fresh one."),
-    Setting("SHARED_CACHE_STALE_IF_ERROR", 86400, whole_number(0, "seconds"),
-            "`stale-if-error`: seconds a shared cache may answer from an expired copy while "
-            "the app fails.", default_note="(1 day)"),
-    Setting("SHARED_CACHE_URLS", "", TEXT,
-            "Space-separated addresses of the shared caches to purge on every content change "
-            "(`BAN`, see deploy/varnish/ballard.vcl), e.g. `http://127.0.0.1:6081/`; empty: "
-            "no purging, changes show within `s-maxage`."),
-    Setting("TRUSTED_PROXIES", 0, whole_number(0),
-            "Proxies in front of the app that set `X-Forwarded-For/-Proto` (1 behind one load "
-            "balancer)."),
-    Setting("MAX_CONTENT_LENGTH", 64 * 1024, whole_number(1, "bytes"),
-            "Largest request body accepted, in bytes (larger: 413)."),
-    Setting("DATABASE_LOCK_TIMEOUT", 5.0, number(0.001, "seconds"),
-            "Seconds a statement waits for a lock (SQLite's busy timeout, PostgreSQL's "
-            "`lock_timeout`) before the save or load fails with a 503 or exit status 1."),
+    Setting(
+        "ENV",
+        "production",
+        choice(*ENVIRONMENTS),
+        "`production`, `development` or `testing`. Production requires a strong secret key "
+        "and marks cookies `Secure`.",
+        default_note="(`make` sets `development`)",
+    ),
+    Setting(
+        "SECRET_KEY",
+        None,
+        TEXT,
+        "Signs the progress cookie and CSRF tokens. At least 32 characters in production.",
+        default_note="(generated into `instance/dev-secret-key` outside production)",
+    ),
+    Setting(
+        "DATABASE_URL",
+        None,
+        DATABASE_URL,
+        "SQLAlchemy URL. `postgresql://user@host/db` uses psycopg 3.",
+        default_in_instance=lambda instance: "sqlite:///" + str(instance / "ballard.db"),
+    ),
+    Setting(
+        "HORIZON_COOKIE_MAX_AGE",
+        _COOKIE_DAYS * DAY,
+        whole_number(1, "seconds"),
+        "Lifetime of the saved watch progress (and of the upcoming-titles opt-in), in seconds.",
+        default_note=f"({_COOKIE_DAYS} days)",
+    ),
+    Setting(
+        "EDITOR_SESSION_LIFETIME",
+        8 * 60 * 60,
+        whole_number(60, "seconds"),
+        "Seconds an editor stays signed in after signing in; then they sign in again. "
+        "Sign-out and `flask editor set-password` end sessions at once.",
+        default_note="(8 hours)",
+    ),
+    Setting(
+        "PAGE_CACHE_MB",
+        64,
+        whole_number(0, "megabytes"),
+        "Megabytes of rendered pages and API answers each worker process keeps (least "
+        "recently read out first); 0 turns every cache off.",
+    ),
+    Setting(
+        "PAGE_CACHE_VERSION_TTL",
+        1.0,
+        number(0, "seconds"),
+        "Seconds a worker trusts its last read of the content version: other workers' "
+        "changes show within this time, its own at once. `testing` makes it 0 unless set.",
+    ),
+    Setting(
+        "SHARED_CACHE_MAX_AGE",
+        60,
+        whole_number(0, "seconds"),
+        "Seconds a shared cache (Varnish, a CDN) may keep a reader page or API answer "
+        "(`s-maxage`; browsers still revalidate); 0 keeps every answer private.",
+    ),
+    Setting(
+        "SHARED_CACHE_STALE",
+        30,
+        whole_number(0, "seconds"),
+        "`stale-while-revalidate`: seconds a shared cache may answer from an expired "
+        "copy while it fetches a fresh one.",
+    ),
+    Setting(
+        "SHARED_CACHE_STALE_IF_ERROR",
+        86400,
+        whole_number(0, "seconds"),
+        "`stale-if-error`: seconds a shared cache may answer from an expired copy while the app fails.",
+        default_note="(1 day)",
+    ),
+    Setting(
+        "SHARED_CACHE_URLS",
+        "",
+        TEXT,
+        "Space-separated addresses of the shared caches to purge on every content change "
+        "(`BAN`, see deploy/varnish/ballard.vcl), e.g. `http://127.0.0.1:6081/`; empty: "
+        "no purging, changes show within `s-maxage`.",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        0,
+        whole_number(0),
+        "Proxies in front of the app that set `X-Forwarded-For/-Proto` (1 behind one load balancer).",
+    ),
+    Setting(
+        "MAX_CONTENT_LENGTH",
+        64 * 1024,
+        whole_number(1, "bytes"),
+        "Largest request body accepted, in bytes (larger: 413).",
+    ),
+    Setting(
+        "DATABASE_LOCK_TIMEOUT",
+        5.0,
+        number(0.001, "seconds"),
+        "Seconds a statement waits for a lock (SQLite's busy timeout, PostgreSQL's "
+        "`lock_timeout`) before the save or load fails with a 503 or exit status 1.",
+    ),
     Setting("SQL_ECHO", False, BOOLEAN, "Log every SQL statement (SQLAlchemy's `echo`)."),
-    Setting("TEST_DATABASE_URL", None, DATABASE_URL,
-            "Tests only: run the suite against this PostgreSQL database instead. Its `public` "
-            "schema is dropped and rebuilt.",
-            tests_only=True, default_note="(tests use a temporary SQLite file)"),
-    Setting("TEST_PGBIN", None, TEXT,
-            "Tests only: the PostgreSQL binaries (`initdb`, `pg_ctl`, `pg_dump`) the fault tests "
-            "use for a cluster of their own.",
-            tests_only=True,
-            default_note="(the newest `/usr/lib/postgresql/*/bin`; without one those tests skip)"),
+    Setting(
+        "TEST_DATABASE_URL",
+        None,
+        DATABASE_URL,
+        "Tests only: run the suite against this PostgreSQL database instead. Its `public` "
+        "schema is dropped and rebuilt.",
+        tests_only=True,
+        default_note="(tests use a temporary SQLite file)",
+    ),
+    Setting(
+        "TEST_PGBIN",
+        None,
+        TEXT,
+        "Tests only: the PostgreSQL binaries (`initdb`, `pg_ctl`, `pg_dump`) the fault tests "
+        "use for a cluster of their own.",
+        tests_only=True,
+        default_note="(the newest `/usr/lib/postgresql/*/bin`; without one those tests skip)",
+    ),
     # Fixed in code: changing them weakens the app, so the environment cannot.
-    Setting("SESSION_COOKIE_HTTPONLY", True, BOOLEAN,
-            "The editor's session cookie is out of reach of scripts.", env=False),
-    Setting("SESSION_COOKIE_SAMESITE", "Lax", choice("Lax", "Strict"),
-            "The editor's session cookie is not sent with cross-site POSTs.", env=False),
-    Setting("WTF_CSRF_TIME_LIMIT", None, optional(whole_number(1, "seconds")),
-            "CSRF tokens do not expire: a reader may leave the slider open between episodes.",
-            env=False),
+    Setting(
+        "SESSION_COOKIE_HTTPONLY",
+        True,
+        BOOLEAN,
+        "The editor's session cookie is out of reach of scripts.",
+        env=False,
+    ),
+    Setting(
+        "SESSION_COOKIE_SAMESITE",
+        "Lax",
+        choice("Lax", "Strict"),
+        "The editor's session cookie is not sent with cross-site POSTs.",
+        env=False,
+    ),
+    Setting(
+        "WTF_CSRF_TIME_LIMIT",
+        None,
+        optional(whole_number(1, "seconds")),
+        "CSRF tokens do not expire: a reader may leave the slider open between episodes.",
+        env=False,
+    ),
     # Derived by load_config from ENV; listed so that setting them is refused, not ignored.
-    Setting("SESSION_COOKIE_SECURE", False, BOOLEAN,
-            "Cookies are sent over HTTPS only: set from `ENV` (production only).", env=False),
-    Setting("TESTING", False, BOOLEAN, "Flask's testing mode: set from `ENV` (testing).",
-            env=False),
-    Setting("SESSION_COOKIE_NAME", "session", TEXT,
-            "The editor's session cookie: `__Host-session` in production (set from `ENV`).",
-            env=False),
-    Setting("PERMANENT_SESSION_LIFETIME", None, TEXT,
-            "How long Flask accepts a session cookie after signing it: set from "
-            "`EDITOR_SESSION_LIFETIME`.", env=False),
+    Setting(
+        "SESSION_COOKIE_SECURE",
+        False,
+        BOOLEAN,
+        "Cookies are sent over HTTPS only: set from `ENV` (production only).",
+        env=False,
+    ),
+    Setting("TESTING", False, BOOLEAN, "Flask's testing mode: set from `ENV` (testing).", env=False),
+    Setting(
+        "SESSION_COOKIE_NAME",
+        "session",
+        TEXT,
+        "The editor's session cookie: `__Host-session` in production (set from `ENV`).",
+        env=False,
+    ),
+    Setting(
+        "PERMANENT_SESSION_LIFETIME",
+        None,
+        TEXT,
+        "How long Flask accepts a session cookie after signing it: set from `EDITOR_SESSION_LIFETIME`.",
+        env=False,
+    ),
 )
 BY_NAME: Mapping[str, Setting] = {setting.name: setting for setting in SETTINGS}
 
@@ -260,8 +359,10 @@ def _unknown(variable: str) -> str:
     known = [s.variable for s in SETTINGS if s.env]
     close = difflib.get_close_matches(variable, known, n=1)
     hint = f"did you mean {close[0]}? " if close else ""
-    return (f"{variable} is not a Ballard setting ({hint}the settings are: {', '.join(known)}; "
-            "README.md, Configuration)")
+    return (
+        f"{variable} is not a Ballard setting ({hint}the settings are: {', '.join(known)}; "
+        "README.md, Configuration)"
+    )
 
 
 def shown_default(setting: Setting) -> str:

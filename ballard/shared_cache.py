@@ -75,9 +75,11 @@ def cache_control(config) -> str | None:
     s_maxage = int(config.get("SHARED_CACHE_MAX_AGE", 0) or 0)
     if s_maxage <= 0:
         return None
-    return (f"public, max-age=0, s-maxage={s_maxage}, "
-            f"stale-while-revalidate={int(config.get('SHARED_CACHE_STALE', 0) or 0)}, "
-            f"stale-if-error={int(config.get('SHARED_CACHE_STALE_IF_ERROR', 0) or 0)}")
+    return (
+        f"public, max-age=0, s-maxage={s_maxage}, "
+        f"stale-while-revalidate={int(config.get('SHARED_CACHE_STALE', 0) or 0)}, "
+        f"stale-if-error={int(config.get('SHARED_CACHE_STALE_IF_ERROR', 0) or 0)}"
+    )
 
 
 def _show_of(path: str) -> str | None:
@@ -105,8 +107,7 @@ def shareable(response: Response) -> bool:
         return False
     if current_app.session_interface.get_cookie_name(current_app) in request.cookies:
         return False
-    if "Set-Cookie" in response.headers or "no-store" in response.headers.get(
-            "Cache-Control", ""):
+    if "Set-Cookie" in response.headers or "no-store" in response.headers.get("Cache-Control", ""):
         return False
     if request.blueprint == "guide":
         parts = request.path.split("/", 4)
@@ -158,8 +159,7 @@ class Purger:
             for url in self.urls:
                 self._pending[url] = [self.changes, now, 0, 2]
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="ballard-purge",
-                                                daemon=True)
+                self._thread = threading.Thread(target=self._run, name="ballard-purge", daemon=True)
                 self._thread.start()
             self._cond.notify_all()
 
@@ -237,8 +237,11 @@ def content_changed(app: Flask | None = None) -> None:
 def _flush_at_exit(purger: Purger) -> None:
     left = purger.flush(PURGE_EXIT_WAIT)
     for url in left:
-        logger.error("shared cache %s was NOT purged: its pages show the old content until "
-                     "s-maxage; purge it by hand (BAN with xkey: ballard)", url)
+        logger.error(
+            "shared cache %s was NOT purged: its pages show the old content until "
+            "s-maxage; purge it by hand (BAN with xkey: ballard)",
+            url,
+        )
 
 
 def parse_urls(raw) -> tuple[str, ...]:

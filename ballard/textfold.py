@@ -63,8 +63,9 @@ def show_tokens(text: str, show_id: int) -> str:
     return WORD.sub(lambda m: show_word(m.group(0), show_id), text)
 
 
-def marked_spans(marked: str, text: str, show_id: int,
-                 tokens: str | None = None) -> tuple[tuple[int, int], ...]:
+def marked_spans(
+    marked: str, text: str, show_id: int, tokens: str | None = None
+) -> tuple[tuple[int, int], ...]:
     """Where an engine put MARK_START/MARK_END in its copy of show_tokens(text) (`tokens`,
     when the caller has it), as offsets in text; none if it returned anything else."""
     pieces = _MARKS.split(marked)

@@ -52,16 +52,15 @@ WORDS: dict[RelationshipKind, KindWords] = {
     RelationshipKind.GRANDPARENT: KindWords("grandparent of", "grandchild of", "grandparent"),
     RelationshipKind.SPOUSE: KindWords("married to", "married to", "spouse"),
     RelationshipKind.PARTNER: KindWords("police partner of", "police partner of", "police partner"),
-    RelationshipKind.FORMER_PARTNER: KindWords("former partner of", "former partner of",
-                                               "former partner"),
-    RelationshipKind.ROMANCE: KindWords("romantically involved with",
-                                        "romantically involved with", "romance"),
+    RelationshipKind.FORMER_PARTNER: KindWords("former partner of", "former partner of", "former partner"),
+    RelationshipKind.ROMANCE: KindWords(
+        "romantically involved with", "romantically involved with", "romance"
+    ),
     RelationshipKind.WORKS_FOR: KindWords("works for", "employs", "works for"),
     RelationshipKind.MENTOR: KindWords("mentor of", "mentored by", "mentor"),
     RelationshipKind.INFORMANT: KindWords("informant for", "has as an informant", "informant"),
     RelationshipKind.RIVAL: KindWords("at odds with", "at odds with", "rival or enemy"),
-    RelationshipKind.SUSPECT_OF: KindWords("a suspect in the case of", "has as a suspect",
-                                           "suspect"),
+    RelationshipKind.SUSPECT_OF: KindWords("a suspect in the case of", "has as a suspect", "suspect"),
 }
 
 

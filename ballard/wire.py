@@ -28,10 +28,18 @@ from werkzeug.http import is_resource_modified
 
 GZIP_LEVEL = 6
 MIN_BYTES = 256  # below this, the gzip header and the extra header cost more than they save
-COMPRESSIBLE = frozenset({
-    "text/html", "text/css", "text/javascript", "application/javascript",
-    "application/json", "application/problem+json", "image/svg+xml", "text/plain",
-})
+COMPRESSIBLE = frozenset(
+    {
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/problem+json",
+        "image/svg+xml",
+        "text/plain",
+    }
+)
 _MAX_REMEMBERED = 256  # distinct Accept-Encoding values remembered per worker
 _accepts: dict[str, bool] = {}
 
@@ -135,8 +143,11 @@ def _static_gzip(path: str, mtime_ns: int, size: int) -> bytes:
 def compress_static(response: Response) -> Response:
     """after_request for static files (and the icon): the gzip copy, made once per
     version of the file, when the browser takes it."""
-    if (request.endpoint not in STATIC_ENDPOINTS or request.method not in ("GET", "HEAD")
-            or response.status_code != 200):
+    if (
+        request.endpoint not in STATIC_ENDPOINTS
+        or request.method not in ("GET", "HEAD")
+        or response.status_code != 200
+    ):
         return response
     response.vary.add("Accept-Encoding")
     path = _file_of(response)
@@ -147,8 +158,7 @@ def compress_static(response: Response) -> Response:
     stat = os.stat(path)
     body = _static_gzip(path, stat.st_mtime_ns, stat.st_size)
     etag = gzip_etag(response.headers.get("ETag"))
-    if etag and "HTTP_IF_NONE_MATCH" in request.environ and not is_resource_modified(
-            request.environ, etag):
+    if etag and "HTTP_IF_NONE_MATCH" in request.environ and not is_resource_modified(request.environ, etag):
         response.close()
         not_modified = Response(status=304)
         for name in ("ETag", "Vary", "Cache-Control", "Last-Modified"):
@@ -188,8 +198,11 @@ KEPT_BLUEPRINTS = frozenset({"guide", "api"})
 def vary_on_encoding(response: Response) -> Response:
     """Pages and API answers (and their 304s) say `Vary: Accept-Encoding`, whether the
     page cache is on or not, so an answer's headers never depend on the cache."""
-    if (request.method == "GET" and response.status_code in (200, 304)
-            and request.blueprint in KEPT_BLUEPRINTS):
+    if (
+        request.method == "GET"
+        and response.status_code in (200, 304)
+        and request.blueprint in KEPT_BLUEPRINTS
+    ):
         response.vary.add("Accept-Encoding")
     return response
 

@@ -176,8 +176,7 @@ def make_editor(app, email: str = EDITOR_EMAIL, password: str = EDITOR_PASSWORD)
     """An editor account, as `flask editor create` makes it; returns its id."""
     with app.app_context():
         session = get_session()
-        user = User(email=email, password_hash=_password_hash(password),
-                    created_at=dt.datetime(2025, 7, 9))
+        user = User(email=email, password_hash=_password_hash(password), created_at=dt.datetime(2025, 7, 9))
         session.add(user)
         session.commit()
         return user.id
@@ -197,8 +196,9 @@ class EditorAuth:
 
     def login(self, email: str = EDITOR_EMAIL, password: str = EDITOR_PASSWORD, next: str = ""):
         token = csrf_from(self.client, "/auth/login")
-        return self.client.post("/auth/login", data={
-            "email": email, "password": password, "next": next, "csrf_token": token})
+        return self.client.post(
+            "/auth/login", data={"email": email, "password": password, "next": next, "csrf_token": token}
+        )
 
     def logout(self):
         token = csrf_from(self.client, "/editor/")

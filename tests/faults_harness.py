@@ -40,16 +40,25 @@ def free_port() -> int:
 def clean_env(database_url: str, **extra: str) -> dict[str, str]:
     """The environment of a production server or CLI on `database_url` (no test settings)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BALLARD_", "GUNICORN_"))}
-    env.update(BALLARD_ENV="production", BALLARD_SECRET_KEY=SECRET,
-               BALLARD_DATABASE_URL=database_url, PYTHONPATH=str(ROOT))
+    env.update(
+        BALLARD_ENV="production",
+        BALLARD_SECRET_KEY=SECRET,
+        BALLARD_DATABASE_URL=database_url,
+        PYTHONPATH=str(ROOT),
+    )
     env.update(extra)
     return env
 
 
 def flask_cli(database_url: str, *args: str, **extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(VENV_BIN / "flask"), "--app", "app", *args], cwd=ROOT,
-                          env=clean_env(database_url, **extra), capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "app", *args],
+        cwd=ROOT,
+        env=clean_env(database_url, **extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 # --- gunicorn ---------------------------------------------------------------------------------
@@ -58,16 +67,23 @@ def flask_cli(database_url: str, *args: str, **extra: str) -> subprocess.Complet
 class Server:
     """gunicorn (ballard/gunicorn_conf.py) on a free loopback port."""
 
-    def __init__(self, database_url: str, workers: int = 2, threads: int = 4,
-                 **settings: str):
+    def __init__(self, database_url: str, workers: int = 2, threads: int = 4, **settings: str):
         self.port = free_port()
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
-        env = clean_env(database_url, GUNICORN_BIND=f"127.0.0.1:{self.port}",
-                        GUNICORN_WORKERS=str(workers), GUNICORN_THREADS=str(threads),
-                        **settings)
+        env = clean_env(
+            database_url,
+            GUNICORN_BIND=f"127.0.0.1:{self.port}",
+            GUNICORN_WORKERS=str(workers),
+            GUNICORN_THREADS=str(threads),
+            **settings,
+        )
         self.proc = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-c", "python:ballard.gunicorn_conf", "app:app"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log)
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+        )
         self.workers = workers
 
     def wait_ready(self, seconds: float = 30) -> None:
@@ -113,8 +129,9 @@ def server(database_url: str, **kwargs) -> Iterator[Server]:
         running.stop()
 
 
-def get(port: int, path: str, headers: dict[str, str] | None = None,
-        timeout: float = 10) -> tuple[int | str, dict[str, str], bytes]:
+def get(
+    port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 10
+) -> tuple[int | str, dict[str, str], bytes]:
     """(status, headers, body); status is "connection error" when no answer came."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -181,8 +198,7 @@ class Load:
         """Seconds from `since` until some reader got a 200 sent after it (None: never)."""
         deadline = since + seconds
         while time.monotonic() < deadline:
-            firsts = [a.at for mine in self.answers for a in list(mine)
-                      if a.at >= since and a.status == 200]
+            firsts = [a.at for mine in self.answers for a in list(mine) if a.at >= since and a.status == 200]
             if firsts:
                 return min(firsts) - since
             time.sleep(0.05)
@@ -230,8 +246,10 @@ class Report:
 
     def line(self, fault: str, rows_before: int, rows_after: int, extra: str = "") -> str:
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(self.by_status.items(), key=str))
-        text = (f"{fault}: sent {self.sent} ({statuses}); unexpected 5xx {self.unexpected_5xx}; "
-                f"longest outage {self.longest_outage:.2f} s; rows {rows_before} -> {rows_after}")
+        text = (
+            f"{fault}: sent {self.sent} ({statuses}); unexpected 5xx {self.unexpected_5xx}; "
+            f"longest outage {self.longest_outage:.2f} s; rows {rows_before} -> {rows_after}"
+        )
         return text + (f"; {extra}" if extra else "")
 
 
@@ -249,16 +267,22 @@ def pg_bin() -> Path | None:
     given = os.environ.get("BALLARD_TEST_PGBIN")
     if given:
         return Path(given)
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+    )
     return Path(found[-1]).parent if found else None
 
 
 def as_postgres(command: str) -> None:
     """initdb and pg_ctl refuse to run as root: .ci/run's `runpg`."""
     if os.geteuid() == 0:
-        subprocess.run(["su", "postgres", "-s", "/bin/sh", "-c", command], check=True,
-                       stdout=subprocess.DEVNULL, timeout=120)
+        subprocess.run(
+            ["su", "postgres", "-s", "/bin/sh", "-c", command],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            timeout=120,
+        )
     else:
         subprocess.run(["sh", "-c", command], check=True, stdout=subprocess.DEVNULL, timeout=120)
 
@@ -279,15 +303,17 @@ class PgCluster:
 
     def start(self) -> None:
         options = shlex.quote(f"-p {self.port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off")
-        as_postgres(f"{self.bin}/pg_ctl -D {self.data} -l {self.data}/server.log -w "
-                    f"-o {options} start")
+        as_postgres(f"{self.bin}/pg_ctl -D {self.data} -l {self.data}/server.log -w -o {options} start")
 
     def stop(self) -> None:
         as_postgres(f"{self.bin}/pg_ctl -D {self.data} -m fast -w stop")
 
     def createdb(self, name: str) -> str:
-        subprocess.run([str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-                        "-U", "postgres", name], check=True, timeout=60)
+        subprocess.run(
+            [str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name],
+            check=True,
+            timeout=60,
+        )
         return self.url(name)
 
     def remove(self) -> None:

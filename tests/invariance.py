@@ -49,8 +49,9 @@ class Snapshot:
     body: bytes
 
 
-def snapshot(client, url: str, method: str = "GET", data: dict | None = None,
-             cookie: str | None = None) -> Snapshot:
+def snapshot(
+    client, url: str, method: str = "GET", data: dict | None = None, cookie: str | None = None
+) -> Snapshot:
     headers = {"Cookie": cookie} if cookie else {}
     response = client.open(url, method=method, data=data, headers=headers)
     try:
@@ -77,13 +78,14 @@ def argument_values(app: Flask) -> dict[str, list[str]]:
             "character": [*s.scalars(select(Character.slug)), UNKNOWN],
             "storyline": [*s.scalars(select(Storyline.slug)), UNKNOWN],
             # former slugs too: their redirect must come and go with the question
-            "question": [*s.scalars(select(Question.slug)),
-                         *(old for olds in s.scalars(select(Question.former_slugs)) for old in olds),
-                         UNKNOWN],
+            "question": [
+                *s.scalars(select(Question.slug)),
+                *(old for olds in s.scalars(select(Question.former_slugs)) for old in olds),
+                UNKNOWN,
+            ],
             "relationship": [*s.scalars(select(Relationship.slug)), UNKNOWN],
             "filename": ["guide.css", "guide.js", "favicon.svg"],
-            "season": [*(str(n) for n in sorted(set(s.scalars(select(Season.number))))), "9",
-                       UNKNOWN],
+            "season": [*(str(n) for n in sorted(set(s.scalars(select(Season.number))))), "9", UNKNOWN],
             # Editor pages only (a sign-in redirect for these readers): a few suffice.
             "point": [*s.scalars(select(PlotPoint.slug).order_by(PlotPoint.id).limit(3)), UNKNOWN],
         }
@@ -99,13 +101,18 @@ def search_terms(app: Flask) -> list[str]:
         terms = {*names, *s.scalars(select(Storyline.title)), *s.scalars(select(Episode.title))}
         for short in s.scalars(select(Character.short_names)):
             terms.update(short)
-        texts = [*s.scalars(select(PlotPoint.text)), *s.scalars(select(Storyline.summary)),
-                 *s.scalars(select(Character.role)), *s.scalars(select(Question.text)),
-                 *s.scalars(select(Question.answer)), *s.scalars(select(Relationship.note))]
+        texts = [
+            *s.scalars(select(PlotPoint.text)),
+            *s.scalars(select(Storyline.summary)),
+            *s.scalars(select(Character.role)),
+            *s.scalars(select(Question.text)),
+            *s.scalars(select(Question.answer)),
+            *s.scalars(select(Relationship.note)),
+        ]
     terms.update(f'"{n}"' for n in names if n and " " in n)
     terms.update(n[:4] for n in names if n and len(n) > 4)
     words = sorted({w for t in texts if t for w in re.findall(r"[^\W_]{4,}", t.casefold())})
-    terms.update(words[::max(1, len(words) // 20)])
+    terms.update(words[:: max(1, len(words) // 20)])
     terms.update(["kill", "killed", "killing", "Renee", "canary", "ca"])
     return sorted(t for t in terms if t) + ["", "nonsenseword"]
 
@@ -113,8 +120,11 @@ def search_terms(app: Flask) -> list[str]:
 # Query strings tried per endpoint; every other route is requested without one.
 def query_variants(app: Flask) -> dict[str, list[str]]:
     terms = search_terms(app)
-    filtered = [urlencode({"q": t, **extra}) for t in terms[::15]
-                for extra in ({"kind": "plot point"}, {"kind": "character"}, {"page": "2"})]
+    filtered = [
+        urlencode({"q": t, **extra})
+        for t in terms[::15]
+        for extra in ({"kind": "plot point"}, {"kind": "character"}, {"page": "2"})
+    ]
     return {
         "guide.search": [urlencode({"q": t}) for t in terms] + filtered,
         "api.search": [urlencode({"q": t}) for t in terms[::5]] + filtered[::3],
@@ -123,8 +133,9 @@ def query_variants(app: Flask) -> dict[str, list[str]]:
     }
 
 
-def urls_at(app: Flask, h: int, values: dict[str, list[str]],
-            queries: dict[str, list[str]]) -> Iterator[tuple[str, str, str]]:
+def urls_at(
+    app: Flask, h: int, values: dict[str, list[str]], queries: dict[str, list[str]]
+) -> Iterator[tuple[str, str, str]]:
     """(endpoint, method, url) for every rule and every combination of argument values."""
     from itertools import product
 
@@ -169,7 +180,7 @@ def progress_forms(app: Flask, values: dict[str, list[str]]) -> list[dict[str, s
 PREMISE_LEVEL: dict[type[Base], str] = {
     Show: "the show's title, network and premise are what a viewer who has seen nothing reads",
     Season: "a season's number and first position frame the episode codes (S1E7), which are "
-            "premise-level; nothing in a season row tells what happens in it",
+    "premise-level; nothing in a season row tells what happens in it",
 }
 
 

@@ -12,12 +12,23 @@ from tests.test_browser import CHROMIUM, browser, live_server  # noqa: F401 - fi
 pytestmark = pytest.mark.browser
 
 PAGES = [
-    "/ballard/at/0/", "/ballard/at/3/", "/ballard/at/3/episodes", "/ballard/at/3/episodes/s1e3",
-    "/ballard/at/6/story", "/ballard/at/6/storylines/john-doe-38", "/ballard/at/6/characters",
-    "/ballard/at/6/characters/renee-ballard", "/ballard/at/6/questions",
-    "/ballard/at/10/next-season", "/ballard/at/10/timeline", "/ballard/at/10/search?q=olivas",
-    "/ballard/at/3/connections", "/ballard/at/10/connections", "/ballard/at/0/previously",
-    "/ballard/at/5/previously", "/ballard/at/10/characters/robert-olivas",
+    "/ballard/at/0/",
+    "/ballard/at/3/",
+    "/ballard/at/3/episodes",
+    "/ballard/at/3/episodes/s1e3",
+    "/ballard/at/6/story",
+    "/ballard/at/6/storylines/john-doe-38",
+    "/ballard/at/6/characters",
+    "/ballard/at/6/characters/renee-ballard",
+    "/ballard/at/6/questions",
+    "/ballard/at/10/next-season",
+    "/ballard/at/10/timeline",
+    "/ballard/at/10/search?q=olivas",
+    "/ballard/at/3/connections",
+    "/ballard/at/10/connections",
+    "/ballard/at/0/previously",
+    "/ballard/at/5/previously",
+    "/ballard/at/10/characters/robert-olivas",
 ]
 
 
@@ -63,16 +74,24 @@ def test_main_pages_have_no_serious_axe_violations(browser, ballard_server, sche
 
 
 PICTURE_PAGES = [
-    "/ballard/at/3/connections", "/ballard/at/10/connections", "/ballard/at/10/characters",
-    "/ballard/at/10/characters/renee-ballard", "/ballard/at/3/characters/renee-ballard",
-    "/ballard/at/10/timeline", "/ballard/at/10/story",
+    "/ballard/at/3/connections",
+    "/ballard/at/10/connections",
+    "/ballard/at/10/characters",
+    "/ballard/at/10/characters/renee-ballard",
+    "/ballard/at/3/characters/renee-ballard",
+    "/ballard/at/10/timeline",
+    "/ballard/at/10/story",
 ]
 
 
 @pytest.mark.parametrize("width", [390, 1280], ids=["phone", "desktop"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_picture_pages_have_no_serious_axe_violations(browser, ballard_server,  # noqa: F811
-                                                      scheme, width):
+def test_picture_pages_have_no_serious_axe_violations(
+    browser,
+    ballard_server,  # noqa: F811
+    scheme,
+    width,
+):
     """The pictures of issue 23 (connections, a character's ties, the character cards,
     the timeline, storyline colours) on a 390 px phone and a desktop, light and dark; on
     the phone nothing scrolls sideways."""
@@ -105,13 +124,22 @@ def test_picture_pages_have_no_serious_axe_violations(browser, ballard_server,  
 
 
 TWO_SEASONS = sorted((Path(__file__).parent / "packs" / "two-seasons").glob("season-*.yaml"))
-HARBOR_PAGES = ["/harbor/at/3/", "/harbor/at/5/episodes", "/harbor/at/3/next-season",
-                "/harbor/at/5/next-season/1", "/harbor/at/5/story"]
+HARBOR_PAGES = [
+    "/harbor/at/3/",
+    "/harbor/at/5/episodes",
+    "/harbor/at/3/next-season",
+    "/harbor/at/5/next-season/1",
+    "/harbor/at/5/story",
+]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_a_two_season_show_has_no_serious_axe_violations(browser, app, live_server,  # noqa: F811
-                                                         scheme):
+def test_a_two_season_show_has_no_serious_axe_violations(
+    browser,
+    app,
+    live_server,  # noqa: F811
+    scheme,
+):
     """The season list beside the slider, the grouped episodes and the season pages (on
     the synthetic two-season test pack); progress saved with the list, by keyboard."""
     from axe_playwright_python.sync_playwright import Axe

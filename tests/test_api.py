@@ -65,11 +65,13 @@ def _documented(document: dict) -> dict[tuple[str, str], set[str]]:
 def _mismatches(app: Flask, document: dict) -> list[str]:
     routes, documented = _api_routes(app), _documented(document)
     problems = [f"undocumented route {m.upper()} {p}" for p, m in routes.keys() - documented.keys()]
-    problems += [f"documented but no route: {m.upper()} {p}"
-                 for p, m in documented.keys() - routes.keys()]
-    problems += [f"{m.upper()} {p}: path parameters {sorted(documented[p, m])} "
-                 f"but the route has {sorted(routes[p, m])}"
-                 for p, m in routes.keys() & documented.keys() if routes[p, m] != documented[p, m]]
+    problems += [f"documented but no route: {m.upper()} {p}" for p, m in documented.keys() - routes.keys()]
+    problems += [
+        f"{m.upper()} {p}: path parameters {sorted(documented[p, m])} "
+        f"but the route has {sorted(routes[p, m])}"
+        for p, m in routes.keys() & documented.keys()
+        if routes[p, m] != documented[p, m]
+    ]
     return sorted(problems)
 
 
@@ -151,7 +153,9 @@ def test_the_closed_object_check_catches_an_open_shape_and_a_default():
         nested: Open
 
     assert _loose_objects(component_schemas([WithDefault])[1], "") == [
-        "Open: not closed", "WithDefault: optional ['b']"]
+        "Open: not closed",
+        "WithDefault: optional ['b']",
+    ]
 
 
 def test_every_answer_at_every_horizon_conforms_to_the_document(tiny, client):
@@ -161,8 +165,9 @@ def test_every_answer_at_every_horizon_conforms_to_the_document(tiny, client):
     values = argument_values(tiny)
     statuses = {}
     for h in range(0, 6):
-        for endpoint, method, url in urls_at(tiny, h, values, {"api.search": [
-                "q=dana", "q=boatman", "q=nothingatall", "q=" + "x" * 201]}):
+        for endpoint, method, url in urls_at(
+            tiny, h, values, {"api.search": ["q=dana", "q=boatman", "q=nothingatall", "q=" + "x" * 201]}
+        ):
             if not endpoint.startswith("api.") or endpoint == "api.openapi":
                 continue
             response = client.open(url, method=method)
@@ -179,12 +184,13 @@ def test_every_answer_at_every_horizon_conforms_to_the_document(tiny, client):
 def test_unwatched_episodes_are_position_and_code_only_whatever_the_cookies(tiny, client):
     client.set_cookie(UPCOMING_TITLES_COOKIE, "1")  # the HTML opt-in; the API ignores it
     body = _json(client.get(f"{API}/shows/tiny/at/2/episodes"))
-    assert body["h"] == 2 and body["show"] == {"slug": "tiny", "title": "Tiny Show",
-                                               "episode_count": 4}
+    assert body["h"] == 2 and body["show"] == {"slug": "tiny", "title": "Tiny Show", "episode_count": 4}
     episodes = body["episodes"]
     assert [e["watched"] for e in episodes] == [True, True, False, False]
-    assert episodes[2:] == [{"position": 3, "code": "S1E3", "watched": False},
-                            {"position": 4, "code": "S1E4", "watched": False}]
+    assert episodes[2:] == [
+        {"position": 3, "code": "S1E3", "watched": False},
+        {"position": 4, "code": "S1E4", "watched": False},
+    ]
     assert episodes[0]["title"] == "Arrival" and episodes[0]["writer"] == "Ann Writer"
     assert episodes[0]["release_date"] == "2025-01-01"
     assert episodes[0]["url"] == f"{API}/shows/tiny/at/2/episodes/s1e1"
@@ -203,8 +209,7 @@ def test_statuses_bios_and_aliases_are_as_of_h(tiny, client):
         return _json(client.get(f"{API}/shows/tiny/at/{h}/characters/owen-marsh"))["character"]
 
     at2, at3, at4 = owen(2), owen(3), owen(4)
-    assert at2["status"] == {"status": "active", "note": None,
-                             "episode": {"position": 2, "code": "S1E2"}}
+    assert at2["status"] == {"status": "active", "note": None, "episode": {"position": 2, "code": "S1E2"}}
     assert at2["aliases"] == [] and at3["aliases"] == ["The Boatman"]
     assert at4["status"]["status"] == "arrested"
     assert [row["status"] for row in at4["history"]] == ["active", "arrested"]
@@ -262,7 +267,9 @@ def test_story_storylines_and_timeline(tiny, client):
     timeline = _json(client.get(f"{API}/shows/tiny/at/2/timeline"))
     assert [e["code"] for e in timeline["episodes"]] == ["S1E1", "S1E2"]
     assert [(r["storyline"]["slug"], r["counts"]) for r in timeline["storylines"]] == [
-        ("the-case", [2, 1]), ("the-family", [0, 1])]
+        ("the-case", [2, 1]),
+        ("the-family", [0, 1]),
+    ]
 
 
 def test_search_finds_only_what_is_visible(tiny, client):
@@ -286,15 +293,13 @@ def test_search_finds_only_what_is_visible(tiny, client):
 @pytest.mark.parametrize("h", [0, 2, 4])
 def test_api_lists_the_same_things_as_the_html_pages(tiny, reader, h):
     def html_slugs(path, kind):
-        page = BeautifulSoup(reader.get(f"/tiny/at/{h}/{path}").get_data(as_text=True),
-                             "html.parser")
+        page = BeautifulSoup(reader.get(f"/tiny/at/{h}/{path}").get_data(as_text=True), "html.parser")
         return [a["href"].rsplit("/", 1)[1] for a in page.select(f"a[href*='/{kind}/']")]
 
     characters = _json(reader.get(f"{API}/shows/tiny/at/{h}/characters"))["characters"]
     assert [c["slug"] for c in characters] == html_slugs("characters", "characters")
     board = _json(reader.get(f"{API}/shows/tiny/at/{h}/questions"))
-    assert [q["slug"] for q in board["open"] + board["answered"]] == html_slugs(
-        "questions", "questions")
+    assert [q["slug"] for q in board["open"] + board["answered"]] == html_slugs("questions", "questions")
     episodes = _json(reader.get(f"{API}/shows/tiny/at/{h}/episodes"))["episodes"]
     assert [e["slug"] for e in episodes if e["watched"]] == html_slugs("episodes", "episodes")
 
@@ -303,37 +308,42 @@ def test_home_links_and_slider_stops(tiny, client):
     body = _json(client.get(f"{API}/shows/tiny/at/2"))
     assert body["current_episode"]["slug"] == "s1e2"
     assert [s["label"] for s in body["horizons"]] == [
-        "Not started yet", "Watched through S1E1 · Arrival", "Watched through S1E2 · Guests",
-        "Watched through S1E3", "Watched through S1E4"]
+        "Not started yet",
+        "Watched through S1E1 · Arrival",
+        "Watched through S1E2 · Guests",
+        "Watched through S1E3",
+        "Watched through S1E4",
+    ]
     for url in body["links"].values():
         assert client.get(url).status_code == 200, url
     start = _json(client.get(f"{API}/shows/tiny/at/0"))
     assert (start["current_episode"], start["news"]) == (None, None)
     shows = _json(client.get(f"{API}/shows"))["shows"]
     assert [(s["slug"], s["episode_count"], s["start"]) for s in shows] == [
-        ("tiny", 4, f"{API}/shows/tiny/at/0")]
+        ("tiny", 4, f"{API}/shows/tiny/at/0")
+    ]
     assert _json(client.get(f"{API}/shows/tiny"))["premise"].startswith("A detective")
 
 
 # --- errors ---------------------------------------------------------------------------------
 
 NOT_FOUND = [
-    f"{API}/shows/tiny/at/1/episodes/s1e2",          # episode after h
-    f"{API}/shows/tiny/at/1/episodes/s1e9",          # unknown episode
+    f"{API}/shows/tiny/at/1/episodes/s1e2",  # episode after h
+    f"{API}/shows/tiny/at/1/episodes/s1e9",  # unknown episode
     f"{API}/shows/tiny/at/1/episodes/nonsense",
     f"{API}/shows/tiny/at/1/characters/owen-marsh",  # introduced in E2
     f"{API}/shows/tiny/at/1/characters/nobody",
     f"{API}/shows/tiny/at/1/storylines/the-family",  # introduced in E2
     f"{API}/shows/tiny/at/1/questions/will-sister-stay",  # raised in E2
-    f"{API}/shows/tiny/at/5",                        # h past the last episode
+    f"{API}/shows/tiny/at/5",  # h past the last episode
     f"{API}/shows/tiny/at/-1/characters",
     f"{API}/shows/tiny/at/01/characters",
     f"{API}/shows/tiny/at/abc/episodes",
     f"{API}/shows/tiny/at/99999999999999999999/episodes",
-    f"{API}/shows/tiny/at/%E2%91%A0/episodes",       # a digit that is not ASCII
-    f"{API}/shows/nope/at/1",                        # unknown show
+    f"{API}/shows/tiny/at/%E2%91%A0/episodes",  # a digit that is not ASCII
+    f"{API}/shows/nope/at/1",  # unknown show
     f"{API}/shows/nope",
-    f"{API}/shows/tiny/at/1/",                       # trailing slash
+    f"{API}/shows/tiny/at/1/",  # trailing slash
     f"{API}/shows/tiny/at/1/characters/",
     f"{API}/completely/unknown",
     "/api/v2/shows",
@@ -348,8 +358,9 @@ def test_not_found_is_one_json_answer_for_every_reason(tiny, client, url):
     assert response.status_code == 404
     assert response.get_data() == reference.get_data()
     assert sorted(response.headers.items()) == sorted(reference.headers.items())
-    assert _json(response) == {"error": {"code": "not_found", "message": _json(reference)[
-        "error"]["message"]}}
+    assert _json(response) == {
+        "error": {"code": "not_found", "message": _json(reference)["error"]["message"]}
+    }
     assert "ETag" not in response.headers
 
 
@@ -395,8 +406,10 @@ def test_a_server_error_under_the_api_is_json_too(migrated):
 def test_bad_queries_are_a_json_400(tiny, client):
     at = f"{API}/shows/tiny/at/2"
     long_q = _json(client.get(f"{at}/search?q=" + "a" * (MAX_QUERY_LENGTH + 1)))
-    assert long_q["error"] == {"code": "bad_request",
-                               "message": f"Searches are limited to {MAX_QUERY_LENGTH} characters."}
+    assert long_q["error"] == {
+        "code": "bad_request",
+        "message": f"Searches are limited to {MAX_QUERY_LENGTH} characters.",
+    }
     assert client.get(f"{at}/search?q=" + "a" * MAX_QUERY_LENGTH).status_code == 200
     for url in (f"{at}/search?query=dana", f"{at}/characters?h=4", f"{API}/shows?page=2"):
         response = client.get(url)
@@ -428,7 +441,8 @@ def test_every_200_has_an_etag_and_if_none_match_gives_304(tiny, client):
         seen += 1
         etag = first.headers["ETag"]
         assert first.headers["Cache-Control"] == (
-            "public, max-age=0, s-maxage=60, stale-while-revalidate=30, stale-if-error=86400")
+            "public, max-age=0, s-maxage=60, stale-while-revalidate=30, stale-if-error=86400"
+        )
         assert first.headers["xkey"] == first.headers["Surrogate-Key"]
         keys = set(first.headers["xkey"].split())
         assert "ballard" in keys and ("show-tiny" in keys) == url.startswith("/api/v1/shows/tiny")
@@ -490,22 +504,31 @@ def test_api_search_ignores_everything_after_h(migrated, tmp_path):
         get_engine_dispose(app)  # no connection left for the garbage collector
 
 
-@pytest.mark.parametrize("slug", ["%00", "a%00b", "%FF", quote("ö"), "..", "%2e%2e",
-                                  quote("<script>"), "a" * 5000, "%C0%80"])
+@pytest.mark.parametrize(
+    "slug", ["%00", "a%00b", "%FF", quote("ö"), "..", "%2e%2e", quote("<script>"), "a" * 5000, "%C0%80"]
+)
 def test_odd_slugs_are_the_one_404_never_an_error(tiny, reader, slug):
     """Including a NUL byte, which PostgreSQL refuses outright in a text comparison."""
     api = _json(reader.get("/api/completely/unknown"))
     html = reader.get("/completely/unknown").get_data()
-    for url in (f"{API}/shows/{slug}", f"{API}/shows/{slug}/at/2",
-                f"{API}/shows/tiny/at/2/characters/{slug}",
-                f"{API}/shows/tiny/at/2/questions/{slug}",
-                f"{API}/shows/tiny/at/2/storylines/{slug}",
-                f"{API}/shows/tiny/at/2/episodes/{slug}"):
+    for url in (
+        f"{API}/shows/{slug}",
+        f"{API}/shows/{slug}/at/2",
+        f"{API}/shows/tiny/at/2/characters/{slug}",
+        f"{API}/shows/tiny/at/2/questions/{slug}",
+        f"{API}/shows/tiny/at/2/storylines/{slug}",
+        f"{API}/shows/tiny/at/2/episodes/{slug}",
+    ):
         response = reader.get(url)
         assert response.status_code == 404 and _json(response) == api, url
-    for url in (f"/{slug}/", f"/{slug}/at/2/", f"/tiny/at/2/characters/{slug}",
-                f"/tiny/at/2/questions/{slug}", f"/tiny/at/2/storylines/{slug}",
-                f"/tiny/at/2/episodes/{slug}"):
+    for url in (
+        f"/{slug}/",
+        f"/{slug}/at/2/",
+        f"/tiny/at/2/characters/{slug}",
+        f"/tiny/at/2/questions/{slug}",
+        f"/tiny/at/2/storylines/{slug}",
+        f"/tiny/at/2/episodes/{slug}",
+    ):
         response = reader.get(url)
         assert response.status_code == 404 and response.get_data() == html, url
 

@@ -22,20 +22,36 @@ from tests.conftest import set_progress_cookie
 PACKAGE = Path(ballard.__file__).parent
 # The gate: the modules of ballard/horizon/ that query story tables. Its other modules
 # (the import point, the values, search) read only through these, and are checked.
-GATE = {"horizon/core.py", "horizon/gate.py", "horizon/story.py", "horizon/characters.py",
-        "horizon/questions.py", "horizon/search_index.py", "horizon/relationships.py",
-        "horizon/finale.py"}
+GATE = {
+    "horizon/core.py",
+    "horizon/gate.py",
+    "horizon/story.py",
+    "horizon/characters.py",
+    "horizon/questions.py",
+    "horizon/search_index.py",
+    "horizon/relationships.py",
+    "horizon/finale.py",
+}
 # Modules that may touch story models: the gate itself, the models, and the offline
 # content tools (pack loader/dumper, lint, CLI) that never answer a viewer.
 # A name ending in "/" allows a whole package.
-ALLOWED = {*GATE, "models.py", "cli.py", "content/pack.py", "content/lint.py",
-           "content/schema.py", "content/load.py", "content/dump.py",
-           "content/search_index.py",
-           # The story kinds: each fills and reads back its own rows (the write side).
-           "story/",
-           # The editor is not viewer-side: it edits story rows directly, and every one of
-           # its routes requires a signed-in editor (tests/test_editor_access.py).
-           "editor/", "views/editor/"}
+ALLOWED = {
+    *GATE,
+    "models.py",
+    "cli.py",
+    "content/pack.py",
+    "content/lint.py",
+    "content/schema.py",
+    "content/load.py",
+    "content/dump.py",
+    "content/search_index.py",
+    # The story kinds: each fills and reads back its own rows (the write side).
+    "story/",
+    # The editor is not viewer-side: it edits story rows directly, and every one of
+    # its routes requires a signed-in editor (tests/test_editor_access.py).
+    "editor/",
+    "views/editor/",
+}
 STORY_NAMES = {m.__name__ for m in STORY_MODELS} | {"plot_point_characters"}
 
 
@@ -59,13 +75,13 @@ def _story_imports(tree: ast.AST) -> set[str]:
 
 
 def test_no_viewer_module_touches_story_models():
-    offenders = {rel: sorted(names) for rel, tree in _viewer_modules()
-                 if (names := _story_imports(tree))}
+    offenders = {rel: sorted(names) for rel, tree in _viewer_modules() if (names := _story_imports(tree))}
     assert offenders == {}, f"story models used outside the gate: {offenders}"
 
 
 def test_every_exemption_names_a_module():
     """A renamed or deleted module must not leave its exemption behind for a newcomer."""
+
     def exists(rel: str) -> bool:
         return (PACKAGE / rel).is_dir() if rel.endswith("/") else (PACKAGE / rel).is_file()
 
@@ -160,8 +176,11 @@ def _queries_while_rendering(app) -> Iterator[tuple[list[str], list[str]]]:
 
 
 def _links(html: str, prefix: str) -> set[str]:
-    return {a["href"].split("#")[0] for a in BeautifulSoup(html, "html.parser").select("a[href]")
-            if a["href"].startswith(prefix)}
+    return {
+        a["href"].split("#")[0]
+        for a in BeautifulSoup(html, "html.parser").select("a[href]")
+        if a["href"].startswith(prefix)
+    }
 
 
 def test_no_page_queries_while_its_template_renders(tiny, editor):
@@ -196,8 +215,17 @@ LAYERS = (
     {"story"},  # the story kinds: the write side's one definition of each kind
     {"content", "horizon", "converters"},  # packs and lint; the gate
     {"editor", "progress", "errors", "availability", "page_cache", "forms", "wire"},
-    {"views", "export", "backup", "security", "request_log", "gunicorn_conf", "front",
-     "origin_check"},
+    {
+        "views",
+        "export",
+        "backup",
+        "security",
+        "request_log",
+        "gunicorn_conf",
+        "front",
+        "origin_check",
+        "shared_cache",
+    },
     {"cli", "__init__"},  # the app and its commands put everything together
 )
 
@@ -215,8 +243,12 @@ def _imports(tree: ast.AST) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == "ballard":
             # `from ballard import horizon` names a subpackage; `import ROOT` the package.
-            found |= {f"ballard.{a.name}" if (PACKAGE / a.name).exists()
-                      or (PACKAGE / f"{a.name}.py").exists() else "ballard" for a in node.names}
+            found |= {
+                f"ballard.{a.name}"
+                if (PACKAGE / a.name).exists() or (PACKAGE / f"{a.name}.py").exists()
+                else "ballard"
+                for a in node.names
+            }
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ballard."):
             found.add(node.module)
         elif isinstance(node, ast.Import):

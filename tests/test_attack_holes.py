@@ -119,19 +119,20 @@ def test_deleted_content_stays_deleted_after_a_sqlite_restore(tmp_path):
 def test_deleted_content_stays_deleted_after_a_postgres_restore(pg_url, tmp_path):
     dump, restore_command = readme_pg_commands()
     pg_bin = h.pg_bin()
-    env = dict(os.environ, BALLARD_DATABASE_URL=pg_url,
-               PATH=f"{pg_bin}:{os.environ['PATH']}" if pg_bin else os.environ["PATH"])
+    env = dict(
+        os.environ,
+        BALLARD_DATABASE_URL=pg_url,
+        PATH=f"{pg_bin}:{os.environ['PATH']}" if pg_bin else os.environ["PATH"],
+    )
 
     def backup():
         subprocess.run(dump, shell=True, cwd=tmp_path, env=env, check=True, timeout=60)
 
     def restore():
-        subprocess.run(restore_command, shell=True, cwd=tmp_path, env=env, check=True,
-                       timeout=60)
+        subprocess.run(restore_command, shell=True, cwd=tmp_path, env=env, check=True, timeout=60)
 
     served, stale = restore_drill(pg_url, backup, restore)
     assert served and stale == []
-
 
 
 def test_a_recreated_database_never_repeats_a_stamp(tmp_path):
@@ -180,7 +181,8 @@ def test_a_session_cookie_replayed_after_a_password_change_is_refused(tiny, clie
     cookie = client.get_cookie(tiny.config["SESSION_COOKIE_NAME"]).value
     result = tiny.test_cli_runner().invoke(
         args=["editor", "set-password", "editor@example.com"],
-        input="a brand new password\na brand new password\n")
+        input="a brand new password\na brand new password\n",
+    )
     assert result.exit_code == 0, result.output
     assert replayed(tiny, cookie) == 302
     assert client.get("/editor/").status_code == 302
@@ -202,8 +204,9 @@ def test_an_editor_session_ends_after_its_lifetime(editor, tiny):
 # --- 3. the sign-in limit holds against concurrent attempts -------------------------------------
 
 
-def request(port: int, method: str, path: str, body: str = "",
-            headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+def request(
+    port: int, method: str, path: str, body: str = "", headers: dict[str, str] | None = None
+) -> http.client.HTTPResponse:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     connection.request(method, path, body=body, headers=headers or {})
     response = connection.getresponse()
@@ -237,11 +240,17 @@ def test_concurrent_wrong_passwords_are_checked_at_most_the_limit(fresh_url):  #
 
         def attempt(n: int) -> None:
             cookie, token = forms[n]
-            body = urlencode({"email": EDITOR_EMAIL, "password": f"wrong password {n}",
-                              "next": "", "csrf_token": token})
+            body = urlencode(
+                {"email": EDITOR_EMAIL, "password": f"wrong password {n}", "next": "", "csrf_token": token}
+            )
             start.wait()
-            response = request(srv.port, "POST", "/auth/login", body, {
-                "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+            response = request(
+                srv.port,
+                "POST",
+                "/auth/login",
+                body,
+                {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+            )
             statuses[response.status] += 1
 
         threads = [threading.Thread(target=attempt, args=(n,)) for n in range(attempts)]
@@ -253,8 +262,10 @@ def test_concurrent_wrong_passwords_are_checked_at_most_the_limit(fresh_url):  #
     with engine.connect() as conn:
         recorded = conn.execute(text("SELECT count(*) FROM login_attempts")).scalar_one()
     engine.dispose()
-    h.report(f"{attempts} concurrent wrong passwords: answers {dict(statuses)}, "
-             f"{recorded} failures recorded (limit {MAX_FAILURES_PER_ACCOUNT})")
+    h.report(
+        f"{attempts} concurrent wrong passwords: answers {dict(statuses)}, "
+        f"{recorded} failures recorded (limit {MAX_FAILURES_PER_ACCOUNT})"
+    )
     assert sum(statuses.values()) == attempts and set(statuses) <= {400, 429}
     assert statuses[400] <= MAX_FAILURES_PER_ACCOUNT  # password checks
     assert recorded == statuses[400]
@@ -267,9 +278,14 @@ def test_concurrent_wrong_passwords_are_checked_at_most_the_limit(fresh_url):  #
 def test_a_forwarded_host_does_not_reach_redirects(tiny, migrated, path):
     """Behind one trusted proxy, only X-Forwarded-For and -Proto count (README)."""
     app = make_app(migrated, TRUSTED_PROXIES=1)
-    response = app.test_client().get(path, headers={
-        "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https",
-        "X-Forwarded-For": "203.0.113.7"})
+    response = app.test_client().get(
+        path,
+        headers={
+            "X-Forwarded-Host": "evil.example",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": "203.0.113.7",
+        },
+    )
     assert 300 <= response.status_code < 400
     location = response.headers["Location"]
     assert "evil.example" not in location
@@ -309,10 +325,17 @@ def test_production_cookies_are_host_prefixed(tiny, migrated):
     make_editor(app)
     editor = app.test_client()
     page = BeautifulSoup(editor.get("/auth/login", **HTTPS).get_data(as_text=True), "html.parser")
-    signed_in = editor.post("/auth/login", headers={"Referer": "https://localhost/auth/login"},
-                            data={"email": EDITOR_EMAIL, "password": EDITOR_PASSWORD,
-                                  "csrf_token": page.find("input", {"name": "csrf_token"})["value"],
-                                  "next": ""}, **HTTPS)
+    signed_in = editor.post(
+        "/auth/login",
+        headers={"Referer": "https://localhost/auth/login"},
+        data={
+            "email": EDITOR_EMAIL,
+            "password": EDITOR_PASSWORD,
+            "csrf_token": page.find("input", {"name": "csrf_token"})["value"],
+            "next": "",
+        },
+        **HTTPS,
+    )
     assert signed_in.status_code == 303, signed_in.get_data(as_text=True)
     session = set_cookie_headers(signed_in)
     assert list(session) == ["__Host-session"] and host_only(session["__Host-session"])
@@ -340,7 +363,7 @@ def test_production_ignores_cookies_without_the_prefix_and_an_unsigned_opt_in(ti
 # --- 6. smaller ones -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", ["100", "100 ", "240", "240 ", "\"100\"", "note 100"])
+@pytest.mark.parametrize("query", ["100", "100 ", "240", "240 ", '"100"', "note 100"])
 def test_a_number_is_a_word_like_any_other(words, query):  # noqa: F811
     """Short words carried a "0" in the index, so "10" was indexed as "100" was searched."""
     assert "Filler note 10" in " ".join(_snippets(words, 1, "10 "))  # the words are there
@@ -377,9 +400,16 @@ def test_head_gets_the_etag_get_gets(tiny, reader, path):
     assert again.status_code == 304
 
 
-@pytest.mark.parametrize(("q", "status"), [
-    ("ledger" + " " * 195, 400), (" " * 195 + "ledger", 400), ("x" * 201, 400),
-    ("ledger" + " " * 194, 200), ("x" * 200, 200)])
+@pytest.mark.parametrize(
+    ("q", "status"),
+    [
+        ("ledger" + " " * 195, 400),
+        (" " * 195 + "ledger", 400),
+        ("x" * 201, 400),
+        ("ledger" + " " * 194, 200),
+        ("x" * 200, 200),
+    ],
+)
 def test_the_search_page_and_the_api_check_the_query_length_alike(tiny, reader, q, status):
     from ballard.views.guide import MAX_QUERY_LENGTH
 

@@ -33,8 +33,9 @@ def _users(app) -> list[User]:
 
 
 def test_create_command_asks_for_the_password_twice(app, runner):
-    result = runner.invoke(args=["editor", "create", "Ed@Example.COM"],
-                           input="correct horse battery\ncorrect horse battery\n")
+    result = runner.invoke(
+        args=["editor", "create", "Ed@Example.COM"], input="correct horse battery\ncorrect horse battery\n"
+    )
     assert result.exit_code == 0, result.output
     assert "Editor ed@example.com created." in result.output
     assert result.output.count("Password") == 1 and "Repeat for confirmation" in result.output
@@ -46,17 +47,21 @@ def test_create_command_asks_for_the_password_twice(app, runner):
 
 
 def test_create_command_refuses_a_mismatched_confirmation(app, runner):
-    result = runner.invoke(args=["editor", "create", "ed@example.com"],
-                           input="correct horse battery\ncorrect horse batterY\n")
+    result = runner.invoke(
+        args=["editor", "create", "ed@example.com"], input="correct horse battery\ncorrect horse batterY\n"
+    )
     assert result.exit_code != 0
     assert "do not match" in result.output
     assert _users(app) == []
 
 
-@pytest.mark.parametrize(("email", "password", "message"), [
-    ("ed@example.com", "too short", "at least 12 characters"),
-    ("not-an-email", "correct horse battery", "is not an email address"),
-])
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("ed@example.com", "too short", "at least 12 characters"),
+        ("not-an-email", "correct horse battery", "is not an email address"),
+    ],
+)
 def test_create_command_explains_bad_input(app, runner, email, password, message):
     result = runner.invoke(args=["editor", "create", email], input=f"{password}\n{password}\n")
     assert result.exit_code == 1
@@ -66,8 +71,9 @@ def test_create_command_explains_bad_input(app, runner, email, password, message
 
 def test_create_command_refuses_a_second_account_for_one_email(app, runner):
     make_editor(app, "ed@example.com")
-    result = runner.invoke(args=["editor", "create", "ED@example.com"],
-                           input="correct horse battery\ncorrect horse battery\n")
+    result = runner.invoke(
+        args=["editor", "create", "ED@example.com"], input="correct horse battery\ncorrect horse battery\n"
+    )
     assert result.exit_code == 1
     assert "already an editor with the email ed@example.com" in result.output
     assert len(_users(app)) == 1
@@ -99,17 +105,21 @@ def test_login_signs_in_and_goes_to_next_with_a_safe_cookie(tiny, client, auth):
     assert EDITOR_EMAIL in page.select_one(".logout-form").text
 
 
-@pytest.mark.parametrize(("email", "password"), [
-    (EDITOR_EMAIL, "the wrong password"),
-    ("nobody@example.com", EDITOR_PASSWORD),
-])
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        (EDITOR_EMAIL, "the wrong password"),
+        ("nobody@example.com", EDITOR_PASSWORD),
+    ],
+)
 def test_wrong_credentials_are_refused_alike(tiny, client, auth, email, password):
     make_editor(tiny)
     response = auth.login(email, password)
     assert response.status_code == 400
     page = soup(response)
     assert [li.text for li in page.select("form .field-errors li")] == [
-        "That email and password do not match an editor account."]
+        "That email and password do not match an editor account."
+    ]
     assert page.find("input", {"name": "email"})["value"] == email
     assert page.find("input", {"name": "password"}).get("value") in (None, "")  # never echoed
     assert client.get("/editor/").status_code == 302
@@ -132,9 +142,18 @@ def test_login_without_csrf_is_refused(tiny, client):
     assert client.get("/editor/").status_code == 302
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.example/", "//evil.example/editor/", "/tiny/at/1/", "/editor/../auth/login",
-    "/editor//evil.example", "/editor/\\evil", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/editor/",
+        "/tiny/at/1/",
+        "/editor/../auth/login",
+        "/editor//evil.example",
+        "/editor/\\evil",
+        "javascript:alert(1)",
+    ],
+)
 def test_next_cannot_leave_the_editor(tiny, client, auth, target):
     make_editor(tiny)
     response = auth.login(next=target)
@@ -172,8 +191,11 @@ def test_limit_lifts_when_the_window_has_passed(tiny, client, auth):
     assert auth.login().status_code == 429
     with tiny.app_context():
         session = get_session()
-        session.execute(update(LoginAttempt).values(
-            attempted_at=LoginAttempt.attempted_at - FAILURE_WINDOW - dt.timedelta(seconds=1)))
+        session.execute(
+            update(LoginAttempt).values(
+                attempted_at=LoginAttempt.attempted_at - FAILURE_WINDOW - dt.timedelta(seconds=1)
+            )
+        )
         session.commit()
     assert auth.login().status_code == 303
 
@@ -236,9 +258,18 @@ def _fingerprint(app, user_id: int, secret_key: str | None = None) -> str:
         return session_fingerprint(user, secret_key or app.config["SECRET_KEY"])
 
 
-@pytest.mark.parametrize("forged", [
-    "guessed fingerprint", "right shape, wrong fingerprint", "no fingerprint", "an int",
-    "another editor's fingerprint", "fingerprint under another key", "signed in"])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "guessed fingerprint",
+        "right shape, wrong fingerprint",
+        "no fingerprint",
+        "an int",
+        "another editor's fingerprint",
+        "fingerprint under another key",
+        "signed in",
+    ],
+)
 def test_a_forged_session_is_not_an_editor(tiny, client, forged):
     """Flask-Login keeps "<id>:<fingerprint>" in `_user_id`; only the real pair signs in."""
     user_id, other_id = make_editor(tiny), make_editor(tiny, "other@example.com", "another password!")
@@ -297,8 +328,9 @@ def test_signing_in_again_after_a_password_change_works(editor, tiny, auth):
 
 def test_control_characters_in_the_email_are_refused_before_any_lookup(client):
     token = csrf_from(client, "/auth/login")
-    response = client.post("/auth/login", data={
-        "csrf_token": token, "email": "ed\x00@example.com", "password": "whatever it is"})
+    response = client.post(
+        "/auth/login", data={"csrf_token": token, "email": "ed\x00@example.com", "password": "whatever it is"}
+    )
     assert response.status_code == 400
     assert "control characters" in soup(response).select_one("#email-errors").text
 
@@ -349,8 +381,14 @@ def test_answers_that_read_no_cookie_do_not_vary_by_cookie(tiny):
     """Signing in must not make every answer vary by cookie: the API's answers, the one
     404 and /healthz are the same for every reader (and shared caches may keep them)."""
     client = tiny.test_client()
-    for url in ("/api/v1/shows", "/api/v1/shows/tiny/at/2/characters", "/api/v1/nope",
-                "/tiny/at/0/characters/nobody", "/zz-unknown/address", "/healthz"):
+    for url in (
+        "/api/v1/shows",
+        "/api/v1/shows/tiny/at/2/characters",
+        "/api/v1/nope",
+        "/tiny/at/0/characters/nobody",
+        "/zz-unknown/address",
+        "/healthz",
+    ):
         response = client.get(url)
         # (API answers vary by Accept-Encoding: the front keeps a gzip copy of each.)
         assert "Cookie" not in response.headers.get("Vary", ""), (url, response.headers["Vary"])

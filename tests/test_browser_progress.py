@@ -35,8 +35,11 @@ def _reader(browser, server, javascript: bool, h: int = 2):  # noqa: F811
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_the_picker_on_every_page_kind_lands_on_the_same_page(browser, live_server,  # noqa: F811
-                                                                javascript):
+def test_the_picker_on_every_page_kind_lands_on_the_same_page(
+    browser,
+    live_server,  # noqa: F811
+    javascript,
+):
     context, page = _reader(browser, live_server, javascript)
     for start, landing in PAGE_KINDS:
         page.goto(live_server + start)  # saved: 2 at first, then 3 (no share guard)
@@ -61,10 +64,15 @@ def test_the_picker_falls_back_to_the_parent_page(browser, live_server, javascri
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-@pytest.mark.parametrize("start", [
-    "/tiny/at/2/episodes", "/tiny/at/2/episodes/s1e2", "/tiny/at/2/previously"])
-def test_i_have_watched_lands_on_the_same_page(browser, live_server, javascript,  # noqa: F811
-                                              start):
+@pytest.mark.parametrize(
+    "start", ["/tiny/at/2/episodes", "/tiny/at/2/episodes/s1e2", "/tiny/at/2/previously"]
+)
+def test_i_have_watched_lands_on_the_same_page(
+    browser,
+    live_server,
+    javascript,  # noqa: F811
+    start,
+):
     context, page = _reader(browser, live_server, javascript)
     page.goto(live_server + start)
     page.get_by_role("button", name="I have watched S1E3").click()
@@ -86,8 +94,7 @@ def test_the_picker_keeps_the_fragment_with_javascript(browser, live_server):  #
 
 
 def test_the_menu_opens_without_javascript_on_a_phone(browser, live_server):  # noqa: F811
-    context = browser.new_context(java_script_enabled=False,
-                                  viewport={"width": 390, "height": 800})
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 800})
     page = context.new_page()
     page.goto(f"{live_server}/tiny/at/0/")
     assert not page.locator(".nav-wide").is_visible()
@@ -100,8 +107,10 @@ def test_the_menu_opens_without_javascript_on_a_phone(browser, live_server):  # 
 def _rows(page, selector: str) -> int:
     """How many lines the visible boxes matching `selector` sit on."""
     tops = page.eval_on_selector_all(
-        selector, "els => els.filter(e => e.offsetParent !== null && e.offsetWidth > 2)"
-                  ".map(e => { const r = e.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })")
+        selector,
+        "els => els.filter(e => e.offsetParent !== null && e.offsetWidth > 2)"
+        ".map(e => { const r = e.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })",
+    )
     rows: list[int] = []
     for top in sorted(tops):
         if not rows or top - rows[-1] > 12:
@@ -122,8 +131,7 @@ def test_the_header_fits(browser, live_server, width, lines):  # noqa: F811
     last = wide if wide.is_visible() else page.locator(".nav-menu")
     search = page.locator(".search-form").bounding_box()
     same_line = abs(search["y"] - last.bounding_box()["y"]) < 20
-    assert last.bounding_box()["x"] + last.bounding_box()["width"] <= (
-        search["x"] if same_line else width)
+    assert last.bounding_box()["x"] + last.bounding_box()["width"] <= (search["x"] if same_line else width)
     assert page.evaluate("document.documentElement.scrollWidth") == width
     context.close()
 
@@ -131,8 +139,7 @@ def test_the_header_fits(browser, live_server, width, lines):  # noqa: F811
 def test_no_console_error_on_any_page_kind(browser, live_server):  # noqa: F811
     context, page = _reader(browser, live_server, True, h=4)
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error"
-            else None)
+    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
     for url, _ in PAGE_KINDS:
         page.goto(live_server + url)
     page.goto(f"{live_server}/")

@@ -71,6 +71,7 @@ def test_removed_rows_are_deleted(tiny, app, tmp_path):
     with app.app_context():
         load_packs([smaller])
         from ballard.models import Question
+
         slugs = get_session().scalars(select(Question.slug)).all()
     assert "will-sister-stay" not in slugs
 
@@ -78,14 +79,26 @@ def test_removed_rows_are_deleted(tiny, app, tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("level: twist", "level: huge", "row episodes[1].plot_points[2] (slug 's1e2-owen-seen-rowing'), field level"),
+        (
+            "level: twist",
+            "level: huge",
+            "row episodes[1].plot_points[2] (slug 's1e2-owen-seen-rowing'), field level",
+        ),
         ("storyline: the-family", "storyline: nope", "field storyline: no storyline with slug 'nope'"),
         ("characters: [owen-marsh]", "characters: [nobody]", "no character with slug 'nobody'"),
         ("  raised_in: 2\n", "  raised_in: 9\n", "stamp 9 is outside season 1 (1..4)"),
-        ("sure\n    revealed_in: 3\n", "sure\n    revealed_in: 1\n", "field revealed_in: 1 is before the episode itself (2)"),
+        (
+            "sure\n    revealed_in: 3\n",
+            "sure\n    revealed_in: 1\n",
+            "field revealed_in: 1 is before the episode itself (2)",
+        ),
         ("- slug: the-family", "- slug: the-case", "'the-case' is used twice"),
         ("title: Arrival", "title: Arrival\n  colour: blue", "row episodes[0] (number 1), field colour"),
-        ("  answered_in: 3\n", "", "field answer: Give the answer and the episode that answers it together, or neither."),
+        (
+            "  answered_in: 3\n",
+            "",
+            "field answer: Give the answer and the episode that answers it together, or neither.",
+        ),
     ],
 )
 def test_bad_pack_is_rejected_with_file_row_and_field(old, new, expected):
@@ -133,8 +146,9 @@ def test_audit_prints_what_a_viewer_sees_and_nothing_later(tiny, runner):
     assert lines[0] == "# Tiny Show at h = 2"
     assert "episode S1E2: Guests (released 2025-01-01)" in lines
     assert "episode S1E3: S1E3" in lines
-    assert "  before the next episode: Owen Marsh says he saw nothing. Dana's sister has come to " \
-        "stay." in lines
+    assert (
+        "  before the next episode: Owen Marsh says he saw nothing. Dana's sister has come to stay." in lines
+    )
     assert "character owen-marsh: Owen Marsh | The innkeeper" in lines
     assert "  S1E2 [major] Owen Marsh says he saw nothing that night. (with Dana Reed, Owen Marsh)" in lines
     for later in ("Boatman", "The Lake Gives Up", "rowing out", "old partner", "arrested"):
@@ -142,8 +156,10 @@ def test_audit_prints_what_a_viewer_sees_and_nothing_later(tiny, runner):
     at4 = runner.invoke(args=["content", "audit", "--at", "4", "tiny"]).output
     assert "  alias: The Boatman" in at4 and "after season 1: 1 open questions" in at4
     assert "  stands Owen Marsh: arrested (S1E4) | He confesses to the killing." in at4
-    assert "  summary: Owen confesses that he is The Boatman, and the stranger turns out to " \
+    assert (
+        "  summary: Owen confesses that he is The Boatman, and the stranger turns out to "
         "be Dana's old partner." in at4.splitlines()
+    )
 
 
 def test_audit_rejects_a_bad_horizon(tiny, runner):

@@ -25,8 +25,13 @@ def test_every_viewer_route_names_things_through_the_converters(app):
         if not rule.endpoint.startswith(("guide.", "api.", "editor.")):
             continue
         for name, converter in rule._converters.items():
-            expected = (SlugConverter if name in SLUG_ARGUMENTS
-                        else EpisodeCodeConverter if name == "episode" else None)
+            expected = (
+                SlugConverter
+                if name in SLUG_ARGUMENTS
+                else EpisodeCodeConverter
+                if name == "episode"
+                else None
+            )
             if expected is not None:
                 checked += 1
                 if type(converter) is not expected:
@@ -45,10 +50,32 @@ def _routes_to(app, path: str) -> bool:
     return True
 
 
-SLUG_SAMPLES = ["ballard", "renee-ballard", "a", "7", "a1-b2-c3", "a" * SLUG_MAX_LENGTH,
-                "a" * (SLUG_MAX_LENGTH + 1), "a-" * 40 + "b", "Ballard", "BALLARD", "a--b",
-                "-a", "a-", "a_b", "a b", " a", "a\x00", "\x00", "a\tb", "ö", "a.b", "..",
-                "a%2Fb", "<script>"]
+SLUG_SAMPLES = [
+    "ballard",
+    "renee-ballard",
+    "a",
+    "7",
+    "a1-b2-c3",
+    "a" * SLUG_MAX_LENGTH,
+    "a" * (SLUG_MAX_LENGTH + 1),
+    "a-" * 40 + "b",
+    "Ballard",
+    "BALLARD",
+    "a--b",
+    "-a",
+    "a-",
+    "a_b",
+    "a b",
+    " a",
+    "a\x00",
+    "\x00",
+    "a\tb",
+    "ö",
+    "a.b",
+    "..",
+    "a%2Fb",
+    "<script>",
+]
 
 
 def _accepted_by_the_write_side(value: str) -> bool:
@@ -62,15 +89,38 @@ def _accepted_by_the_write_side(value: str) -> bool:
 @pytest.mark.parametrize("value", SLUG_SAMPLES)
 def test_the_slug_converter_accepts_exactly_what_a_pack_may_store(app, value):
     expected = _accepted_by_the_write_side(value)
-    for path in (f"/api/v1/shows/{value}", f"/{value}/at/2/characters",
-                 f"/tiny/at/2/characters/{value}", f"/api/v1/shows/tiny/at/2/storylines/{value}",
-                 f"/tiny/at/2/questions/{value}"):
+    for path in (
+        f"/api/v1/shows/{value}",
+        f"/{value}/at/2/characters",
+        f"/tiny/at/2/characters/{value}",
+        f"/api/v1/shows/tiny/at/2/storylines/{value}",
+        f"/tiny/at/2/questions/{value}",
+    ):
         assert _routes_to(app, path) is expected, (path, expected)
 
 
-EPISODE_SAMPLES = ["s1e1", "s1e3", "s1e10", "s2e1", "s999e9999", "s1000e1", "s1e10000",
-                   "s0e1", "s1e0", "s1e03", "s01e3", "S1E3", "s1E3", "s1e", "e3", "s1e3 ",
-                   "s1e3\x00", "s1e3-x", "1", "zz-unknown-slug"]
+EPISODE_SAMPLES = [
+    "s1e1",
+    "s1e3",
+    "s1e10",
+    "s2e1",
+    "s999e9999",
+    "s1000e1",
+    "s1e10000",
+    "s0e1",
+    "s1e0",
+    "s1e03",
+    "s01e3",
+    "S1E3",
+    "s1E3",
+    "s1e",
+    "e3",
+    "s1e3 ",
+    "s1e3\x00",
+    "s1e3-x",
+    "1",
+    "zz-unknown-slug",
+]
 
 
 @pytest.mark.parametrize("value", EPISODE_SAMPLES)
@@ -105,15 +155,13 @@ CASES = [(template, unknown, bad) for template, unknown, refused in ROUTES for b
 
 
 @pytest.mark.parametrize(("template", "unknown", "bad"), CASES)
-def test_a_refused_value_answers_byte_for_byte_what_an_unknown_one_does(
-        tiny, reader, template, unknown, bad):
+def test_a_refused_value_answers_byte_for_byte_what_an_unknown_one_does(tiny, reader, template, unknown, bad):
     """Status, headers and body. The reader has watched everything, so the unknown value
     reaches its view (no share guard) and gets the 404 from the horizon gate; the refused
     one matches no route."""
     reference = snapshot(reader, template.format(unknown))
     assert reference.status == 404
-    not_found = snapshot(reader, "/api/no/such/path" if template.startswith("/api/")
-                         else "/no/such/path")
+    not_found = snapshot(reader, "/api/no/such/path" if template.startswith("/api/") else "/no/such/path")
     assert reference == not_found
     assert snapshot(reader, template.format(quote(bad, safe=""))) == reference
 

@@ -86,10 +86,15 @@ def test_editor_pages_have_no_serious_axe_violations(browser, site):  # noqa: F8
     page.get_by_role("link", name="Owen Marsh").click()
     page.get_by_label("Role").fill("The innkeeper, who rows")
     page.get_by_role("button", name="Save character").click()
-    for path in ["/editor/tiny/", "/editor/tiny/characters/owen-marsh",
-                 "/editor/tiny/episodes/s1e2", "/editor/tiny/plot-points/s1e2-owen-marsh-says",
-                 "/editor/tiny/storylines/the-case", "/editor/tiny/questions/who-is-the-body",
-                 "/editor/tiny/history"]:
+    for path in [
+        "/editor/tiny/",
+        "/editor/tiny/characters/owen-marsh",
+        "/editor/tiny/episodes/s1e2",
+        "/editor/tiny/plot-points/s1e2-owen-marsh-says",
+        "/editor/tiny/storylines/the-case",
+        "/editor/tiny/questions/who-is-the-body",
+        "/editor/tiny/history",
+    ]:
         page.goto(site + path)
         problems[path] = _serious(axe.run(page))
     assert {path: found for path, found in problems.items() if found} == {}

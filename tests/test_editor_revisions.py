@@ -17,8 +17,7 @@ def soup(response) -> BeautifulSoup:
 
 def _revisions(app) -> list[Revision]:
     with app.app_context():
-        return get_session().scalars(
-            select(Revision).order_by(Revision.id)).all()
+        return get_session().scalars(select(Revision).order_by(Revision.id)).all()
 
 
 def _version(app) -> int:
@@ -34,8 +33,13 @@ def _question(app, slug: str) -> Question | None:
 def _restore_buttons(page: BeautifulSoup) -> dict[tuple[str, str], dict[str, list[str]]]:
     """(revision, which) -> the restore form's data, for every restore button on the page."""
     forms = page.select("form.restore-form")
-    return {(f.find("input", {"name": "revision"})["value"],
-             f.find("input", {"name": "which"})["value"]): read_form(f) for f in forms}
+    return {
+        (
+            f.find("input", {"name": "revision"})["value"],
+            f.find("input", {"name": "which"})["value"],
+        ): read_form(f)
+        for f in forms
+    }
 
 
 # --- recording -----------------------------------------------------------------------------------
@@ -60,7 +64,8 @@ def test_each_change_records_who_when_what_before_and_after(editor, tiny):
     assert "changed question" in entry.h2.text
     assert "editor@example.com" in entry.text
     assert [[c.text for c in tr.find_all(["th", "td"])] for tr in entry.select("tbody tr")] == [
-        ["text", "Will her sister stay?", "Will Dana's sister stay?"]]
+        ["text", "Will her sister stay?", "Will Dana's sister stay?"]
+    ]
 
 
 def test_saving_without_changes_records_nothing(editor, tiny):
@@ -80,7 +85,8 @@ def test_history_can_be_narrowed_to_one_entity(editor, tiny):
     page = soup(editor.get(history_link))
     episode_change = _revisions(tiny)[-1].id
     assert [" ".join(h.text.split()) for h in page.select(".revision-heading")] == [
-        f"#{episode_change} · changed episode s1e3"]
+        f"#{episode_change} · changed episode s1e3"
+    ]
 
 
 # --- restoring -------------------------------------------------------------------------------------
@@ -92,13 +98,11 @@ def test_restore_an_earlier_version(editor, tiny):
     first, second = _revisions(tiny)
     buttons = _restore_buttons(soup(editor.get("/editor/tiny/history")))
     # The latest "after" is what is saved now: nothing to restore there.
-    assert set(buttons) == {(str(first.id), "after"), (str(first.id), "before"),
-                            (str(second.id), "before")}
+    assert set(buttons) == {(str(first.id), "after"), (str(first.id), "before"), (str(second.id), "before")}
     version = _version(tiny)
     response = editor.post("/editor/tiny/history/restore", data=buttons[str(first.id), "before"])
     assert response.status_code == 303
-    assert response.headers["Location"] == (
-        "/editor/tiny/history?kind=question&key=will-sister-stay")
+    assert response.headers["Location"] == ("/editor/tiny/history?kind=question&key=will-sister-stay")
     assert _question(tiny, "will-sister-stay").text == "Will her sister stay?"
     restored = _revisions(tiny)[-1]
     assert restored.restored_from_id == first.id
@@ -109,10 +113,20 @@ def test_restore_an_earlier_version(editor, tiny):
 
 
 def test_a_deleted_character_comes_back_whole(editor, tiny):
-    submit(editor, "/editor/tiny/characters/new", {
-        "slug": "mae-holt", "name": "Mae Holt", "introduced_in": "3", "role": "The ferry pilot",
-        "bios-0-revealed_in": "3", "bios-0-text": "She runs the ferry.",
-        "aliases-0-revealed_in": "4", "aliases-0-alias": "The Pilot"})
+    submit(
+        editor,
+        "/editor/tiny/characters/new",
+        {
+            "slug": "mae-holt",
+            "name": "Mae Holt",
+            "introduced_in": "3",
+            "role": "The ferry pilot",
+            "bios-0-revealed_in": "3",
+            "bios-0-text": "She runs the ferry.",
+            "aliases-0-revealed_in": "4",
+            "aliases-0-alias": "The Pilot",
+        },
+    )
     with tiny.app_context():
         created = get_session().scalars(select(Revision)).one().after
     submit(editor, "/editor/tiny/characters/mae-holt", selector="form.delete-form")
@@ -128,23 +142,30 @@ def test_a_deleted_character_comes_back_whole(editor, tiny):
 
 
 def test_a_deleted_plot_point_comes_back_in_its_place(editor, tiny):
-    submit(editor, "/editor/tiny/plot-points/s1e2-owen-marsh-says",
-           selector="form.delete-form")
+    submit(editor, "/editor/tiny/plot-points/s1e2-owen-marsh-says", selector="form.delete-form")
     deletion = _revisions(tiny)[-1]
     assert deletion.entity_key == "s1e2-owen-marsh-says"
     buttons = _restore_buttons(soup(editor.get("/editor/tiny/history")))
     editor.post("/editor/tiny/history/restore", data=buttons[str(deletion.id), "before"])
     with tiny.app_context():
-        texts = get_session().scalars(select(PlotPoint.text).where(
-            PlotPoint.episode_position == 2).order_by(PlotPoint.sort_order)).all()
+        texts = (
+            get_session()
+            .scalars(
+                select(PlotPoint.text).where(PlotPoint.episode_position == 2).order_by(PlotPoint.sort_order)
+            )
+            .all()
+        )
     assert texts[1] == "Owen Marsh says he saw nothing that night."
 
 
 def test_restoring_runs_the_lint_too(editor, tiny):
     submit(editor, "/editor/tiny/characters/owen-marsh", {"introduced_in": "1"})
     # Now a plot point in E1 may name Owen; then restore Owen's E2 introduction.
-    submit(editor, "/editor/tiny/plot-points/s1e1-town-only-witness", {
-        "text": "Owen, the innkeeper, will not talk.", "characters": ["dana-reed", "owen-marsh"]})
+    submit(
+        editor,
+        "/editor/tiny/plot-points/s1e1-town-only-witness",
+        {"text": "Owen, the innkeeper, will not talk.", "characters": ["dana-reed", "owen-marsh"]},
+    )
     first = _revisions(tiny)[0]
     buttons = _restore_buttons(soup(editor.get("/editor/tiny/history?kind=character")))
     before = [r.id for r in _revisions(tiny)]
@@ -182,20 +203,24 @@ def test_a_stale_form_gets_a_409_and_keeps_its_input(editor, tiny):
     notice = page.select_one(".notice.conflict").text
     assert "changed by other@example.com" in notice
     assert page.find("textarea", {"name": "text"}).text.strip() == (
-        "Dana's sister arrives on the last ferry.")
+        "Dana's sister arrives on the last ferry."
+    )
     assert [[c.text for c in tr.find_all(["th", "td"])] for tr in page.select(".diff tbody tr")] == [
-        ["text", "Dana's sister turns up unannounced.", "Dana's sister arrives on the last ferry."]]
+        ["text", "Dana's sister turns up unannounced.", "Dana's sister arrives on the last ferry."]
+    ]
     with tiny.app_context():
-        saved = get_session().scalar(select(PlotPoint.text).where(
-            PlotPoint.episode_position == 2, PlotPoint.sort_order == 0))
+        saved = get_session().scalar(
+            select(PlotPoint.text).where(PlotPoint.episode_position == 2, PlotPoint.sort_order == 0)
+        )
     assert saved == "Dana's sister turns up unannounced."  # the other editor's change stands
 
     # Having seen both, saving the re-rendered form is a deliberate choice: it goes through.
     again = editor.post(url, data=read_form(page.select_one("form.editor-form")))
     assert again.status_code == 303
     with tiny.app_context():
-        saved = get_session().scalar(select(PlotPoint.text).where(
-            PlotPoint.episode_position == 2, PlotPoint.sort_order == 0))
+        saved = get_session().scalar(
+            select(PlotPoint.text).where(PlotPoint.episode_position == 2, PlotPoint.sort_order == 0)
+        )
     assert saved == "Dana's sister arrives on the last ferry."
     assert len(_revisions(tiny)) == 2
 
@@ -221,8 +246,11 @@ def test_a_stale_restore_is_refused(editor, tiny):
 
 def test_two_editors_creating_the_same_slug(editor, tiny):
     form = read_form(soup(editor.get("/editor/tiny/questions/new")).select_one("form.editor-form"))
-    submit(editor, "/editor/tiny/questions/new", {
-        "slug": "who-owns-the-boat", "text": "Who owns the boat?", "raised_in": "2"})
+    submit(
+        editor,
+        "/editor/tiny/questions/new",
+        {"slug": "who-owns-the-boat", "text": "Who owns the boat?", "raised_in": "2"},
+    )
     form.update(slug=["who-owns-the-boat"], text=["Whose boat is it?"], raised_in=["2"])
     response = editor.post("/editor/tiny/questions/new", data=form)
     assert response.status_code == 400
@@ -234,15 +262,28 @@ def test_two_editors_creating_the_same_slug(editor, tiny):
 
 
 def test_dump_of_an_edited_database_loads_back_identically(editor, tiny, runner, tmp_path):
-    submit(editor, "/editor/tiny/characters/new", {
-        "slug": "mae-holt", "name": "Mae Holt", "short_names": "Mae", "introduced_in": "3",
-        "role": "The ferry pilot", "bios-0-revealed_in": "3", "bios-0-text": "She runs the ferry."})
-    submit(editor, "/editor/tiny/episodes/s1e3/plot-points/new", {
-        "text": "Mae ferries Dana across the lake.", "characters": ["dana-reed", "mae-holt"]})
-    submit(editor, "/editor/tiny/plot-points/s1e1-dana-called-lake",
-           selector="form.delete-form")  # leaves a gap in E1's sort slots
-    submit(editor, "/editor/tiny/questions/will-sister-stay", {
-        "answered_in": "4", "answer": "She stays."})
+    submit(
+        editor,
+        "/editor/tiny/characters/new",
+        {
+            "slug": "mae-holt",
+            "name": "Mae Holt",
+            "short_names": "Mae",
+            "introduced_in": "3",
+            "role": "The ferry pilot",
+            "bios-0-revealed_in": "3",
+            "bios-0-text": "She runs the ferry.",
+        },
+    )
+    submit(
+        editor,
+        "/editor/tiny/episodes/s1e3/plot-points/new",
+        {"text": "Mae ferries Dana across the lake.", "characters": ["dana-reed", "mae-holt"]},
+    )
+    submit(
+        editor, "/editor/tiny/plot-points/s1e1-dana-called-lake", selector="form.delete-form"
+    )  # leaves a gap in E1's sort slots
+    submit(editor, "/editor/tiny/questions/will-sister-stay", {"answered_in": "4", "answer": "She stays."})
     submit(editor, "/editor/tiny/episodes/new", {"title": "Aftermath", "release_date": "2025-02-01"})
     assert len(_revisions(tiny)) == 5
 
@@ -273,8 +314,7 @@ def test_an_episode_added_meanwhile_makes_the_new_episode_form_stale(editor, tin
     page = soup(response)
     assert "someone else added one here" in page.select_one(".notice.conflict").text
     assert page.find("input", {"name": "title"})["value"] == "Epilogue"
-    again = editor.post("/editor/tiny/episodes/new",
-                        data=read_form(page.select_one("form.editor-form")))
+    again = editor.post("/editor/tiny/episodes/new", data=read_form(page.select_one("form.editor-form")))
     assert again.headers["Location"] == "/editor/tiny/episodes/s1e6"
 
 

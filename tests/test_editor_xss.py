@@ -24,23 +24,54 @@ def _assert_inert(html: str, where: str) -> None:
 def hostile(editor, tiny):
     """The tiny show with the payload in every kind of editor field."""
     steps = [
-        ("/editor/tiny/characters/new", {
-            "slug": "mallory", "name": f"Mallory {PAYLOAD}", "introduced_in": "1",
-            "role": f"Role {PAYLOAD}", "actor": f"Actor {PAYLOAD}",
-            "bios-0-revealed_in": "1", "bios-0-text": f"Bio {PAYLOAD}",
-            "statuses-0-revealed_in": "1", "statuses-0-status": "<b>x</b>",
-            "statuses-0-note": f"Note {PAYLOAD}",
-            "aliases-0-revealed_in": "2", "aliases-0-alias": f"Alias {SCRIPT}"}),
-        ("/editor/tiny/storylines/new", {
-            "slug": "hostile", "title": f"Case {SCRIPT}", "summary": f"Summary {PAYLOAD}",
-            "introduced_in": "1", "statuses-0-revealed_in": "1", "statuses-0-status": "open",
-            "statuses-0-note": f"Note {PAYLOAD}"}),
-        ("/editor/tiny/episodes/s1e1/plot-points/new", {
-            "text": f"Point {PAYLOAD}", "storyline": "hostile", "characters": ["mallory"],
-            "sources": SCRIPT}),
-        ("/editor/tiny/questions/new", {
-            "slug": "hostile-question", "text": f"Question {PAYLOAD}", "raised_in": "1",
-            "answered_in": "2", "answer": f"Answer {PAYLOAD}"}),
+        (
+            "/editor/tiny/characters/new",
+            {
+                "slug": "mallory",
+                "name": f"Mallory {PAYLOAD}",
+                "introduced_in": "1",
+                "role": f"Role {PAYLOAD}",
+                "actor": f"Actor {PAYLOAD}",
+                "bios-0-revealed_in": "1",
+                "bios-0-text": f"Bio {PAYLOAD}",
+                "statuses-0-revealed_in": "1",
+                "statuses-0-status": "<b>x</b>",
+                "statuses-0-note": f"Note {PAYLOAD}",
+                "aliases-0-revealed_in": "2",
+                "aliases-0-alias": f"Alias {SCRIPT}",
+            },
+        ),
+        (
+            "/editor/tiny/storylines/new",
+            {
+                "slug": "hostile",
+                "title": f"Case {SCRIPT}",
+                "summary": f"Summary {PAYLOAD}",
+                "introduced_in": "1",
+                "statuses-0-revealed_in": "1",
+                "statuses-0-status": "open",
+                "statuses-0-note": f"Note {PAYLOAD}",
+            },
+        ),
+        (
+            "/editor/tiny/episodes/s1e1/plot-points/new",
+            {
+                "text": f"Point {PAYLOAD}",
+                "storyline": "hostile",
+                "characters": ["mallory"],
+                "sources": SCRIPT,
+            },
+        ),
+        (
+            "/editor/tiny/questions/new",
+            {
+                "slug": "hostile-question",
+                "text": f"Question {PAYLOAD}",
+                "raised_in": "1",
+                "answered_in": "2",
+                "answer": f"Answer {PAYLOAD}",
+            },
+        ),
         ("/editor/tiny/episodes/s1e3", {"title": f"Title {SCRIPT}", "writer": IMAGE}),
     ]
     for url, changes in steps:
@@ -50,16 +81,26 @@ def hostile(editor, tiny):
 
 
 EDITOR_PAGES = [
-    "/editor/tiny/", "/editor/tiny/characters/mallory", "/editor/tiny/storylines/hostile",
-    "/editor/tiny/episodes/s1e1", "/editor/tiny/plot-points/s1e1-point-1",
-    "/editor/tiny/questions/hostile-question", "/editor/tiny/episodes/s1e3",
+    "/editor/tiny/",
+    "/editor/tiny/characters/mallory",
+    "/editor/tiny/storylines/hostile",
+    "/editor/tiny/episodes/s1e1",
+    "/editor/tiny/plot-points/s1e1-point-1",
+    "/editor/tiny/questions/hostile-question",
+    "/editor/tiny/episodes/s1e3",
     "/editor/tiny/history",
 ]
 VIEWER_PAGES = [
-    "/tiny/at/2/characters", "/tiny/at/2/characters/mallory", "/tiny/at/2/story",
-    "/tiny/at/2/story/full", "/tiny/at/2/storylines/hostile", "/tiny/at/2/episodes/s1e1",
-    "/tiny/at/2/questions", "/tiny/at/2/questions/hostile-question",
-    "/tiny/at/2/search?q=alert", "/tiny/at/3/episodes",
+    "/tiny/at/2/characters",
+    "/tiny/at/2/characters/mallory",
+    "/tiny/at/2/story",
+    "/tiny/at/2/story/full",
+    "/tiny/at/2/storylines/hostile",
+    "/tiny/at/2/episodes/s1e1",
+    "/tiny/at/2/questions",
+    "/tiny/at/2/questions/hostile-question",
+    "/tiny/at/2/search?q=alert",
+    "/tiny/at/3/episodes",
 ]
 
 
@@ -80,7 +121,10 @@ def test_payloads_render_escaped_on_viewer_pages(hostile, tiny):
 
 
 def test_a_payload_that_fails_validation_is_echoed_escaped(editor):
-    response = submit(editor, "/editor/tiny/characters/new", {
-        "slug": SCRIPT, "name": PAYLOAD, "introduced_in": "1", "role": ""})
+    response = submit(
+        editor,
+        "/editor/tiny/characters/new",
+        {"slug": SCRIPT, "name": PAYLOAD, "introduced_in": "1", "role": ""},
+    )
     assert response.status_code == 400
     _assert_inert(response.get_data(as_text=True), "the rejected form")

@@ -34,6 +34,7 @@ def exported(app, runner, tmp_path):
     site = tmp_path / "site"
     result = runner.invoke(args=["export-static", str(site)])
     assert result.exit_code == 0, result.output
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -75,7 +76,7 @@ def test_export_serves_every_page_and_every_link_resolves(exported):
     assert broken == []
     assert _get(base + "/tiny/at/2/characters/owen-marsh")[0] == 200
     assert _get(base + "/tiny/at/1/characters/owen-marsh")[0] == 404  # not introduced yet
-    assert _get(base + "/tiny/")[1].count('url=/tiny/at/0/') == 1
+    assert _get(base + "/tiny/")[1].count("url=/tiny/at/0/") == 1
 
 
 def test_no_exported_page_holds_later_content(exported):

@@ -6,14 +6,12 @@ from ballard.config import ConfigError
 
 def test_production_refuses_missing_secret_key(tmp_path):
     with pytest.raises(ConfigError, match="BALLARD_SECRET_KEY"):
-        create_app({"ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
-                    "SECRET_KEY": None})
+        create_app({"ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": None})
 
 
 def test_production_refuses_weak_secret_key(tmp_path):
     with pytest.raises(ConfigError, match="at least 32"):
-        create_app({"ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
-                    "SECRET_KEY": "short"})
+        create_app({"ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": "short"})
 
 
 def test_unknown_environment_is_refused(tmp_path):

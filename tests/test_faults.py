@@ -39,8 +39,12 @@ from tests.conftest import TINY_PACK, make_app, make_editor, read_form, set_prog
 pytestmark = pytest.mark.faults
 
 FIRST_REVISION = "63ca21f3fefd"  # the initial schema, one behind the head
-READER_PATHS = ["/tiny/at/2/episodes", "/tiny/at/4/story/full", "/api/v1/shows/tiny/at/3/characters",
-                "/tiny/at/4/characters/owen-marsh"]
+READER_PATHS = [
+    "/tiny/at/2/episodes",
+    "/tiny/at/4/story/full",
+    "/api/v1/shows/tiny/at/3/characters",
+    "/tiny/at/4/characters/owen-marsh",
+]
 BACK_WITHIN = 10.0  # seconds: generous; the app needs no restart to serve again
 
 
@@ -83,8 +87,10 @@ def rows(url: str) -> int:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return sum(conn.execute(select(func.count()).select_from(t)).scalar_one()
-                       for t in Base.metadata.sorted_tables)
+            return sum(
+                conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in Base.metadata.sorted_tables
+            )
     finally:
         engine.dispose()
 
@@ -144,8 +150,7 @@ def test_a_database_behind_the_head_says_which_revision_then_serves_once_upgrade
     prepare(fresh_url)  # `flask db upgrade` and a load, while this app keeps running
     set_progress_cookie(app, client, "tiny", 4)
     assert client.get("/tiny/at/2/episodes").status_code == 200  # no restart needed
-    assert client.get("/healthz").json == {"status": "ok", "database": "ok",
-                                           "revision": migrations_head()}
+    assert client.get("/healthz").json == {"status": "ok", "database": "ok", "revision": migrations_head()}
 
 
 def count_revision_checks(app) -> list[str]:
@@ -279,8 +284,9 @@ def test_an_editor_save_that_cannot_be_written_keeps_the_input(loaded_url, fault
     kept = read_form(BeautifulSoup(body, "html.parser").select_one("form.editor-form"))
     assert retry.post(url, data=kept).status_code == 303
     with writer.app_context():
-        assert get_session().scalar(select(Episode.title).where(Episode.position == 3)) == \
-            "The Witness Returns"
+        assert (
+            get_session().scalar(select(Episode.title).where(Episode.position == 3)) == "The Witness Returns"
+        )
         assert get_session().scalar(select(func.count()).select_from(Revision)) == 1
     assert content_version(loaded_url) == before[1] + 1
 
@@ -305,9 +311,16 @@ def test_an_editor_save_whose_connection_is_lost_keeps_the_input(pg):
         deadline = time.monotonic() + 20
         while not waiting and time.monotonic() < deadline:
             with holder.connect() as probe:
-                waiting = probe.execute(text(
-                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND datname = current_database()")).scalars().all()
+                waiting = (
+                    probe.execute(
+                        text(
+                            "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                            "AND datname = current_database()"
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
             time.sleep(0.05)
         assert waiting, "the save never waited on the lock"
         conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": waiting[0]})
@@ -325,8 +338,10 @@ def test_a_pack_load_that_cannot_be_written_exits_1_and_writes_nothing(loaded_ur
     renamed = tmp_path / "renamed.yaml"
     renamed.write_text(TINY_PACK.read_text().replace("title: Guests", "title: Visitors"))
     before = (rows(loaded_url), content_version(loaded_url))
-    for app, lock_held in ((read_only_app(loaded_url), False),
-                           (make_app(loaded_url, DATABASE_LOCK_TIMEOUT=0.5), True)):
+    for app, lock_held in (
+        (read_only_app(loaded_url), False),
+        (make_app(loaded_url, DATABASE_LOCK_TIMEOUT=0.5), True),
+    ):
         runner = app.test_cli_runner()
         if lock_held:
             with write_lock_held(loaded_url):
@@ -405,12 +420,20 @@ def test_postgres_stopped_and_started_under_load(pg):
         time.sleep(1.5)
         report = load.stop()
         assert srv.worker_pids() == workers  # served again without a restart
-    failed_after_start = [a.status for mine in load.answers for a in mine
-                          if a.at >= back_at and a.status != 200]
+    failed_after_start = [
+        a.status for mine in load.answers for a in mine if a.at >= back_at and a.status != 200
+    ]
     after = rows(url)
-    h.report(report.line("PostgreSQL stopped 3 s, started", before, after,
-                         f"served again {serving_after:.2f} s after start" if serving_after
-                         is not None else "never served again"))
+    h.report(
+        report.line(
+            "PostgreSQL stopped 3 s, started",
+            before,
+            after,
+            f"served again {serving_after:.2f} s after start"
+            if serving_after is not None
+            else "never served again",
+        )
+    )
     assert status == 503 and "retry-after" in headers and b'"unreachable"' in body
     assert report.by_status[503] > 0 and report.unexpected_5xx == 0
     check_503s(report)
@@ -445,9 +468,16 @@ def test_sqlite_file_unreadable_then_restored_under_load(tmp_path):
         time.sleep(1)
         report = load.stop()
     after = rows(url)
-    h.report(report.line("SQLite file unopenable 4 s, workers reloaded, restored", before, after,
-                         f"served again {serving_after:.2f} s after restore" if serving_after
-                         is not None else "never served again"))
+    h.report(
+        report.line(
+            "SQLite file unopenable 4 s, workers reloaded, restored",
+            before,
+            after,
+            f"served again {serving_after:.2f} s after restore"
+            if serving_after is not None
+            else "never served again",
+        )
+    )
     assert status == 503 and "retry-after" in headers and b'"unreachable"' in body
     assert report.by_status[503] > 0 and report.unexpected_5xx == 0
     check_503s(report)
@@ -483,8 +513,7 @@ def test_a_worker_killed_mid_request(loaded_url):
         time.sleep(1.5)
         report = load.stop()
     after = rows(loaded_url)
-    h.report(report.line("gunicorn worker SIGKILLed", before, after,
-                         f"replaced in {replaced_after:.2f} s"))
+    h.report(report.line("gunicorn worker SIGKILLed", before, after, f"replaced in {replaced_after:.2f} s"))
     assert victim not in replaced and len(replaced) == len(workers)
     assert report.unexpected_5xx == 0 and report.by_status[503] == 0
     # Only requests in flight on the killed worker can fail: at most one per reader.
@@ -501,9 +530,12 @@ def test_a_content_load_killed_mid_way(fresh_url, tmp_path):
         # SQL echo shows how far the load got. Through a one-page pipe that the test stops
         # reading, the loader blocks a few statements after the ones seen: mid-way, for sure.
         loader = subprocess.Popen(
-            [str(h.VENV_BIN / "flask"), "--app", "app", "content", "load"], cwd=h.ROOT,
+            [str(h.VENV_BIN / "flask"), "--app", "app", "content", "load"],
+            cwd=h.ROOT,
             env=h.clean_env(fresh_url, BALLARD_SQL_ECHO="true"),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         assert loader.stdout is not None
         fcntl.fcntl(loader.stdout.fileno(), fcntl.F_SETPIPE_SZ, 4096)
         seen: list[bytes] = []
@@ -523,8 +555,14 @@ def test_a_content_load_killed_mid_way(fresh_url, tmp_path):
         time.sleep(1)
         report = load.stop()
     after = (rows(fresh_url), content_version(fresh_url))
-    h.report(report.line("content load SIGKILLed mid-way", before[0], mid_way[0],
-                         f"then a full load: exit {again.returncode}, rows {after[0]}"))
+    h.report(
+        report.line(
+            "content load SIGKILLed mid-way",
+            before[0],
+            mid_way[0],
+            f"then a full load: exit {again.returncode}, rows {after[0]}",
+        )
+    )
     assert still_running and not committed and loader.returncode == -signal.SIGKILL
     assert mid_way == before  # nothing half-written
     assert again.returncode == 0, again.stderr
@@ -538,7 +576,7 @@ def test_a_content_load_killed_mid_way(fresh_url, tmp_path):
 
 def readme_pg_commands() -> tuple[str, str]:
     readme = (h.ROOT / "README.md").read_text()
-    production = readme[readme.index("\n## Production\n"):]
+    production = readme[readme.index("\n## Production\n") :]
     dump = re.search(r"`(pg_dump [^`]+)`", production)
     restore = re.search(r"`(pg_restore [^`]+)`", production)
     assert dump and restore, "README's Production section lost its pg_dump/pg_restore commands"
@@ -580,5 +618,4 @@ def test_postgres_backup_and_restore_with_editor_changes(pg, tmp_path):
         titles = conn.execute(select(Revision.after)).scalars().all()
     engine.dispose()
     assert [t["title"] for t in titles] == ["Saved Before Dump"]  # its revision is back too
-    h.report(f"PostgreSQL pg_dump/pg_restore drill: rows {before[0]} restored exactly, "
-             "editor revision kept")
+    h.report(f"PostgreSQL pg_dump/pg_restore drill: rows {before[0]} restored exactly, editor revision kept")

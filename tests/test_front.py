@@ -35,8 +35,7 @@ from tests.invariance import INVARIANCE_CONFIG, argument_values, snapshot, urls_
 
 TWO_SEASONS_PACKS = sorted((PACKS / "two-seasons").glob("season-*.yaml"))
 QUERIES = {
-    "guide.search": ["q=owen", "q=", "q=owen&kind=character", "q=owen&page=2", "q=ow",
-                     "kind=nope&q=x"],
+    "guide.search": ["q=owen", "q=", "q=owen&kind=character", "q=owen&page=2", "q=ow", "kind=nope&q=x"],
     "api.search": ["q=owen", "q=owen&kind=character", "q=x&unknown=1"],
     "api.suggest": ["q=ow", "q="],
     "guide.home": ["", "notice=unreadable"],
@@ -45,6 +44,7 @@ QUERIES = {
 
 def _readers(app, show: str, last: int) -> dict[str, str | None]:
     """Cookie headers of the readers whose pages differ."""
+
     def saved(h: int) -> str:
         return "=".join(progress_cookie(app, show, h))
 
@@ -86,17 +86,24 @@ def test_the_front_answers_byte_for_byte_as_the_app(migrated, packs):
     readers = _readers(fronted, show, last)
     values = argument_values(fronted)
     # Two of each (a real one and the unknown one): the routes, not the rows, matter here.
-    values = {name: v[:1] + v[-1:] if name not in ("show", "filename") else v
-              for name, v in values.items()}
-    urls = sorted({url for h in range(last + 1)
-                   for endpoint, method, url in urls_at(fronted, h, values, QUERIES)
-                   if method == "GET" and endpoint.split(".")[0] in ("guide", "api", "ops")})
+    values = {name: v[:1] + v[-1:] if name not in ("show", "filename") else v for name, v in values.items()}
+    urls = sorted(
+        {
+            url
+            for h in range(last + 1)
+            for endpoint, method, url in urls_at(fronted, h, values, QUERIES)
+            if method == "GET" and endpoint.split(".")[0] in ("guide", "api", "ops")
+        }
+    )
     front_client = fronted.test_client(use_cookies=False)
     plain_client = plain.test_client(use_cookies=False)
     cache = fronted.extensions["ballard.page_cache"]
 
-    expected = {(url, who): snapshot(plain_client, url, cookie=cookie)
-                for url in urls for who, cookie in readers.items()}
+    expected = {
+        (url, who): snapshot(plain_client, url, cookie=cookie)
+        for url in urls
+        for who, cookie in readers.items()
+    }
     differences = []
     # Two passes in different orders: the first fills the cache, the second reads it
     # with the readers interleaved the other way round.
@@ -119,10 +126,8 @@ def test_the_front_answers_byte_for_byte_as_the_app(migrated, packs):
             continue
         cookie = readers[who]
         headers = {"If-None-Match": etag, **({"Cookie": cookie} if cookie else {})}
-        with plain_client.get(url, headers=headers) as want, \
-                front_client.get(url, headers=headers) as got:
-            if (got.status, _headers(got), got.get_data()) != (want.status, _headers(want),
-                                                              want.get_data()):
+        with plain_client.get(url, headers=headers) as want, front_client.get(url, headers=headers) as got:
+            if (got.status, _headers(got), got.get_data()) != (want.status, _headers(want), want.get_data()):
                 conditional.append(f"{who} {url}: {got.status} vs {want.status}")
     assert conditional == []
 
@@ -165,8 +170,15 @@ def test_readers_who_get_the_same_page_share_one_entry(tiny, front_cache):
 
 def test_errors_and_redirects_are_never_kept(tiny, front_cache, reader):
     client = reader  # has watched everything, so no guard page (a 200) stands in
-    for url in ("/tiny/at/9/", "/tiny/at/2/characters/nobody", "/no/where", "/tiny/",
-                "/tiny/at/2", "/api/v1/shows/tiny/at/9", "/tiny/at/2/search?page=0"):
+    for url in (
+        "/tiny/at/9/",
+        "/tiny/at/2/characters/nobody",
+        "/no/where",
+        "/tiny/",
+        "/tiny/at/2",
+        "/api/v1/shows/tiny/at/9",
+        "/tiny/at/2/search?page=0",
+    ):
         assert client.get(url).status_code != 200
         client.get(url)
     assert len(front_cache) == 0 and front_cache.hits == 0
@@ -195,13 +207,19 @@ def test_head_range_and_other_conditionals_go_to_the_app(tiny, reader, front_cac
     assert front_cache.hits == hits
 
 
-def test_hits_carry_the_security_headers_and_leave_the_date_to_the_server(tiny, reader,
-                                                                         front_cache):
+def test_hits_carry_the_security_headers_and_leave_the_date_to_the_server(tiny, reader, front_cache):
     first = reader.get("/tiny/at/2/characters")
     again = reader.get("/tiny/at/2/characters")
     assert front_cache.hits == 1
-    for name in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options",
-                 "Referrer-Policy", "Permissions-Policy", "ETag", "Vary"):
+    for name in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Permissions-Policy",
+        "ETag",
+        "Vary",
+    ):
         assert again.headers[name] == first.headers[name]
     # The server dates every answer (one Date header): the app and the front add none.
     assert "Date" not in first.headers and "Date" not in again.headers
@@ -229,8 +247,7 @@ def test_a_content_change_is_seen_at_once_by_this_worker(tiny, reader, tmp_path)
     assert b"Visitors" in reader.get("/tiny/at/2/episodes").get_data()
 
 
-def test_an_unreadable_version_leaves_the_answer_to_the_app(tiny, reader, front_cache,
-                                                            monkeypatch):
+def test_an_unreadable_version_leaves_the_answer_to_the_app(tiny, reader, front_cache, monkeypatch):
     reader.get("/tiny/at/2/characters")
 
     def broken():
@@ -243,17 +260,20 @@ def test_an_unreadable_version_leaves_the_answer_to_the_app(tiny, reader, front_
     assert response.status_code == 200 and front_cache.hits == 0
 
 
-@pytest.mark.parametrize(("kind", "marked", "state", "status", "headers", "ok"), [
-    ("reader", "reader", "S", "200 OK", [("Vary", "Cookie")], True),
-    ("reader", None, "S", "200 OK", [], False),  # the view did not mark it
-    ("reader", "cookie-free", "S", "200 OK", [], False),
-    ("cookie-free", "reader", None, "200 OK", [], False),
-    ("reader", "reader", "other", "200 OK", [], False),  # rendered for another reader
-    ("reader", "reader", "S", "404 NOT FOUND", [], False),
-    ("reader", "reader", "S", "200 OK", [("Set-Cookie", "a=b")], False),
-    ("reader", "reader", "S", "200 OK", [("Vary", "Cookie, Accept-Language")], False),
-    ("reader", "reader", "S", "200 OK", [("Cache-Control", "no-store")], False),
-])
+@pytest.mark.parametrize(
+    ("kind", "marked", "state", "status", "headers", "ok"),
+    [
+        ("reader", "reader", "S", "200 OK", [("Vary", "Cookie")], True),
+        ("reader", None, "S", "200 OK", [], False),  # the view did not mark it
+        ("reader", "cookie-free", "S", "200 OK", [], False),
+        ("cookie-free", "reader", None, "200 OK", [], False),
+        ("reader", "reader", "other", "200 OK", [], False),  # rendered for another reader
+        ("reader", "reader", "S", "404 NOT FOUND", [], False),
+        ("reader", "reader", "S", "200 OK", [("Set-Cookie", "a=b")], False),
+        ("reader", "reader", "S", "200 OK", [("Vary", "Cookie, Accept-Language")], False),
+        ("reader", "reader", "S", "200 OK", [("Cache-Control", "no-store")], False),
+    ],
+)
 def test_what_may_be_kept(kind, marked, state, status, headers, ok):
     key = (kind, "http", "localhost", "", "/x", "", 1, "S")
     environ = {CACHEABLE: marked, READER_STATE: state}

@@ -55,15 +55,42 @@ SHOW = "ballard"
 BALLARD_PACK_PATH = next(p for p in shipped_packs() if p.parent.name == SHOW)
 BALLARD_PACK = read_pack(BALLARD_PACK_PATH)
 LAST = len(BALLARD_PACK.episodes)  # 10
-HTML_PAGES = ["", "episodes", "story", "story/full", "characters", "questions", "next-season",
-              "timeline", "search?q=rawls", "episodes/s1e1", "characters/renee-ballard",
-              "storylines/cover-up", "questions/who-killed-sarah"]
+HTML_PAGES = [
+    "",
+    "episodes",
+    "story",
+    "story/full",
+    "characters",
+    "questions",
+    "next-season",
+    "timeline",
+    "search?q=rawls",
+    "episodes/s1e1",
+    "characters/renee-ballard",
+    "storylines/cover-up",
+    "questions/who-killed-sarah",
+]
 # The detail pages above, and the first horizon at which each exists.
-FIRST_VISIBLE = {"episodes/s1e1": 1, "storylines/cover-up": 1, "questions/who-killed-sarah": 1,
-                 "characters/renee-ballard": 0}
-API_PAGES = ["", "/episodes", "/story", "/characters", "/questions", "/next-season",
-             "/timeline", "/search?q=rawls", "/episodes/s1e1", "/characters/renee-ballard",
-             "/storylines/cover-up", "/questions/who-killed-sarah"]
+FIRST_VISIBLE = {
+    "episodes/s1e1": 1,
+    "storylines/cover-up": 1,
+    "questions/who-killed-sarah": 1,
+    "characters/renee-ballard": 0,
+}
+API_PAGES = [
+    "",
+    "/episodes",
+    "/story",
+    "/characters",
+    "/questions",
+    "/next-season",
+    "/timeline",
+    "/search?q=rawls",
+    "/episodes/s1e1",
+    "/characters/renee-ballard",
+    "/storylines/cover-up",
+    "/questions/who-killed-sarah",
+]
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +153,7 @@ def _assert_not_found(response, references, url):
 
 # --- Schemathesis over the OpenAPI document ----------------------------------------------------
 
+
 def _seeded_document() -> dict:
     """The document with each path parameter narrowed to the pack's own values, so that
     generated requests reach real pages at every horizon instead of mostly 404s; anything
@@ -142,8 +170,7 @@ def _seeded_document() -> dict:
     parameters = document["components"]["parameters"]
     for name, allowed in values.items():
         parameters[name]["schema"] = {"type": "string", "enum": sorted(allowed)}
-    parameters["h"]["schema"] = {"type": "integer", "minimum": 0,
-                                 "maximum": len(BALLARD_PACK.episodes)}
+    parameters["h"]["schema"] = {"type": "integer", "minimum": 0, "maximum": len(BALLARD_PACK.episodes)}
     return document
 
 
@@ -180,16 +207,38 @@ HORIZONS = st.one_of(
     st.integers(min_value=0, max_value=LAST).map(lambda n: f"0{n}"),
     st.integers(min_value=0, max_value=LAST).map(lambda n: f"{n}.0"),
     st.integers(min_value=0, max_value=LAST).map(lambda n: f" {n}"),
-    st.sampled_from(["", "-0", "+1", "1e1", "0x5", "٣", "①", "¹", "NaN", "inf", "None", "..",
-                     "%00", "4/../5", "4;5", "4%2F5", "true", "[4]"]),
+    st.sampled_from(
+        [
+            "",
+            "-0",
+            "+1",
+            "1e1",
+            "0x5",
+            "٣",
+            "①",
+            "¹",
+            "NaN",
+            "inf",
+            "None",
+            "..",
+            "%00",
+            "4/../5",
+            "4;5",
+            "4%2F5",
+            "true",
+            "[4]",
+        ]
+    ),
     st.text(max_size=40),
 )
 
 
 @settings(FUZZ, max_examples=150)
-@given(raw=HORIZONS, page=st.sampled_from([("html", p) for p in HTML_PAGES]
-                                          + [("api", p) for p in API_PAGES]),
-       with_cookie=st.booleans())
+@given(
+    raw=HORIZONS,
+    page=st.sampled_from([("html", p) for p in HTML_PAGES] + [("api", p) for p in API_PAGES]),
+    with_cookie=st.booleans(),
+)
 def test_hostile_horizons(fuzz_app, references, raw, page, with_cookie):
     """A horizon is "0" to "10" exactly; anything else is the one 404, on every page."""
     kind, path = page
@@ -209,21 +258,39 @@ def test_hostile_horizons(fuzz_app, references, raw, page, with_cookie):
 
 # --- hostile slugs ------------------------------------------------------------------------------
 
-KINDS = {"characters": "character", "storylines": "storyline", "questions": "question",
-         "episodes": "episode"}
+KINDS = {"characters": "character", "storylines": "storyline", "questions": "question", "episodes": "episode"}
 
 
 @st.composite
 def slugs(draw, known_values):
     base = draw(st.sampled_from(sorted(known_values)))
-    mutated = draw(st.sampled_from([
-        base, base.upper(), base + " ", " " + base, base + "-", base + "\x00", base + "/",
-        base + "%", base.replace("-", "_"), base + "\u200b", base * 3, base[:-1],
-    ]))
-    return draw(st.one_of(st.just(mutated), st.text(max_size=60),
-                          st.from_regex(r"[a-z0-9-]{1,90}", fullmatch=True),
-                          st.text(alphabet="aeiou-./\\%?#&=;:@ \t", max_size=30),
-                          st.just("x" * 3000)))
+    mutated = draw(
+        st.sampled_from(
+            [
+                base,
+                base.upper(),
+                base + " ",
+                " " + base,
+                base + "-",
+                base + "\x00",
+                base + "/",
+                base + "%",
+                base.replace("-", "_"),
+                base + "\u200b",
+                base * 3,
+                base[:-1],
+            ]
+        )
+    )
+    return draw(
+        st.one_of(
+            st.just(mutated),
+            st.text(max_size=60),
+            st.from_regex(r"[a-z0-9-]{1,90}", fullmatch=True),
+            st.text(alphabet="aeiou-./\\%?#&=;:@ \t", max_size=30),
+            st.just("x" * 3000),
+        )
+    )
 
 
 @settings(FUZZ, max_examples=150)
@@ -243,8 +310,11 @@ def test_hostile_slugs(fuzz_app, known, references, renamed, data, kind, api):
     else:
         _assert_not_found(response, references, url)
     show = data.draw(slugs(known["show"]), label="show")
-    show_url = (f"/api/v1/shows/{quote(show, safe='')}/at/1/characters" if api
-                else f"/{quote(show, safe='')}/at/1/characters")
+    show_url = (
+        f"/api/v1/shows/{quote(show, safe='')}/at/1/characters"
+        if api
+        else f"/{quote(show, safe='')}/at/1/characters"
+    )
     response = _get(fuzz_app, show_url, _reader(fuzz_app))
     if show in known["show"]:
         assert response.status_code == 200, show_url
@@ -258,9 +328,21 @@ QUERY_TEXT = st.one_of(
     st.text(max_size=400),
     st.text(alphabet=" \t\n", max_size=300),
     st.text(min_size=190, max_size=260, alphabet=st.characters(codec="utf-8")),
-    st.sampled_from(["<script>alert(1)</script>", "' OR 1=1 --", "%", "_", "\\", "\x00",
-                     "a" * 200, "a" * 201, "é" * 201, "𝔅" * 150, "\ud800".encode(
-                         "utf-8", "surrogatepass").decode("latin-1")]),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "%",
+            "_",
+            "\\",
+            "\x00",
+            "a" * 200,
+            "a" * 201,
+            "é" * 201,
+            "𝔅" * 150,
+            "\ud800".encode("utf-8", "surrogatepass").decode("latin-1"),
+        ]
+    ),
 )
 RAW_QUERY = st.one_of(
     st.text(alphabet="%&=+;?#/ abcdefFF0123456789", max_size=80),
@@ -291,9 +373,13 @@ def test_search_queries(fuzz_app, q, api):
 
 
 @settings(FUZZ, max_examples=120)
-@given(raw=RAW_QUERY, page=st.sampled_from(
-    [f"/{SHOW}/at/4/{p}" for p in ("", "characters", "search", "episodes/s1e2")]
-    + [f"/{SHOW}/", "/", "/api/v1/shows", f"/api/v1/shows/{SHOW}/at/4/search"]))
+@given(
+    raw=RAW_QUERY,
+    page=st.sampled_from(
+        [f"/{SHOW}/at/4/{p}" for p in ("", "characters", "search", "episodes/s1e2")]
+        + [f"/{SHOW}/", "/", "/api/v1/shows", f"/api/v1/shows/{SHOW}/at/4/search"]
+    ),
+)
 def test_odd_query_strings(fuzz_app, raw, page):
     """Raw query strings (broken escapes, invalid UTF-8, stray separators) never break a
     page: HTML pages ignore what they do not read; the API names what it does not accept."""
@@ -315,32 +401,41 @@ def test_odd_query_strings(fuzz_app, raw, page):
 # --- oversized and tampered cookies -------------------------------------------------------------
 
 LATER_TITLES = ["Beneath the Surface", "Fork in the Road", "End of the Line"]  # E6, E7, E10
-COOKIE_TEXT = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0xFF,
-                                             exclude_characters=";,\\\""), max_size=300)
+COOKIE_TEXT = st.text(
+    alphabet=st.characters(min_codepoint=0x21, max_codepoint=0xFF, exclude_characters=';,\\"'), max_size=300
+)
 
 
 @st.composite
 def progress_cookies(draw):
     """(cookie value, the h it must be read as, or None for "unreadable")."""
     serializer = URLSafeSerializer(SECRET, salt=_SALT)
-    kind = draw(st.sampled_from(["signed-valid", "signed-odd", "forged", "garbage", "huge",
-                                 "other-key", "other-salt"]))
+    kind = draw(
+        st.sampled_from(
+            ["signed-valid", "signed-odd", "forged", "garbage", "huge", "other-key", "other-salt"]
+        )
+    )
     if kind == "signed-valid":
         h = draw(st.integers(0, LAST))
         return serializer.dumps(h), h
     if kind == "signed-odd":
-        value = draw(st.one_of(
-            st.integers(max_value=-1), st.integers(min_value=LAST + 1), st.booleans(),
-            st.floats(allow_nan=False), st.text(max_size=5), st.none(),
-            st.lists(st.integers(0, LAST), max_size=2),
-        ))
+        value = draw(
+            st.one_of(
+                st.integers(max_value=-1),
+                st.integers(min_value=LAST + 1),
+                st.booleans(),
+                st.floats(allow_nan=False),
+                st.text(max_size=5),
+                st.none(),
+                st.lists(st.integers(0, LAST), max_size=2),
+            )
+        )
         return serializer.dumps(value), None
     if kind == "forged":
         h = draw(st.integers(0, LAST))
         return serializer.dumps(h)[:-2] + draw(st.sampled_from(["AA", "zz", "__"])), None
     if kind == "other-key":
-        return URLSafeSerializer("another-secret-key-that-is-long-enough-xx",
-                                 salt=_SALT).dumps(3), None
+        return URLSafeSerializer("another-secret-key-that-is-long-enough-xx", salt=_SALT).dumps(3), None
     if kind == "other-salt":
         return URLSafeSerializer(SECRET, salt="another").dumps(3), None
     if kind == "huge":
@@ -350,8 +445,10 @@ def progress_cookies(draw):
 
 
 @settings(FUZZ, max_examples=150)
-@given(cookie=progress_cookies(),
-       upcoming=st.one_of(COOKIE_TEXT, st.just("1"), st.just(upcoming_titles_value(SECRET))))
+@given(
+    cookie=progress_cookies(),
+    upcoming=st.one_of(COOKIE_TEXT, st.just("1"), st.just(upcoming_titles_value(SECRET))),
+)
 def test_tampered_and_oversized_cookies(fuzz_app, cookie, upcoming):
     """The progress cookie is read only when our signature and a 0..10 value check out;
     anything else fails closed to h = 0 with a notice. Pages never fail because of it."""
@@ -376,7 +473,8 @@ def test_tampered_and_oversized_cookies(fuzz_app, cookie, upcoming):
     api = _get(fuzz_app, f"/api/v1/shows/{SHOW}/at/4/episodes", header)
     assert api.status_code == 200
     assert [e for e in json.loads(api.get_data())["episodes"] if not e["watched"]] == [
-        {"position": n, "code": f"S1E{n}", "watched": False} for n in range(5, LAST + 1)]
+        {"position": n, "code": f"S1E{n}", "watched": False} for n in range(5, LAST + 1)
+    ]
 
 
 # --- the progress slider and the preferences form ----------------------------------------------
@@ -385,10 +483,13 @@ def test_tampered_and_oversized_cookies(fuzz_app, cookie, upcoming):
 # Where a reader's form post comes from, as a browser says it; the slider and the
 # preferences carry no token, ballard/origin_check.py checks these headers instead.
 ORIGINS = {
-    "no browser": {}, "same-origin": {"Sec-Fetch-Site": "same-origin"},
-    "navigation": {"Sec-Fetch-Site": "none"}, "same-site": {"Sec-Fetch-Site": "same-site"},
+    "no browser": {},
+    "same-origin": {"Sec-Fetch-Site": "same-origin"},
+    "navigation": {"Sec-Fetch-Site": "none"},
+    "same-site": {"Sec-Fetch-Site": "same-site"},
     "cross-site": {"Sec-Fetch-Site": "cross-site", "Origin": "http://localhost"},
-    "own origin": {"Origin": "http://localhost"}, "other origin": {"Origin": "https://evil.example"},
+    "own origin": {"Origin": "http://localhost"},
+    "other origin": {"Origin": "https://evil.example"},
     "null origin": {"Origin": "null"},
 }
 REFUSED_ORIGINS = {"same-site", "cross-site", "other origin", "null origin"}
@@ -406,30 +507,47 @@ def _accepted_horizon(value: str | None) -> int | None:
 
 
 HORIZON_FIELD = st.one_of(
-    st.none(), st.integers(-(10**20), 10**20).map(str), st.integers(-2, LAST + 2).map(str),
+    st.none(),
+    st.integers(-(10**20), 10**20).map(str),
+    st.integers(-2, LAST + 2).map(str),
     st.sampled_from(["", " 3 ", "+3", "3.0", "1_0", "٣", "0x3", "3; 4", "NaN"]),
     st.text(max_size=20),
 )
 NEXT_FIELD = st.one_of(
-    st.none(), st.text(max_size=40),
-    st.sampled_from(["//evil.example/", "https://evil.example/ballard/at/1/",
-                     f"/{SHOW}/at/2/characters", f"/{SHOW}/at/2/../../admin",
-                     f"/{SHOW}/at/2/\\evil", f"/{SHOW}/at/2/\r\nSet-Cookie: x=1",
-                     "/other/at/1/", f"/{SHOW}/at/3/search?q=rawls", "javascript:alert(1)"]),
+    st.none(),
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "//evil.example/",
+            "https://evil.example/ballard/at/1/",
+            f"/{SHOW}/at/2/characters",
+            f"/{SHOW}/at/2/../../admin",
+            f"/{SHOW}/at/2/\\evil",
+            f"/{SHOW}/at/2/\r\nSet-Cookie: x=1",
+            "/other/at/1/",
+            f"/{SHOW}/at/3/search?q=rawls",
+            "javascript:alert(1)",
+        ]
+    ),
 )
 
 
 @settings(FUZZ, max_examples=150)
-@given(origin=st.sampled_from(sorted(ORIGINS)), horizon=HORIZON_FIELD, next_=NEXT_FIELD,
-       extra=st.dictionaries(st.text(min_size=1, max_size=10), st.text(max_size=20), max_size=3))
+@given(
+    origin=st.sampled_from(sorted(ORIGINS)),
+    horizon=HORIZON_FIELD,
+    next_=NEXT_FIELD,
+    extra=st.dictionaries(st.text(min_size=1, max_size=10), st.text(max_size=20), max_size=3),
+)
 def test_progress_form(fuzz_app, origin, horizon, next_, extra):
     """The slider's POST: from another site, 403 "Form not accepted"; a bad value, 400
     with the field's message; otherwise 303 to this show's guide only, with the cookie."""
     client = fuzz_app.test_client()
     form = {k: v for k, v in extra.items() if k not in ("horizon", "next")}
     form["horizon"], form["next"] = horizon, next_
-    response = client.post(f"/{SHOW}/progress", headers=ORIGINS[origin],
-                           data={k: v for k, v in form.items() if v is not None})
+    response = client.post(
+        f"/{SHOW}/progress", headers=ORIGINS[origin], data={k: v for k, v in form.items() if v is not None}
+    )
     saved = client.get_cookie(cookie_name(SHOW, PLAIN_HTTP))
     text = response.get_data(as_text=True)
     if origin in REFUSED_ORIGINS:
@@ -451,15 +569,21 @@ def test_progress_form(fuzz_app, origin, horizon, next_, extra):
     if not (next_ or "").startswith(f"/{SHOW}/at/"):
         assert location == f"/{SHOW}/at/{accepted}/"  # never off this show's guide
     assert saved is not None
-    assert _get(fuzz_app, f"/{SHOW}/", f"{cookie_name(SHOW, PLAIN_HTTP)}={saved.value}").headers[
-        "Location"] == f"/{SHOW}/at/{accepted}/"
+    assert (
+        _get(fuzz_app, f"/{SHOW}/", f"{cookie_name(SHOW, PLAIN_HTTP)}={saved.value}").headers["Location"]
+        == f"/{SHOW}/at/{accepted}/"
+    )
 
 
 @settings(FUZZ, max_examples=80)
-@given(origin=st.sampled_from(sorted(ORIGINS)), token=st.one_of(st.none(), st.text(max_size=60)),
-       enabled=st.one_of(st.none(), st.sampled_from(["y", "on", "1", "false", "", "0", "no"]),
-                         st.text(max_size=20)),
-       progress=st.one_of(st.none(), st.integers(0, LAST)))
+@given(
+    origin=st.sampled_from(sorted(ORIGINS)),
+    token=st.one_of(st.none(), st.text(max_size=60)),
+    enabled=st.one_of(
+        st.none(), st.sampled_from(["y", "on", "1", "false", "", "0", "no"]), st.text(max_size=20)
+    ),
+    progress=st.one_of(st.none(), st.integers(0, LAST)),
+)
 def test_preferences_form(fuzz_app, origin, token, enabled, progress):
     """The upcoming-titles opt-in: the origin first (a stray token changes nothing), then
     303 to the reader's own horizon."""
@@ -468,8 +592,9 @@ def test_preferences_form(fuzz_app, origin, token, enabled, progress):
         name, value = _reader(fuzz_app, progress).split("=", 1)
         client.set_cookie(name, value)
     form = {"csrf_token": token, "enabled": enabled}
-    response = client.post(f"/{SHOW}/preferences", headers=ORIGINS[origin],
-                           data={k: v for k, v in form.items() if v is not None})
+    response = client.post(
+        f"/{SHOW}/preferences", headers=ORIGINS[origin], data={k: v for k, v in form.items() if v is not None}
+    )
     opted_in = client.get_cookie(UPCOMING_TITLES_COOKIE)
     if origin in REFUSED_ORIGINS:
         assert response.status_code == 403
@@ -483,8 +608,9 @@ def test_preferences_form(fuzz_app, origin, token, enabled, progress):
     assert (opted_in is not None and opted_in.value == upcoming_titles_value(SECRET)) == wanted
 
 
-@pytest.mark.parametrize(("field", "size"), [("horizon", 600_000), ("next", 600_000),
-                                           ("csrf_token", 600_000), ("junk", 2_000_000)])
+@pytest.mark.parametrize(
+    ("field", "size"), [("horizon", 600_000), ("next", 600_000), ("csrf_token", 600_000), ("junk", 2_000_000)]
+)
 def test_oversized_form_fields(fuzz_app, field, size):
     """A body over MAX_CONTENT_LENGTH is refused with 413 before the form is read: never a
     5xx, and nothing saved."""
@@ -512,9 +638,10 @@ def test_every_route_refuses_every_method_it_does_not_allow(fuzz_app, known):
 
         # Arguments this file has no value for (other blueprints' ids) get "1", which
         # fits string and integer converters alike: routing decides 405 before any lookup.
-        rules = [(rule, url_for(rule.endpoint, **{name: values.get(name, "1")
-                                                  for name in rule.arguments}))
-                 for rule in fuzz_app.url_map.iter_rules()]
+        rules = [
+            (rule, url_for(rule.endpoint, **{name: values.get(name, "1") for name in rule.arguments}))
+            for rule in fuzz_app.url_map.iter_rules()
+        ]
     for rule, url in rules:
         for method in METHODS:
             if method in (rule.methods or set()):

@@ -68,7 +68,9 @@ def test_character_status_is_latest_row_up_to_h(tiny, reader):
     assert at3.find("dt", string="Status").find_next("dd").select_one(".status").text == "active"
     assert at4.find("dt", string="Status").find_next("dd").select_one(".status").text == "arrested"
     assert texts(at4.select(".history li")) == [
-        "active (S1E2)", "arrested — He confesses to the killing. (S1E4)"]
+        "active (S1E2)",
+        "arrested — He confesses to the killing. (S1E4)",
+    ]
 
 
 def test_alias_appears_only_from_its_reveal(tiny, reader):
@@ -99,7 +101,10 @@ def test_questions_open_and_answered(tiny, reader):
     at2 = soup(reader.get("/tiny/at/2/questions"))
     open_list = at2.find(id="open-heading").find_parent("section")
     assert texts(open_list.select(".question > a")) == [
-        "Who is the stranger in the lake?", "Why did Dana leave the city?", "Will her sister stay?"]
+        "Who is the stranger in the lake?",
+        "Why did Dana leave the city?",
+        "Will her sister stay?",
+    ]
     assert "Nothing has been answered yet." in at2.text
     at3 = soup(reader.get("/tiny/at/3/questions"))
     answered = at3.find(id="answered-heading").find_parent("section")
@@ -118,7 +123,8 @@ def test_next_season_only_at_finale(tiny, reader):
     at3 = soup(reader.get("/tiny/at/3/next-season"))
     main = at3.find("main")
     assert texts(main.find_all("p")) == [
-        "Finish the season first. This page opens once you have watched the finale."]
+        "Finish the season first. This page opens once you have watched the finale."
+    ]
     assert main.select(".question") == []
     at4 = soup(reader.get("/tiny/at/4/next-season"))
     assert texts(at4.select(".question > a")) == ["Will her sister stay?"]
@@ -127,10 +133,13 @@ def test_next_season_only_at_finale(tiny, reader):
 def test_new_in_this_episode(tiny, reader):
     page = soup(reader.get("/tiny/at/4/episodes/s1e2"))
     news = page.find(id="news-heading").find_parent("section")
-    assert texts(news.select("h3")) == ["New faces", "Changes", "New connections",
-                                        "Questions raised"]
+    assert texts(news.select("h3")) == ["New faces", "Changes", "New connections", "Questions raised"]
     assert texts(news.find("h3", string="New connections").find_next("ul").find_all("a")) == [
-        "Owen Marsh", "Dana Reed", "S1E2", "S1E4"]
+        "Owen Marsh",
+        "Dana Reed",
+        "S1E2",
+        "S1E4",
+    ]
     assert texts(news.find("h3", string="New faces").find_next("p").find_all("a")) == ["Owen Marsh"]
     changes = texts(news.find("h3", string="Changes").find_next("ul").find_all("li"))
     assert changes == ["Family matters: open (S1E2)"]  # newcomers' first status is not news
@@ -154,12 +163,14 @@ def test_timeline_svg_and_text_alternative(tiny, reader):
     rows = page.select(".timeline-table tbody tr")
     assert [texts(r.find_all(["th", "td"])) for r in rows] == [
         ["The case", "open (since S1E1)", "2", "2", "1"],
-        ["Family matters", "open (since S1E2)", "", "1", ""]]
+        ["Family matters", "open (since S1E2)", "", "1", ""],
+    ]
     assert len(svg.select("circle")) == 4
     # Each dot links to its episode's recap, and says what it stands for.
     assert [(a["href"], a["aria-label"]) for a in svg.select("a")][:2] == [
         ("/tiny/at/3/episodes/s1e1", "The case: 2 plot points in S1E1"),
-        ("/tiny/at/3/episodes/s1e2", "The case: 2 plot points in S1E2")]
+        ("/tiny/at/3/episodes/s1e2", "The case: 2 plot points in S1E2"),
+    ]
     # Each storyline has its colour, the same at every horizon.
     colours = [g["class"][1] for g in svg.select("g.timeline-row")]
     assert all(c.startswith("sl-") for c in colours)
@@ -171,7 +182,8 @@ def test_timeline_svg_and_text_alternative(tiny, reader):
     assert mark.find("title").text == "solved in S1E4"
     assert float(mark["x"]) == 230 + 46 * 3 + 3  # the fourth column
     assert [a["aria-label"] for a in at4.select("a") if "solved here" in a["aria-label"]] == [
-        "The case: 2 plot points in S1E4, solved here"]
+        "The case: 2 plot points in S1E4, solved here"
+    ]
 
 
 def test_timeline_at_zero_draws_nothing(tiny, reader):
@@ -225,8 +237,19 @@ def test_overlong_search_is_a_clear_400(tiny, reader):
 
 @pytest.mark.parametrize("h", ["0", "3", "10"])
 @pytest.mark.parametrize(
-    "path", ["", "episodes", "story", "story/full", "characters", "questions", "next-season",
-             "timeline", "search?q=ballard"])
+    "path",
+    [
+        "",
+        "episodes",
+        "story",
+        "story/full",
+        "characters",
+        "questions",
+        "next-season",
+        "timeline",
+        "search?q=ballard",
+    ],
+)
 def test_ballard_pages_render_at_key_horizons(app, runner, reader, h, path):
     runner.invoke(args=["content", "load"])
     response = reader.get(f"/ballard/at/{h}/{path}")

@@ -41,8 +41,13 @@ def test_home_at_zero_shows_premise_and_slider(tiny, client):
 def test_home_at_two_labels_only_watched_titles(tiny, reader):
     page = soup(reader.get("/tiny/at/2/"))
     labels = [o["label"] for o in page.select("#horizon-stops option")]
-    assert labels == ["Not started yet", "Watched through S1E1 · Arrival",
-                      "Watched through S1E2 · Guests", "Watched through S1E3", "Watched through S1E4"]
+    assert labels == [
+        "Not started yet",
+        "Watched through S1E1 · Arrival",
+        "Watched through S1E2 · Guests",
+        "Watched through S1E3",
+        "Watched through S1E4",
+    ]
     assert page.find("output").text == "Watched through S1E2 · Guests"
     latest = page.find(id="latest-heading").find_next("a")
     assert (latest["href"], latest.text) == ("/tiny/at/2/episodes/s1e2", "S1E2 · Guests")
@@ -53,12 +58,13 @@ def test_episode_list_locks_unwatched(tiny, reader):
     items = page.select(".episode-list li")
     assert [li["class"][1] for li in items] == ["watched", "watched", "locked", "locked"]
     assert [a["href"] for a in page.select(".episode-list a")] == [
-        "/tiny/at/2/episodes/s1e1", "/tiny/at/2/episodes/s1e2"]
+        "/tiny/at/2/episodes/s1e1",
+        "/tiny/at/2/episodes/s1e2",
+    ]
     assert items[2].find(class_="code").text == "S1E3"
     assert "The Lake Gives Up" not in page.text
     credits = items[0].find("dl")
-    assert [dt.text for dt in credits.find_all("dt")] == [
-        "Written by", "Directed by", "Released", "Runtime"]
+    assert [dt.text for dt in credits.find_all("dt")] == ["Written by", "Directed by", "Released", "Runtime"]
 
 
 def test_recap_groups_points_by_storyline(tiny, reader):
@@ -71,7 +77,9 @@ def test_recap_groups_points_by_storyline(tiny, reader):
     assert points[1].find(class_="twist-marker")
     nav = page.select(".prev-next a")
     assert [(a["rel"], a["href"]) for a in nav] == [
-        (["prev"], "/tiny/at/3/episodes/s1e1"), (["next"], "/tiny/at/3/episodes/s1e3")]
+        (["prev"], "/tiny/at/3/episodes/s1e1"),
+        (["next"], "/tiny/at/3/episodes/s1e3"),
+    ]
 
 
 def test_recap_of_last_watched_episode_has_no_next_link(tiny, reader):
@@ -80,14 +88,14 @@ def test_recap_of_last_watched_episode_has_no_next_link(tiny, reader):
 
 
 NOT_FOUND_URLS = [
-    "/tiny/at/1/episodes/s1e2",      # episode after h
-    "/tiny/at/1/episodes/s1e9",      # unknown episode
+    "/tiny/at/1/episodes/s1e2",  # episode after h
+    "/tiny/at/1/episodes/s1e9",  # unknown episode
     "/tiny/at/1/episodes/nonsense",  # unknown slug
-    "/tiny/at/5/",                   # h past the last episode
+    "/tiny/at/5/",  # h past the last episode
     "/tiny/at/-1/",
     "/tiny/at/01/",
     "/tiny/at/abc/episodes",
-    "/nope/at/1/",                   # unknown show
+    "/nope/at/1/",  # unknown show
     "/nope/",
     "/completely/unknown/path",
 ]
@@ -103,8 +111,7 @@ def test_not_found_is_identical_everywhere(tiny, reader, url):
 
 
 def test_slider_post_saves_cookie_and_redirects(tiny, client):
-    response = client.post("/tiny/progress", data={"horizon": "3"},
-                           headers={"Sec-Fetch-Site": "same-origin"})
+    response = client.post("/tiny/progress", data={"horizon": "3"}, headers={"Sec-Fetch-Site": "same-origin"})
     assert response.status_code == 303
     assert response.headers["Location"] == "/tiny/at/3/"
     cookie = client.get_cookie(cookie_name("tiny", PLAIN_HTTP))
@@ -123,8 +130,7 @@ def test_slider_rejects_bad_values_with_400(tiny, client, value):
 
 
 def test_slider_from_another_site_is_refused(tiny, client):
-    response = client.post("/tiny/progress", data={"horizon": "2"},
-                           headers={"Sec-Fetch-Site": "cross-site"})
+    response = client.post("/tiny/progress", data={"horizon": "2"}, headers={"Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 403
     assert "Form not accepted" in soup(response).h1.text
     assert client.get_cookie(cookie_name("tiny", PLAIN_HTTP)) is None

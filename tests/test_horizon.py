@@ -11,8 +11,21 @@ from ballard.horizon import NotVisible, open_gate, parse_horizon
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("0", 0), ("4", 4), ("10", 10), ("11", None), ("-1", None), ("04", None), ("4.0", None),
-     ("", None), ("four", None), ("1e1", None), (" 4", None), ("٤", None), ("99999", None)],
+    [
+        ("0", 0),
+        ("4", 4),
+        ("10", 10),
+        ("11", None),
+        ("-1", None),
+        ("04", None),
+        ("4.0", None),
+        ("", None),
+        ("four", None),
+        ("1e1", None),
+        (" 4", None),
+        ("٤", None),
+        ("99999", None),
+    ],
 )
 def test_parse_horizon(raw, expected):
     assert parse_horizon(raw, 10) == expected
@@ -44,8 +57,11 @@ def test_horizon_zero_sees_only_the_premise(tiny):
         assert [e.watched for e in gate.episodes()] == [False] * 4
         assert [e.title for e in gate.episodes()] == [None] * 4
         assert [s.label for s in gate.slider_stops()] == [
-            "Not started yet", "Watched through S1E1", "Watched through S1E2",
-            "Watched through S1E3", "Watched through S1E4",
+            "Not started yet",
+            "Watched through S1E1",
+            "Watched through S1E2",
+            "Watched through S1E3",
+            "Watched through S1E4",
         ]
         with pytest.raises(NotVisible):
             gate.recap("s1e1")
@@ -76,8 +92,9 @@ def test_unknown_show_is_not_visible(tiny):
         open_gate(get_session(), "nope", "1")
 
 
-@pytest.mark.parametrize("slug", ["s1e9", "S1E1", "s1e01", "s2e1", "e1", "s1e1x", "../s1e1",
-                                  "s0e1", "s1e0", "s1e1\x00", "s1e1\n"])
+@pytest.mark.parametrize(
+    "slug", ["s1e9", "S1E1", "s1e01", "s2e1", "e1", "s1e1x", "../s1e1", "s0e1", "s1e0", "s1e1\x00", "s1e1\n"]
+)
 def test_bad_episode_slugs_are_not_visible(tiny, slug):
     with tiny.app_context(), pytest.raises(NotVisible):
         open_gate(get_session(), "tiny", "4").recap(slug)

@@ -25,8 +25,7 @@ def _import(name: str, **options):
 def test_a_clean_table_gives_the_episodes_of_the_shipped_pack():
     imported = _import("ballard-episodes.html")
     pack = imported.pack
-    assert (pack.show.slug, pack.show.title, pack.show.premise) == (
-        "ballard", "Ballard", PLACEHOLDER_PREMISE)
+    assert (pack.show.slug, pack.show.title, pack.show.premise) == ("ballard", "Ballard", PLACEHOLDER_PREMISE)
     assert (pack.season.number, pack.season.first_position) == (1, 1)
     shipped = read_pack(BALLARD_PACK)
     # Same numbers, titles, credits and dates as the hand-made pack; E9 has no title. (The
@@ -50,8 +49,13 @@ def test_a_messy_table_is_cleaned_up():
         # curly quotes and a footnote marker around the title; a date from the hidden ISO span
         (1, "Cold Open", "Ann Director", "Bo Writer; Cy Writer", dt.date(2024, 3, 3)),
         # the director spans two rows; an apostrophe inside straight quotes; a day-first date
-        (2, "Don't Look Back", "Ann Director", "Teleplay by: Dee Writer; Story by : Eve Writer",
-         dt.date(2024, 3, 10)),
+        (
+            2,
+            "Don't Look Back",
+            "Ann Director",
+            "Teleplay by: Dee Writer; Story by : Eve Writer",
+            dt.date(2024, 3, 10),
+        ),
         # TBA / TBD mean unknown, so they are left out
         (3, None, None, None, None),
         # an alternate title on a second line; a hidden sort key; a year is not a date
@@ -59,32 +63,41 @@ def test_a_messy_table_is_cleaned_up():
         # non-breaking and repeated spaces, [citation needed]
         (5, "Lake Effect", "Hal Director", "Ivy Writer", dt.date(2024, 4, 7)),
     ]
-    assert imported.warnings == [
-        "table row 7 (episode 4): release date '2024' is not a full date; left out."]
+    assert imported.warnings == ["table row 7 (episode 4): release date '2024' is not a full date; left out."]
 
 
 def test_the_table_option_picks_a_later_season():
     pack = _import("two-seasons.html", table=2, season=2, show_title="Harbor Lights").pack
-    assert (pack.show.slug, pack.season.number, pack.season.first_position) == (
-        "harbor-lights", 2, 3)
+    assert (pack.show.slug, pack.season.number, pack.season.first_position) == ("harbor-lights", 2, 3)
     assert [(e.number, e.title, e.release_date) for e in pack.episodes] == [
-        (1, "Return", dt.date(2023, 2, 1)), (2, "High Water", dt.date(2023, 2, 8))]
+        (1, "Return", dt.date(2023, 2, 1)),
+        (2, "High Water", dt.date(2023, 2, 8)),
+    ]
 
 
-@pytest.mark.parametrize(("name", "options", "message"), [
-    ("no-episodes.html", {}, "No episode table found"),
-    ("two-seasons.html", {"table": 3, "show_title": "Harbor Lights"},
-     "There are 2 episode table(s); --table must be 1 to 2, not 3."),
-    ("two-seasons.html", {}, "Cannot tell the show's title from the page; pass --title."),
-])
+@pytest.mark.parametrize(
+    ("name", "options", "message"),
+    [
+        ("no-episodes.html", {}, "No episode table found"),
+        (
+            "two-seasons.html",
+            {"table": 3, "show_title": "Harbor Lights"},
+            "There are 2 episode table(s); --table must be 1 to 2, not 3.",
+        ),
+        ("two-seasons.html", {}, "Cannot tell the show's title from the page; pass --title."),
+    ],
+)
 def test_problems_are_explained(name, options, message):
     with pytest.raises(ImportProblem, match=message.replace("(", r"\(").replace(")", r"\)")):
         _import(name, **options)
 
 
 def test_numbering_gaps_stop_the_import():
-    html = (FIXTURES / "two-seasons.html").read_text().replace(
-        '<td>2</td><td>"High Water"', '<td>3</td><td>"High Water"')
+    html = (
+        (FIXTURES / "two-seasons.html")
+        .read_text()
+        .replace('<td>2</td><td>"High Water"', '<td>3</td><td>"High Water"')
+    )
     with pytest.raises(ImportProblem, match=r"must run 1..2 in order; the table has 1, 3"):
         import_episodes(html, table=2, show_title="Harbor Lights")
 
@@ -96,8 +109,11 @@ def test_an_overlong_title_is_refused_with_its_episode():
 
 
 def test_hostile_spans_do_not_blow_up():
-    html = (FIXTURES / "two-seasons.html").read_text().replace(
-        "<td>January 5, 2022</td>", '<td rowspan="99999999" colspan="99999999">January 5, 2022</td>')
+    html = (
+        (FIXTURES / "two-seasons.html")
+        .read_text()
+        .replace("<td>January 5, 2022</td>", '<td rowspan="99999999" colspan="99999999">January 5, 2022</td>')
+    )
     pack = import_episodes(html, show_title="Harbor Lights").pack
     assert [e.number for e in pack.episodes] == [1, 2]
 
@@ -107,8 +123,17 @@ def test_hostile_spans_do_not_blow_up():
 
 def test_command_writes_a_draft_pack_that_loads(app, runner, tmp_path):
     out = tmp_path / "draft.yaml"
-    result = runner.invoke(args=["content", "import-episodes",
-                                 str(FIXTURES / "messy-episodes.html"), "--season", "2", "-o", str(out)])
+    result = runner.invoke(
+        args=[
+            "content",
+            "import-episodes",
+            str(FIXTURES / "messy-episodes.html"),
+            "--season",
+            "2",
+            "-o",
+            str(out),
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Wrote 5 episodes" in result.output
     assert "release date '2024' is not a full date" in result.output
@@ -121,18 +146,29 @@ def test_command_writes_a_draft_pack_that_loads(app, runner, tmp_path):
 
 def test_a_multi_season_page_becomes_one_draft_per_season_that_load_together(app, runner, tmp_path):
     folder = tmp_path / "drafts"
-    result = runner.invoke(args=["content", "import-episodes", str(FIXTURES / "two-seasons.html"),
-                                 "--title", "Harbor Lights", "--all-seasons", str(folder)])
+    result = runner.invoke(
+        args=[
+            "content",
+            "import-episodes",
+            str(FIXTURES / "two-seasons.html"),
+            "--title",
+            "Harbor Lights",
+            "--all-seasons",
+            str(folder),
+        ]
+    )
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in folder.iterdir())
     assert files == ["season-1.yaml", "season-2.yaml"]
     second = parse_pack((folder / "season-2.yaml").read_text())
-    assert (second.show.slug, second.season.number, second.season.first_position) == (
-        "harbor-lights", 2, 3)
+    assert (second.show.slug, second.season.number, second.season.first_position) == ("harbor-lights", 2, 3)
     with app.app_context():
         load_packs([folder / "season-1.yaml", folder / "season-2.yaml"])
-        episodes = get_session().execute(
-            select(Episode.position, Episode.number, Episode.title).order_by(Episode.position)).all()
+        episodes = (
+            get_session()
+            .execute(select(Episode.position, Episode.number, Episode.title).order_by(Episode.position))
+            .all()
+        )
     assert [(p, n) for p, n, _ in episodes] == [(1, 1), (2, 2), (3, 1), (4, 2)]
 
 

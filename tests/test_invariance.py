@@ -61,11 +61,17 @@ def _pack_paths(pack: str, tmp_path) -> list[Path]:
 
 # (pack, reader): "finished" has a progress cookie at the finale, so pages render in
 # full; "newcomer" has none, so every page past h = 0 is the share guard.
-@pytest.mark.parametrize(("pack", "reader"), [
-    ("ballard", "finished"), ("canary", "finished"), ("canary", "newcomer"),
-    ("two-seasons", "finished"), ("two-seasons-canary", "finished"),
-    ("two-seasons-canary", "newcomer"),
-])
+@pytest.mark.parametrize(
+    ("pack", "reader"),
+    [
+        ("ballard", "finished"),
+        ("canary", "finished"),
+        ("canary", "newcomer"),
+        ("two-seasons", "finished"),
+        ("two-seasons-canary", "finished"),
+        ("two-seasons-canary", "newcomer"),
+    ],
+)
 def test_responses_at_h_ignore_everything_after_h(migrated, tmp_path, pack, reader):
     pack_paths = _pack_paths(pack, tmp_path)
     app = _loaded_app(migrated, pack_paths)
@@ -111,8 +117,7 @@ def _check_invariance(app, pack, pack_path, reader):
                 odd_404s.append(f"h={h} {method} {url}")
             if canary:
                 # (errors="replace": /favicon.ico is binary)
-                seen = (expected.body.decode(errors="replace")
-                        + "".join(v for _, v in expected.headers))
+                seen = expected.body.decode(errors="replace") + "".join(v for _, v in expected.headers)
                 # A token the request itself carries (a typed slug or search) is an echo.
                 echoed = set(later_tokens(unquote(url + str(form)), h))
                 if found := [t for t in later_tokens(seen, h) if t not in echoed]:
@@ -122,6 +127,12 @@ def _check_invariance(app, pack, pack_path, reader):
     assert odd_404s == [], f"404s that differ from the unknown-URL 404: {odd_404s[:5]}"
     assert leaks == [], f"later tokens in responses: {leaks[:5]}"
     # The run covered every route in the URL map, at every horizon.
-    assert {"guide.recap", "guide.character", "guide.search", "guide.set_progress",
-            "api.recap", "api.character"} <= endpoints
+    assert {
+        "guide.recap",
+        "guide.character",
+        "guide.search",
+        "guide.set_progress",
+        "api.recap",
+        "api.character",
+    } <= endpoints
     assert len(full) > (last + 1) * len(endpoints)

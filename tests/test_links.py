@@ -27,8 +27,7 @@ def test_gate_url_is_url_for(tiny, script_root, endpoint, values):
     with tiny.test_request_context("/", environ_overrides={"SCRIPT_NAME": script_root}):
         gate = horizon.open_gate(get_session(), "tiny", "3")
         for _ in range(2):  # building the pattern, then filling it in
-            assert gate_url(gate, endpoint, **values) == url_for(
-                endpoint, show="tiny", h=3, **values)
+            assert gate_url(gate, endpoint, **values) == url_for(endpoint, show="tiny", h=3, **values)
 
 
 def test_gate_url_leaves_what_it_cannot_fill_to_url_for(tiny):
@@ -36,7 +35,8 @@ def test_gate_url_leaves_what_it_cannot_fill_to_url_for(tiny):
         gate = horizon.open_gate(get_session(), "tiny", "2")
         # A relative endpoint is the current blueprint's.
         assert gate_url(gate, ".character", character="owen-marsh") == (
-            "/api/v1/shows/tiny/at/2/characters/owen-marsh")
+            "/api/v1/shows/tiny/at/2/characters/owen-marsh"
+        )
         # The show and the horizon are the gate's; naming them again is an error, as it
         # is for url_for.
         with pytest.raises(TypeError):

@@ -33,9 +33,16 @@ def _toc(page) -> list[tuple[str, str, str]]:
     return entries
 
 
-@pytest.mark.parametrize("url", [
-    "/ballard/at/3/", "/ballard/at/6/story", "/ballard/at/6/story/full",
-    "/ballard/at/10/episodes/s1e10", "/ballard/at/3/previously"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/ballard/at/3/",
+        "/ballard/at/6/story",
+        "/ballard/at/6/story/full",
+        "/ballard/at/10/episodes/s1e10",
+        "/ballard/at/3/previously",
+    ],
+)
 def test_long_pages_have_a_table_of_contents_and_back_to_top(ballard_reader, url):
     page = soup(ballard_reader.get(url))
     entries = _toc(page)
@@ -92,8 +99,9 @@ def test_previously_leaves_out_empty_sections(ballard_reader):
 
 def test_a_question_raised_and_answered_in_one_episode_is_listed_once(ballard_reader):
     news = soup(ballard_reader.get("/ballard/at/10/episodes/s1e2")).find(class_="news")
-    links = [a["href"] for a in news.select(".questions a")
-             if a["href"].endswith("/questions/did-richmond-do-it")]
+    links = [
+        a["href"] for a in news.select(".questions a") if a["href"].endswith("/questions/did-richmond-do-it")
+    ]
     assert len(links) == 1
     heading = news.find("a", href=links[0]).find_parent("ul").find_previous_sibling("h3")
     assert heading.text == "Questions answered"

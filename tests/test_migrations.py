@@ -43,8 +43,19 @@ def test_db_upgrade_command(runner):
 
 BEFORE_SEARCH, SEARCH = "2279cbda2fbf", "5e4c0a1f9b21"
 BEFORE_ENTRY_FORMAT = "e5a7c9b1d203"  # role and actor run together, plot points by place
-FIRST_COLUMNS = ("show_id", "document", "kind", "target", "title", "weight", "body", "folded",
-                 "words", "sort_order", "visible_from")  # search_entries as SEARCH made it
+FIRST_COLUMNS = (
+    "show_id",
+    "document",
+    "kind",
+    "target",
+    "title",
+    "weight",
+    "body",
+    "folded",
+    "words",
+    "sort_order",
+    "visible_from",
+)  # search_entries as SEARCH made it
 
 
 def test_migrations_import_nothing_from_the_app():
@@ -53,8 +64,13 @@ def test_migrations_import_nothing_from_the_app():
     versions = Path(__file__).resolve().parents[1] / "migrations" / "versions"
     for path in sorted(versions.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             assert not [n for n in names if n.split(".")[0] in {"ballard", "tests"}], path.name
 
 
@@ -81,15 +97,19 @@ def _migrate(revision: str) -> None:
     with get_engine().begin() as connection:
         cfg.attributes["connection"] = connection
         current = MigrationContext.configure(connection).get_current_revision()
-        down = revision != "head" and current is not None and (
-            newest_first.index(revision) > newest_first.index(current))
+        down = (
+            revision != "head"
+            and current is not None
+            and (newest_first.index(revision) > newest_first.index(current))
+        )
         (command.downgrade if down else command.upgrade)(cfg, revision)
 
 
 def _entries(columns: tuple[str, ...]) -> list[tuple]:
     with get_engine().connect() as conn:
-        return sorted(tuple(r) for r in conn.execute(
-            text(f"SELECT {', '.join(columns)} FROM search_entries")))
+        return sorted(
+            tuple(r) for r in conn.execute(text(f"SELECT {', '.join(columns)} FROM search_entries"))
+        )
 
 
 def _engine_finds(word: str) -> int:
@@ -98,19 +118,29 @@ def _engine_finds(word: str) -> int:
         sqlite = conn.dialect.name == "sqlite"
         marked = "tokens" in {c["name"] for c in inspect(conn).get_columns("search_entries")}
         if sqlite and marked:
-            sql = ("SELECT count(*) FROM shows s JOIN search_fts ON search_fts MATCH "
-                   "'\"s' || s.id || 'x' || :w || '\"'")
+            sql = (
+                "SELECT count(*) FROM shows s JOIN search_fts ON search_fts MATCH "
+                "'\"s' || s.id || 'x' || :w || '\"'"
+            )
         elif sqlite:
             sql = "SELECT count(*) FROM search_fts WHERE search_fts MATCH 'body : ' || :w"
         elif marked:
-            sql = ("SELECT count(*) FROM search_entries WHERE to_tsvector('search_english'::"
-                   "regconfig, tokens) @@ to_tsquery('search_english', 's' || show_id || 'x' || :w)")
+            sql = (
+                "SELECT count(*) FROM search_entries WHERE to_tsvector('search_english'::"
+                "regconfig, tokens) @@ to_tsquery('search_english', 's' || show_id || 'x' || :w)"
+            )
         else:
-            sql = ("SELECT count(*) FROM search_entries WHERE to_tsvector('english'::regconfig, "
-                   "folded) @@ to_tsquery('english', :w)")
+            sql = (
+                "SELECT count(*) FROM search_entries WHERE to_tsvector('english'::regconfig, "
+                "folded) @@ to_tsquery('english', :w)"
+            )
         if not sqlite:  # and the GIN index is the one over that expression
-            index = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE indexname = "
-                                      "'search_fts_gin' AND schemaname = current_schema()"))
+            index = conn.execute(
+                text(
+                    "SELECT indexdef FROM pg_indexes WHERE indexname = "
+                    "'search_fts_gin' AND schemaname = current_schema()"
+                )
+            )
             assert ("tokens" if marked else "folded") in index.scalar_one()
         return conn.execute(text(sql), {"w": word}).scalar_one()
 
@@ -127,7 +157,7 @@ def test_search_migrations_index_existing_rows_and_go_down_and_up(scratch_url, t
     # Relationships come after the search revisions: going below them drops those rows,
     # so the show here has none and every revision sees the same rows.
     tiny = TINY_PACK.read_text()
-    (no_ties := tmp_path / "tiny.yaml").write_text(tiny[:tiny.index("relationships:")])
+    (no_ties := tmp_path / "tiny.yaml").write_text(tiny[: tiny.index("relationships:")])
     app = make_app(scratch_url)
     with app.app_context():
         _migrate("head")
@@ -141,7 +171,7 @@ def test_search_migrations_index_existing_rows_and_go_down_and_up(scratch_url, t
 
         _migrate(BEFORE_ENTRY_FORMAT)  # the entries as the earlier revisions build them
         first = sorted(_entries(FIRST_COLUMNS))
-        assert first != sorted(row[:len(FIRST_COLUMNS)] for row in wanted)
+        assert first != sorted(row[: len(FIRST_COLUMNS)] for row in wanted)
         assert not any(" · " in row[FIRST_COLUMNS.index("body")] for row in first)
         assert _engine_finds("detective") == finds
 
@@ -157,14 +187,25 @@ def test_search_migrations_index_existing_rows_and_go_down_and_up(scratch_url, t
         # but for plot-point keys: going below their revision dropped them, and coming
         # back up gave each point a stand-in key, which its document now names.
         with get_engine().connect() as conn:
-            keys = {(show, position * 1000 + order): slug for show, position, order, slug in conn.execute(
-                text("SELECT show_id, episode_position, sort_order, slug FROM plot_points"))}
-        at = {name: head_columns.index(name) for name in ("show_id", "document", "kind", "target",
-                                                           "sort_order")}
-        rekeyed = [row if row[at["kind"]] != "plot point" else (
-            *row[:at["document"]],
-            f"plot:{row[at['target']]}/{keys[row[at['show_id']], row[at['sort_order']]]}",
-            *row[at["document"] + 1:]) for row in wanted]
+            keys = {
+                (show, position * 1000 + order): slug
+                for show, position, order, slug in conn.execute(
+                    text("SELECT show_id, episode_position, sort_order, slug FROM plot_points")
+                )
+            }
+        at = {
+            name: head_columns.index(name) for name in ("show_id", "document", "kind", "target", "sort_order")
+        }
+        rekeyed = [
+            row
+            if row[at["kind"]] != "plot point"
+            else (
+                *row[: at["document"]],
+                f"plot:{row[at['target']]}/{keys[row[at['show_id']], row[at['sort_order']]]}",
+                *row[at["document"] + 1 :],
+            )
+            for row in wanted
+        ]
         assert any(row != new for row, new in zip(wanted, rekeyed, strict=True))
         assert _entries(head_columns) == sorted(rekeyed)
         assert _engine_finds("detective") == finds
@@ -189,8 +230,7 @@ def test_plot_point_keys_migration_gives_stand_ins_and_moves_revisions(scratch_u
             for sql in (
                 "INSERT INTO shows (id, slug, title, premise) VALUES (1, 'old', 'Old', 'P')",
                 "INSERT INTO seasons (id, show_id, number, first_position) VALUES (1, 1, 2, 1)",
-                "INSERT INTO episodes (id, show_id, season_id, position, number) "
-                "VALUES (1, 1, 1, 1, 1)",
+                "INSERT INTO episodes (id, show_id, season_id, position, number) VALUES (1, 1, 1, 1, 1)",
                 "INSERT INTO storylines (id, show_id, slug, title, summary, introduced_in, "
                 "sort_order) VALUES (1, 1, 'case', 'Case', 'S', 1, 0)",
                 "INSERT INTO characters (id, show_id, slug, name, short_names, introduced_in, "

@@ -18,27 +18,31 @@ from tests.test_browser import browser  # noqa: F401 - the fixture
 FORMS = [("/tiny/progress", {"horizon": "2"}), ("/tiny/preferences", {"enabled": "y"})]
 
 
-@pytest.mark.parametrize(("headers", "same"), [
-    ({}, True),  # no browser page sent it (curl, a test client)
-    ({"HTTP_SEC_FETCH_SITE": "same-origin"}, True),
-    ({"HTTP_SEC_FETCH_SITE": "none"}, True),  # the reader's own navigation
-    ({"HTTP_SEC_FETCH_SITE": "same-site"}, False),
-    ({"HTTP_SEC_FETCH_SITE": "cross-site"}, False),
-    ({"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "http://guide.test"}, False),
-    ({"HTTP_ORIGIN": "http://guide.test"}, True),
-    ({"HTTP_ORIGIN": "https://GUIDE.test"}, True),
-    ({"HTTP_ORIGIN": "http://guide.test:8080"}, False),
-    ({"HTTP_ORIGIN": "https://evil.example"}, False),
-    ({"HTTP_ORIGIN": "null"}, False),
-])
+@pytest.mark.parametrize(
+    ("headers", "same"),
+    [
+        ({}, True),  # no browser page sent it (curl, a test client)
+        ({"HTTP_SEC_FETCH_SITE": "same-origin"}, True),
+        ({"HTTP_SEC_FETCH_SITE": "none"}, True),  # the reader's own navigation
+        ({"HTTP_SEC_FETCH_SITE": "same-site"}, False),
+        ({"HTTP_SEC_FETCH_SITE": "cross-site"}, False),
+        ({"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "http://guide.test"}, False),
+        ({"HTTP_ORIGIN": "http://guide.test"}, True),
+        ({"HTTP_ORIGIN": "https://GUIDE.test"}, True),
+        ({"HTTP_ORIGIN": "http://guide.test:8080"}, False),
+        ({"HTTP_ORIGIN": "https://evil.example"}, False),
+        ({"HTTP_ORIGIN": "null"}, False),
+    ],
+)
 def test_what_counts_as_same_origin(headers, same):
     assert is_same_origin({"HTTP_HOST": "guide.test", **headers}) is same
 
 
 @pytest.mark.parametrize(("url", "data"), FORMS)
-@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "cross-site"},
-                                     {"Sec-Fetch-Site": "same-site"},
-                                     {"Origin": "https://evil.example"}])
+@pytest.mark.parametrize(
+    "headers",
+    [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}, {"Origin": "https://evil.example"}],
+)
 def test_a_cross_site_post_is_refused_with_a_clear_page(tiny, client, url, data, headers):
     response = client.post(url, data=data, headers=headers)
     assert response.status_code == 403
@@ -50,8 +54,7 @@ def test_a_cross_site_post_is_refused_with_a_clear_page(tiny, client, url, data,
 
 
 @pytest.mark.parametrize(("url", "data"), FORMS)
-@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "same-origin"},
-                                     {"Origin": "http://localhost"}, {}])
+@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://localhost"}, {}])
 def test_a_same_site_post_works_without_a_token(tiny, client, url, data, headers):
     response = client.post(url, data=data, headers=headers)
     assert response.status_code == 303
@@ -69,8 +72,9 @@ def test_the_home_page_and_the_guard_hold_no_token_and_are_cached(tiny, client):
 
 def test_the_sign_in_and_the_editor_keep_their_tokens(tiny, client):
     assert b'name="csrf_token"' in client.get("/auth/login").get_data()
-    response = client.post("/auth/login", data={"email": "a@b.c", "password": "x"},
-                           headers={"Sec-Fetch-Site": "same-origin"})
+    response = client.post(
+        "/auth/login", data={"email": "a@b.c", "password": "x"}, headers={"Sec-Fetch-Site": "same-origin"}
+    )
     assert response.status_code == 400  # no token: Flask-WTF refuses it
 
 
@@ -94,14 +98,16 @@ def guide_port(tiny) -> Iterator[int]:
 @pytest.fixture
 def evil_port() -> Iterator[int]:
     """Another site: a page whose form posts to the guide."""
+
     def evil(environ, start_response):
         guide = environ["QUERY_STRING"]
-        body = (f'<!doctype html><title>Win a prize</title>'
-                f'<form method="post" action="{guide}/tiny/progress">'
-                f'<input type="hidden" name="horizon" value="4">'
-                f'<button type="submit">Claim</button></form>').encode()
-        start_response("200 OK", [("Content-Type", "text/html"),
-                                  ("Content-Length", str(len(body)))])
+        body = (
+            f"<!doctype html><title>Win a prize</title>"
+            f'<form method="post" action="{guide}/tiny/progress">'
+            f'<input type="hidden" name="horizon" value="4">'
+            f'<button type="submit">Claim</button></form>'
+        ).encode()
+        start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))])
         return [body]
 
     yield from _serve(evil)
@@ -110,7 +116,8 @@ def evil_port() -> Iterator[int]:
 @pytest.mark.browser
 @pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without"])
 def test_chromium_refuses_a_cross_site_post_and_keeps_a_same_site_one(
-        browser, guide_port, evil_port, javascript):  # noqa: F811 - browser is a fixture
+    browser, guide_port, evil_port, javascript
+):  # noqa: F811 - browser is a fixture
     guide = f"http://localhost:{guide_port}"  # localhost and 127.0.0.1 are different sites
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()

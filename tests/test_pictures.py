@@ -118,15 +118,14 @@ def test_storyline_colours_are_distinct_and_stable_across_horizons(app):
 def test_avatar_colours_are_stable_and_cover_the_palette():
     slugs = [f"someone-{i}" for i in range(200)]
     assert palette.avatar_class("renee-ballard") == palette.avatar_class("renee-ballard")
-    assert {palette.avatar_class(s) for s in slugs} == {
-        f"av-{i}" for i in range(palette.AVATAR_COLOURS)}
+    assert {palette.avatar_class(s) for s in slugs} == {f"av-{i}" for i in range(palette.AVATAR_COLOURS)}
 
 
 # --- contrast (WCAG 2) -----------------------------------------------------------------
 
 
 def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -142,8 +141,7 @@ def _schemes() -> tuple[dict[str, str], dict[str, str]]:
     css = CSS.read_text()
     light: dict[str, str] = {}
     dark: dict[str, str] = {}
-    for match in re.finditer(r"(@media \(prefers-color-scheme: dark\) \{\s*)?:root \{([^}]*)\}",
-                             css):
+    for match in re.finditer(r"(@media \(prefers-color-scheme: dark\) \{\s*)?:root \{([^}]*)\}", css):
         target = dark if match.group(1) else light
         target.update(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", match.group(2)))
     return light, {**light, **dark}
@@ -156,8 +154,12 @@ def test_kind_and_storyline_colours_keep_contrast_in_both_schemes(scheme):
     assert len([n for n in names if n.startswith("kin-")]) == len(network.FAMILIES)
     assert len([n for n in names if n.startswith("sl-")]) == palette.STORYLINE_COLOURS
     # The colours are text colours too (labels, headings): 4.5:1 on the page and on cards.
-    low = {n: round(contrast(colours[n], colours[bg]), 2) for n in names
-           for bg in ("bg", "card") if contrast(colours[n], colours[bg]) < 4.5}
+    low = {
+        n: round(contrast(colours[n], colours[bg]), 2)
+        for n in names
+        for bg in ("bg", "card")
+        if contrast(colours[n], colours[bg]) < 4.5
+    }
     assert low == {}
 
 
@@ -165,8 +167,9 @@ def test_avatar_colours_keep_contrast_with_their_white_initials():
     css = CSS.read_text()
     fills = dict(re.findall(r"\.av-(\d) \{ --av: (#[0-9a-f]{6})", css))
     assert len(fills) == palette.AVATAR_COLOURS
-    assert {n: round(contrast(c, "#ffffff"), 2) for n, c in fills.items()
-            if contrast(c, "#ffffff") < 4.5} == {}
+    assert {
+        n: round(contrast(c, "#ffffff"), 2) for n, c in fills.items() if contrast(c, "#ffffff") < 4.5
+    } == {}
 
 
 EGO = re.compile(r"<svg class=\"network-svg ego-svg\".*?</svg>", re.DOTALL)
@@ -196,8 +199,7 @@ def test_every_character_picture_reads_and_says_each_tie_from_their_side(app, cl
                 continue
             svg = BeautifulSoup(found.group(0), "html.parser")
             labels = [t.get_text() for t in svg.select(".network-edge text")]
-            assert labels == [t.words + (f" · ended {t.ended.code}" if t.ended else "")
-                              for t in ties], slug
+            assert labels == [t.words + (f" · ended {t.ended.code}" if t.ended else "") for t in ties], slug
             m = measure(found.group(0))
             assert (m.crossings, m.collisions) == ([], 0), (h, slug)
             drawn += 1

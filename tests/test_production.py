@@ -17,8 +17,7 @@ from ballard.db import get_session
 from ballard.models import Episode, PlotPoint
 from tests.conftest import TINY_PACK, make_app, set_progress_cookie
 
-HEADERS = ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
-           "Permissions-Policy"]
+HEADERS = ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy"]
 
 
 @pytest.mark.parametrize("url", ["/", "/tiny/at/2/", "/nowhere", "/static/guide.css", "/healthz"])
@@ -103,8 +102,10 @@ def test_one_structured_log_line_per_request(tiny, reader):
         logger.setLevel(old)
     lines = [json.loads(r.getMessage()) for r in records]
     assert [(line["method"], line["path"], line["status"]) for line in lines] == [
-        ("GET", "/tiny/at/2/characters", 200), ("GET", "/no/where", 404),
-        ("GET", "/tiny/at/2/characters", 200)]
+        ("GET", "/tiny/at/2/characters", 200),
+        ("GET", "/no/where", 404),
+        ("GET", "/tiny/at/2/characters", 200),
+    ]
     assert all(line["ms"] >= 0 and line["bytes"] > 0 for line in lines)
 
 
@@ -181,8 +182,7 @@ def test_readers_while_an_editor_writes(tiny, app, tmp_path):
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=writer)] + [
-        threading.Thread(target=reader_loop) for _ in range(4)]
+    threads = [threading.Thread(target=writer)] + [threading.Thread(target=reader_loop) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:

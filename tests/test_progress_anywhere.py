@@ -20,10 +20,19 @@ def _saved(app, client, h: int) -> bool:
 
 # Every page kind of the guide at h = 2 (the reader's own horizon there).
 PAGES = [
-    "/tiny/at/2/", "/tiny/at/2/episodes", "/tiny/at/2/episodes/s1e2", "/tiny/at/2/story",
-    "/tiny/at/2/story/full", "/tiny/at/2/storylines/the-case", "/tiny/at/2/characters",
-    "/tiny/at/2/characters/owen-marsh", "/tiny/at/2/questions", "/tiny/at/2/timeline",
-    "/tiny/at/2/connections", "/tiny/at/2/previously", "/tiny/at/2/next-season",
+    "/tiny/at/2/",
+    "/tiny/at/2/episodes",
+    "/tiny/at/2/episodes/s1e2",
+    "/tiny/at/2/story",
+    "/tiny/at/2/story/full",
+    "/tiny/at/2/storylines/the-case",
+    "/tiny/at/2/characters",
+    "/tiny/at/2/characters/owen-marsh",
+    "/tiny/at/2/questions",
+    "/tiny/at/2/timeline",
+    "/tiny/at/2/connections",
+    "/tiny/at/2/previously",
+    "/tiny/at/2/next-season",
     "/tiny/at/2/search?q=owen",
 ]
 
@@ -54,24 +63,26 @@ def test_the_picker_names_upcoming_episodes_by_code_only(tiny, app, client):
     assert "The Lake Gives Up" not in html  # S1E4's title
 
 
-@pytest.mark.parametrize(("url", "h", "landing"), [
-    ("/tiny/at/2/characters/owen-marsh", "3", "/tiny/at/3/characters/owen-marsh"),
-    ("/tiny/at/2/characters/owen-marsh#ties", "4", "/tiny/at/4/characters/owen-marsh#ties"),
-    # Not yet introduced at the new horizon: its parent, never an error.
-    ("/tiny/at/2/characters/owen-marsh", "1", "/tiny/at/1/characters"),
-    ("/tiny/at/2/episodes/s1e2", "1", "/tiny/at/1/episodes"),
-    ("/tiny/at/2/episodes/s1e2", "3", "/tiny/at/3/episodes/s1e2"),
-    ("/tiny/at/2/storylines/the-family", "1", "/tiny/at/1/story"),
-    ("/tiny/at/2/search?q=owen", "3", "/tiny/at/3/search?q=owen"),
-    ("/tiny/at/2/", "4", "/tiny/at/4/"),
-    ("/tiny/at/2/connections", "0", "/tiny/at/0/connections"),
-    ("/tiny/at/2/next-season/1", "1", "/tiny/at/1/next-season/1"),
-    # An unknown slug falls back like a later one (the same answer for both).
-    ("/tiny/at/2/characters/nobody-at-all", "3", "/tiny/at/3/characters"),
-    ("/tiny/at/2/no-such-page", "3", "/tiny/at/3/"),
-])
-def test_the_picker_lands_on_the_same_page_at_the_new_horizon(tiny, app, client, url, h,
-                                                               landing):
+@pytest.mark.parametrize(
+    ("url", "h", "landing"),
+    [
+        ("/tiny/at/2/characters/owen-marsh", "3", "/tiny/at/3/characters/owen-marsh"),
+        ("/tiny/at/2/characters/owen-marsh#ties", "4", "/tiny/at/4/characters/owen-marsh#ties"),
+        # Not yet introduced at the new horizon: its parent, never an error.
+        ("/tiny/at/2/characters/owen-marsh", "1", "/tiny/at/1/characters"),
+        ("/tiny/at/2/episodes/s1e2", "1", "/tiny/at/1/episodes"),
+        ("/tiny/at/2/episodes/s1e2", "3", "/tiny/at/3/episodes/s1e2"),
+        ("/tiny/at/2/storylines/the-family", "1", "/tiny/at/1/story"),
+        ("/tiny/at/2/search?q=owen", "3", "/tiny/at/3/search?q=owen"),
+        ("/tiny/at/2/", "4", "/tiny/at/4/"),
+        ("/tiny/at/2/connections", "0", "/tiny/at/0/connections"),
+        ("/tiny/at/2/next-season/1", "1", "/tiny/at/1/next-season/1"),
+        # An unknown slug falls back like a later one (the same answer for both).
+        ("/tiny/at/2/characters/nobody-at-all", "3", "/tiny/at/3/characters"),
+        ("/tiny/at/2/no-such-page", "3", "/tiny/at/3/"),
+    ],
+)
+def test_the_picker_lands_on_the_same_page_at_the_new_horizon(tiny, app, client, url, h, landing):
     set_progress_cookie(app, client, "tiny", 2)
     response = client.post("/tiny/progress", data={"horizon": h, "next": url})
     assert response.status_code == 303
@@ -86,19 +97,21 @@ def test_the_picker_moves_back_deliberately(tiny, app, client):
     assert _saved(app, client, 1)
 
 
-@pytest.mark.parametrize(("url", "place"), [
-    ("/tiny/at/2/episodes", ".episode.locked"),
-    ("/tiny/at/2/episodes/s1e2", "main"),
-    ("/tiny/at/2/previously", "#next-heading ~ form"),
-])
+@pytest.mark.parametrize(
+    ("url", "place"),
+    [
+        ("/tiny/at/2/episodes", ".episode.locked"),
+        ("/tiny/at/2/episodes/s1e2", "main"),
+        ("/tiny/at/2/previously", "#next-heading ~ form"),
+    ],
+)
 def test_i_have_watched_the_next_episode(tiny, app, client, url, place):
     set_progress_cookie(app, client, "tiny", 2)
     page = soup(client.get(url))
     forms = page.select("form.watched-form")
     assert len(forms) == 1
     form = forms[0]
-    assert page.select_one(place).find("form", class_="watched-form") is form or (
-        form in page.select(place))
+    assert page.select_one(place).find("form", class_="watched-form") is form or (form in page.select(place))
     assert form.button.text == "I have watched S1E3"
     fields = {i["name"]: i["value"] for i in form.find_all("input")}
     assert fields == {"next": url + "#watched-next", "forward": "1", "horizon": "3"}
@@ -112,30 +125,38 @@ def test_i_have_watched_the_next_episode(tiny, app, client, url, place):
 
 def test_watched_buttons_never_move_a_reader_back(tiny, app, client):
     set_progress_cookie(app, client, "tiny", 4)
-    response = client.post("/tiny/progress", data={
-        "horizon": "3", "forward": "1", "next": "/tiny/at/2/episodes#watched-next"})
+    response = client.post(
+        "/tiny/progress", data={"horizon": "3", "forward": "1", "next": "/tiny/at/2/episodes#watched-next"}
+    )
     assert response.headers["Location"] == "/tiny/at/3/episodes#watched-next"
     assert _saved(app, client, 4)
 
 
 def test_no_watched_button_where_the_next_episode_is_not_locked(tiny, reader):
     assert reader.get("/tiny/at/2/episodes/s1e1").status_code == 200
-    for url in ("/tiny/at/2/episodes/s1e1", "/tiny/at/4/episodes", "/tiny/at/4/previously",
-                "/tiny/at/4/episodes/s1e4", "/tiny/at/2/characters"):
+    for url in (
+        "/tiny/at/2/episodes/s1e1",
+        "/tiny/at/4/episodes",
+        "/tiny/at/4/previously",
+        "/tiny/at/4/episodes/s1e4",
+        "/tiny/at/2/characters",
+    ):
         assert soup(reader.get(url)).select("form.watched-form") == [], url
 
 
 def test_episode_list_ticks_watched_episodes(tiny, reader):
     page = soup(reader.get("/tiny/at/2/episodes"))
-    ticked = [li.find(class_="code").text for li in page.select(".episode")
-              if li.find(class_="tick")]
+    ticked = [li.find(class_="code").text for li in page.select(".episode") if li.find(class_="tick")]
     assert ticked == ["S1E1", "S1E2"]
     assert page.select(".episode.watched")[0].a.text.startswith("Watched: S1E1")
 
 
 def test_picker_forms_pass_the_origin_check(tiny, client):
-    refused = client.post("/tiny/progress", data={"horizon": "3", "next": "/tiny/at/2/"},
-                          headers={"Sec-Fetch-Site": "cross-site"})
+    refused = client.post(
+        "/tiny/progress",
+        data={"horizon": "3", "next": "/tiny/at/2/"},
+        headers={"Sec-Fetch-Site": "cross-site"},
+    )
     assert refused.status_code == 403
 
 

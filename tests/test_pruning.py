@@ -67,8 +67,9 @@ def dangling_references(session: Session) -> dict[str, int]:
     for table in Base.metadata.sorted_tables:
         for fk in table.foreign_keys:
             parent = fk.column.table.alias()  # an alias, so a self-reference is not correlated
-            n = _count(session, table, fk.parent.is_not(None),
-                       fk.parent.not_in(select(parent.c[fk.column.name])))
+            n = _count(
+                session, table, fk.parent.is_not(None), fk.parent.not_in(select(parent.c[fk.column.name]))
+            )
             if n:
                 found[f"{table.name}.{fk.parent.name}"] = n
     return found
@@ -107,21 +108,31 @@ def test_a_pruned_row_takes_the_rows_that_hang_off_it(tiny):
         owen = s.scalar(select(Character).where(Character.slug == "owen-marsh"))  # from E2
         family = s.scalar(select(Storyline).where(Storyline.slug == "the-family"))  # from E2
         case = s.scalar(select(Storyline).where(Storyline.slug == "the-case"))  # from E1
-        early = s.scalar(select(PlotPoint).where(PlotPoint.storyline_id == case.id,
-                                                 PlotPoint.revealed_in == 1).limit(1))
-        s.add_all([
-            CharacterBio(character_id=owen.id, revealed_in=1, text="Too early."),
-            StorylineStatus(storyline_id=family.id, revealed_in=1, status="open"),
-            PlotPoint(show_id=family.show_id, slug="too-early", storyline_id=family.id, episode_position=1,
-                      revealed_in=1, spoiler_level="minor", sort_order=99, text="Too early.",
-                      confidence="sure", sources=[]),
-        ])
-        s.execute(plot_point_characters.insert().values(plot_point_id=early.id,
-                                                        character_id=owen.id))
+        early = s.scalar(
+            select(PlotPoint).where(PlotPoint.storyline_id == case.id, PlotPoint.revealed_in == 1).limit(1)
+        )
+        s.add_all(
+            [
+                CharacterBio(character_id=owen.id, revealed_in=1, text="Too early."),
+                StorylineStatus(storyline_id=family.id, revealed_in=1, status="open"),
+                PlotPoint(
+                    show_id=family.show_id,
+                    slug="too-early",
+                    storyline_id=family.id,
+                    episode_position=1,
+                    revealed_in=1,
+                    spoiler_level="minor",
+                    sort_order=99,
+                    text="Too early.",
+                    confidence="sure",
+                    sources=[],
+                ),
+            ]
+        )
+        s.execute(plot_point_characters.insert().values(plot_point_id=early.id, character_id=owen.id))
         s.commit()
         owen_id, family_id, early_id = owen.id, family.id, early.id
-        early_links = _count(s, plot_point_characters,
-                             plot_point_characters.c.plot_point_id == early_id)
+        early_links = _count(s, plot_point_characters, plot_point_characters.c.plot_point_id == early_id)
     prune_after(tiny, 1)
     with tiny.app_context():
         s = get_session()
@@ -129,8 +140,10 @@ def test_a_pruned_row_takes_the_rows_that_hang_off_it(tiny):
         assert _count(s, StorylineStatus.__table__, StorylineStatus.storyline_id == family_id) == 0
         assert _count(s, PlotPoint.__table__, PlotPoint.storyline_id == family_id) == 0
         # The early point keeps its other links (Dana's) and loses only Owen's.
-        assert _count(s, plot_point_characters,
-                      plot_point_characters.c.plot_point_id == early_id) == early_links - 1
+        assert (
+            _count(s, plot_point_characters, plot_point_characters.c.plot_point_id == early_id)
+            == early_links - 1
+        )
         assert dangling_references(s) == {}
 
 
@@ -151,8 +164,9 @@ def _is_link_table(table: Table) -> bool:
 def unaccounted_tables(tables: list[Table], premise: dict[str, str]) -> list[str]:
     """Story tables pruning would leave whole at every h: no stamp, no premise-level
     reason, and not a link table."""
-    return [t.name for t in tables
-            if not stamp_columns(t) and not premise.get(t.name) and not _is_link_table(t)]
+    return [
+        t.name for t in tables if not stamp_columns(t) and not premise.get(t.name) and not _is_link_table(t)
+    ]
 
 
 def test_every_story_table_is_stamped_or_premise_level():
@@ -164,22 +178,38 @@ def test_every_story_table_is_stamped_or_premise_level():
 def test_every_table_that_points_at_story_rows_is_a_story_table():
     """STORY_MODELS is the list the check above (and tests/test_architecture.py) trusts."""
     story = {t.name for t in STORY_TABLES}
-    missing = sorted(t.name for t in Base.metadata.sorted_tables
-                     if t.name not in story and t.name not in NOT_STORY
-                     and any(fk.column.table.name in story for fk in t.foreign_keys))
+    missing = sorted(
+        t.name
+        for t in Base.metadata.sorted_tables
+        if t.name not in story
+        and t.name not in NOT_STORY
+        and any(fk.column.table.name in story for fk in t.foreign_keys)
+    )
     assert missing == [], "add these to models.STORY_MODELS (or to NOT_STORY, with a reason)"
 
 
 def _made_up_schema(info: dict | None = None, ondelete: str | None = "CASCADE") -> list[Table]:
     metadata = MetaData()
-    Table("people", metadata, Column("id", Integer, primary_key=True),
-          Column("introduced_in", Integer, info={STAMP_INFO: True}))
-    sightings = Table("sightings", metadata, Column("id", Integer, primary_key=True),
-                      Column("person_id", ForeignKey("people.id", ondelete=ondelete)),
-                      Column("seen_in", Integer, info=info or {}), Column("place", String))
-    links = Table("people_links", metadata,
-                  Column("a_id", ForeignKey("people.id", ondelete=ondelete), primary_key=True),
-                  Column("b_id", ForeignKey("people.id", ondelete=ondelete), primary_key=True))
+    Table(
+        "people",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("introduced_in", Integer, info={STAMP_INFO: True}),
+    )
+    sightings = Table(
+        "sightings",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("person_id", ForeignKey("people.id", ondelete=ondelete)),
+        Column("seen_in", Integer, info=info or {}),
+        Column("place", String),
+    )
+    links = Table(
+        "people_links",
+        metadata,
+        Column("a_id", ForeignKey("people.id", ondelete=ondelete), primary_key=True),
+        Column("b_id", ForeignKey("people.id", ondelete=ondelete), primary_key=True),
+    )
     return [sightings, links]
 
 
@@ -197,9 +227,13 @@ def test_the_table_check_would_catch_an_unstamped_table():
 
 def unmarked_stamps(tables: list[Table], premise: dict[str, str]) -> list[str]:
     """Integer columns named like a stamp (outside premise-level tables) without the info."""
-    return [f"{t.name}.{c.name}" for t in tables if t.name not in premise for c in t.columns
-            if isinstance(c.type, Integer) and STAMP_LIKE.fullmatch(c.name)
-            and not c.info.get(STAMP_INFO)]
+    return [
+        f"{t.name}.{c.name}"
+        for t in tables
+        if t.name not in premise
+        for c in t.columns
+        if isinstance(c.type, Integer) and STAMP_LIKE.fullmatch(c.name) and not c.info.get(STAMP_INFO)
+    ]
 
 
 def test_every_stamp_like_column_declares_itself():
@@ -216,9 +250,14 @@ def test_revealed_columns_can_be_blanked():
 def test_the_column_check_would_catch_an_undeclared_stamp():
     assert unmarked_stamps(_made_up_schema(), {}) == ["sightings.seen_in"]
     assert unmarked_stamps(_made_up_schema({STAMP_INFO: True}), {}) == []
-    position = Table("t", MetaData(), Column("episode_position", Integer),
-                     Column("position", Integer), Column("sort_order", Integer),
-                     Column("login", String))
+    position = Table(
+        "t",
+        MetaData(),
+        Column("episode_position", Integer),
+        Column("position", Integer),
+        Column("sort_order", Integer),
+        Column("login", String),
+    )
     assert unmarked_stamps([position], {}) == ["t.episode_position", "t.position"]
 
 
@@ -242,8 +281,13 @@ def unrevealed_columns(tables: list[Table], premise_columns: dict[str, str]) -> 
         revealed = {name for c in stamps for name in c.info[REVEALS_INFO]}
         for column in table.columns:
             name = f"{table.name}.{column.name}"
-            if not (column.primary_key or column.foreign_keys or column in stamps
-                    or column.name in revealed or premise_columns.get(name)):
+            if not (
+                column.primary_key
+                or column.foreign_keys
+                or column in stamps
+                or column.name in revealed
+                or premise_columns.get(name)
+            ):
                 found.append(name)
     return found
 
@@ -256,9 +300,14 @@ def test_a_kept_row_reveals_every_column_at_its_stamp():
 
 
 def test_the_kept_row_check_would_catch_a_forgotten_column():
-    table = Table("shows_like", MetaData(), Column("id", Integer, primary_key=True),
-                  Column("number", Integer), Column("synopsis", String),
-                  Column("position", Integer, info={STAMP_INFO: True, REVEALS_INFO: ("title",)}),
-                  Column("title", String))
+    table = Table(
+        "shows_like",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("number", Integer),
+        Column("synopsis", String),
+        Column("position", Integer, info={STAMP_INFO: True, REVEALS_INFO: ("title",)}),
+        Column("title", String),
+    )
     assert unrevealed_columns([table], {}) == ["shows_like.number", "shows_like.synopsis"]
     assert unrevealed_columns([table], {"shows_like.number": "why", "shows_like.synopsis": "why"}) == []

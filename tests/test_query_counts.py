@@ -117,5 +117,4 @@ def test_bench_catalogue_matches_what_the_loader_writes(app):
         session.commit()
         load_show(session, merge([generated_show(7)]))
         session.commit()
-        assert dump_seasons(session, "show-7") == bulk == [
-            ("season-1.yaml", pack_to_yaml(generated_show(7)))]
+        assert dump_seasons(session, "show-7") == bulk == [("season-1.yaml", pack_to_yaml(generated_show(7)))]

@@ -31,14 +31,21 @@ def texts(nodes) -> list[str]:
 
 
 def _tie(**fields) -> RelationshipIn:
-    data = {"slug": "a-tie", "who": "owen-marsh", "kind": "rival", "whom": "dana-reed",
-            "revealed_in": 2, **fields}
+    data = {
+        "slug": "a-tie",
+        "who": "owen-marsh",
+        "kind": "rival",
+        "whom": "dana-reed",
+        "revealed_in": 2,
+        **fields,
+    }
     return RelationshipIn(**data)
 
 
 def _with(pack, *ties, characters=()):
-    return pack.model_copy(update={"relationships": [*pack.relationships, *ties],
-                                   "characters": [*pack.characters, *characters]})
+    return pack.model_copy(
+        update={"relationships": [*pack.relationships, *ties], "characters": [*pack.characters, *characters]}
+    )
 
 
 # --- the vocabulary and the pack -----------------------------------------------------------
@@ -64,20 +71,29 @@ def test_the_model_refuses_an_end_before_the_start_and_a_tie_to_oneself():
 def test_the_lint_blocks_a_relationship_before_its_characters():
     pack = read_pack(TINY_PACK)
     findings = [str(f) for f in lint_pack(_with(pack, _tie(slug="too-early", revealed_in=1)))]
-    assert ("error: relationship too-early, field revealed_in: 'owen-marsh' is introduced in 2, "
-            "after this relationship is shown (1)") in findings
+    assert (
+        "error: relationship too-early, field revealed_in: 'owen-marsh' is introduced in 2, "
+        "after this relationship is shown (1)"
+    ) in findings
     assert not [f for f in lint_pack(pack) if f.level == "error"]
 
 
 def test_the_lint_checks_the_note_and_unplaced_rows():
     pack = read_pack(TINY_PACK)
-    findings = [str(f) for f in lint_pack(_with(
-        pack, _tie(slug="names-later", note="Known as The Boatman.", revealed_in=2),
-        _tie(slug="unplaced", revealed_in=2, confidence="unplaced")))]
-    assert any("names-later, field note: shown from 2 but names 'The Boatman'" in f
-               for f in findings)
-    assert any("unplaced, field revealed_in: an unplaced fact must wait for the finale" in f
-               for f in findings)
+    findings = [
+        str(f)
+        for f in lint_pack(
+            _with(
+                pack,
+                _tie(slug="names-later", note="Known as The Boatman.", revealed_in=2),
+                _tie(slug="unplaced", revealed_in=2, confidence="unplaced"),
+            )
+        )
+    ]
+    assert any("names-later, field note: shown from 2 but names 'The Boatman'" in f for f in findings)
+    assert any(
+        "unplaced, field revealed_in: an unplaced fact must wait for the finale" in f for f in findings
+    )
 
 
 def test_a_pack_naming_an_unknown_character_is_refused():
@@ -103,8 +119,9 @@ def test_connections_page_lists_visible_ties_with_their_end(tiny, reader):
     assert "No connections to show yet" in at1.find("main").get_text()
     at3 = soup(reader.get("/tiny/at/3/connections"))
     rows = [texts(r.find_all(["th", "td"])) for r in at3.select(".connections-table tbody tr")]
-    assert rows == [["Owen Marsh", "at odds with He wants her to stop asking questions.",
-                     "Dana Reed", "S1E2", "—"]]
+    assert rows == [
+        ["Owen Marsh", "at odds with He wants her to stop asking questions.", "Dana Reed", "S1E2", "—"]
+    ]
     # Not before the episode that ends it.
     assert "ended" not in " ".join(texts(at3.select(".network-edge text")))
     at4 = soup(reader.get("/tiny/at/4/connections"))
@@ -119,7 +136,8 @@ def test_the_picture_links_every_node_and_tells_kinds_apart(tiny, reader):
     assert svg.find("title").text == "Who is connected to whom, as of S1E4"
     assert [(a["href"], a.select_one("text.name").get_text()) for a in svg.find_all("a")] == [
         ("/tiny/at/4/characters/dana-reed#connections", "Dana Reed"),
-        ("/tiny/at/4/characters/owen-marsh#connections", "Owen Marsh")]
+        ("/tiny/at/4/characters/owen-marsh#connections", "Owen Marsh"),
+    ]
     # A face of initials beside each name, hidden from screen readers (the name is said).
     assert [t.get_text() for t in svg.select("text.initials")] == ["DR", "OM"]
     assert all(t["aria-hidden"] == "true" for t in svg.select("text.initials"))
@@ -136,18 +154,19 @@ def _svg(client, url: str) -> str:
     return found.group(0)
 
 
-def test_the_picture_is_the_same_for_the_same_rows_and_ignores_later_ones(tiny, reader,
-                                                                        tmp_path):
+def test_the_picture_is_the_same_for_the_same_rows_and_ignores_later_ones(tiny, reader, tmp_path):
     before = {h: _svg(reader, f"/tiny/at/{h}/connections") for h in (2, 3, 4)}
     # Nothing visible changed between E2 and E3: only the horizon in the title and links.
     assert before[2].replace("as of S1E2", "as of S1E3").replace("/at/2/", "/at/3/") == before[3]
     # A later character and later ties (one with an early character) change nothing at h < 4.
     pack = read_pack(TINY_PACK)
     newcomer = CharacterIn(slug="mae-lark", name="Mae Lark", introduced_in=4, role="A diver")
-    later = _with(pack,
-                  _tie(slug="mae-and-dana", who="mae-lark", kind="sibling", revealed_in=4),
-                  _tie(slug="owen-works-for-dana", kind="works-for", revealed_in=4),
-                  characters=[newcomer])
+    later = _with(
+        pack,
+        _tie(slug="mae-and-dana", who="mae-lark", kind="sibling", revealed_in=4),
+        _tie(slug="owen-works-for-dana", kind="works-for", revealed_in=4),
+        characters=[newcomer],
+    )
     path = tmp_path / "later.yaml"
     path.write_text(pack_to_yaml(later))
     with tiny.app_context():
@@ -168,8 +187,9 @@ def test_character_pages_show_connections_from_their_side(tiny, reader):
     owen = soup(reader.get("/tiny/at/4/characters/owen-marsh"))
     heading = owen.find("h2", string="Connections as of S1E4")
     items = texts(heading.find_next("ul").find_all("li"))
-    assert items == ["at odds with Dana Reed — He wants her to stop asking questions. "
-                     "since S1E2 · ended in S1E4"]
+    assert items == [
+        "at odds with Dana Reed — He wants her to stop asking questions. since S1E2 · ended in S1E4"
+    ]
     dana = soup(reader.get("/tiny/at/3/characters/dana-reed"))
     items = texts(dana.find("h2", string="Connections as of S1E3").find_next("ul").find_all("li"))
     assert items == ["at odds with Owen Marsh — He wants her to stop asking questions. since S1E2"]
@@ -180,18 +200,30 @@ def test_character_pages_show_connections_from_their_side(tiny, reader):
 def test_api_connections_and_a_characters_connections(tiny, client):
     at3 = client.get("/api/v1/shows/tiny/at/3/connections").get_json()
     assert [c["slug"] for c in at3["characters"]] == ["dana-reed", "owen-marsh"]
-    assert at3["ties"] == [{
-        "who": {"slug": "owen-marsh", "name": "Owen Marsh",
-                "url": "/api/v1/shows/tiny/at/3/characters/owen-marsh"},
-        "kind": "rival", "words": "at odds with",
-        "whom": {"slug": "dana-reed", "name": "Dana Reed",
-                 "url": "/api/v1/shows/tiny/at/3/characters/dana-reed"},
-        "note": "He wants her to stop asking questions.",
-        "since": {"position": 2, "code": "S1E2"}, "ended": None}]
+    assert at3["ties"] == [
+        {
+            "who": {
+                "slug": "owen-marsh",
+                "name": "Owen Marsh",
+                "url": "/api/v1/shows/tiny/at/3/characters/owen-marsh",
+            },
+            "kind": "rival",
+            "words": "at odds with",
+            "whom": {
+                "slug": "dana-reed",
+                "name": "Dana Reed",
+                "url": "/api/v1/shows/tiny/at/3/characters/dana-reed",
+            },
+            "note": "He wants her to stop asking questions.",
+            "since": {"position": 2, "code": "S1E2"},
+            "ended": None,
+        }
+    ]
     assert client.get("/api/v1/shows/tiny/at/1/connections").get_json()["ties"] == []
     dana = client.get("/api/v1/shows/tiny/at/4/characters/dana-reed").get_json()["character"]
     assert [(c["other"]["slug"], c["words"], c["ended"]) for c in dana["connections"]] == [
-        ("owen-marsh", "at odds with", {"position": 4, "code": "S1E4"})]
+        ("owen-marsh", "at odds with", {"position": 4, "code": "S1E4"})
+    ]
     news = client.get("/api/v1/shows/tiny/at/4/episodes/s1e4").get_json()["news"]
     assert [t["kind"] for t in news["ties_ended"]] == ["rival"] and news["ties_revealed"] == []
 
@@ -210,8 +242,7 @@ def test_previously_on_after_an_episode(tiny, reader):
     main = page.find("main")
     headings = texts(main.find_all("h2"))
     # No fate changed in S1E2 or S1E3: that section is left out.
-    assert headings == ["On this page", "Open cases", "Still open", "The twists of S1E3",
-                        "Up next"]
+    assert headings == ["On this page", "Open cases", "Still open", "The twists of S1E3", "Up next"]
     next_section = main.find("h2", string="Up next").find_parent("section")
     first = next_section.find("a")
     assert (first.get_text(), first["href"]) == ("S1E4", "/tiny/at/3/episodes")
@@ -242,24 +273,38 @@ def test_the_editors_kind_choices_read_as_words(editor, tiny):
 
 
 def test_the_editor_creates_and_refuses_relationships(editor, tiny):
-    response = submit(editor, "/editor/tiny/relationships/new", {
-        "slug": "dana-suspects-owen", "who": "owen-marsh", "kind": "suspect-of",
-        "whom": "dana-reed", "revealed_in": "1", "note": "She has her doubts."})
+    response = submit(
+        editor,
+        "/editor/tiny/relationships/new",
+        {
+            "slug": "dana-suspects-owen",
+            "who": "owen-marsh",
+            "kind": "suspect-of",
+            "whom": "dana-reed",
+            "revealed_in": "1",
+            "note": "She has her doubts.",
+        },
+    )
     assert response.status_code == 400  # Owen is introduced in E2
-    assert "is introduced in 2, after this relationship is shown (1)" in response.get_data(
-        as_text=True)
-    response = submit(editor, "/editor/tiny/relationships/new", {
-        "slug": "dana-suspects-owen", "who": "owen-marsh", "kind": "suspect-of",
-        "whom": "dana-reed", "revealed_in": "3", "note": "She has her doubts."})
+    assert "is introduced in 2, after this relationship is shown (1)" in response.get_data(as_text=True)
+    response = submit(
+        editor,
+        "/editor/tiny/relationships/new",
+        {
+            "slug": "dana-suspects-owen",
+            "who": "owen-marsh",
+            "kind": "suspect-of",
+            "whom": "dana-reed",
+            "revealed_in": "3",
+            "note": "She has her doubts.",
+        },
+    )
     assert response.headers["Location"] == "/editor/tiny/relationships/dana-suspects-owen"
     page = soup(editor.get("/tiny/at/3/connections"))
-    assert "a suspect in the case of She has her doubts." in texts(
-        page.select(".connections-table td"))
-    response = submit(editor, "/editor/tiny/relationships/dana-suspects-owen",
-                      {"ended_in": "2"})
+    assert "a suspect in the case of She has her doubts." in texts(page.select(".connections-table td"))
+    response = submit(editor, "/editor/tiny/relationships/dana-suspects-owen", {"ended_in": "2"})
     assert response.status_code == 400
-    response = submit(editor, "/editor/tiny/relationships/dana-suspects-owen",
-                      selector="form.delete-form")
+    response = submit(editor, "/editor/tiny/relationships/dana-suspects-owen", selector="form.delete-form")
     assert response.status_code == 303
     deleted = submit(editor, "/editor/tiny/characters/owen-marsh", selector="form.delete-form")
     assert deleted.status_code == 409  # he is in plot points and a relationship

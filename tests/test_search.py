@@ -16,14 +16,20 @@ from tests.conftest import make_app, set_progress_cookie
 from tests.invariance import INVARIANCE_CONFIG, prune_after, snapshot
 
 API = "/api/v1/shows/words/at"
-FILLER = "\n".join(f"""  - storyline: main
+FILLER = "\n".join(
+    f"""  - storyline: main
     level: minor
     text: Filler note {n} about the archive.
-    confidence: sure""" for n in range(25))
-LATE_LEDGERS = "\n".join(f"""  - storyline: late
+    confidence: sure"""
+    for n in range(25)
+)
+LATE_LEDGERS = "\n".join(
+    f"""  - storyline: late
     level: minor
     text: Ledger {n} and ledger again, ledgers everywhere.
-    confidence: sure""" for n in range(12))
+    confidence: sure"""
+    for n in range(12)
+)
 PACK = f"""format: 1
 show: {{slug: words, title: Words Show, premise: A show made of words.}}
 season: {{number: 1, first_position: 1}}
@@ -100,8 +106,9 @@ questions:
 """
 # Every plot point gets its key, in the order they are written.
 _KEYS = itertools.count()
-PACK = re.sub(r"^  - storyline:", lambda _: f"  - slug: point-{next(_KEYS)}\n    storyline:", PACK,
-              flags=re.MULTILINE)
+PACK = re.sub(
+    r"^  - storyline:", lambda _: f"  - slug: point-{next(_KEYS)}\n    storyline:", PACK, flags=re.MULTILINE
+)
 
 
 @pytest.fixture
@@ -148,8 +155,7 @@ def test_diacritics_fold_both_ways(words):
 
 
 def test_quoted_phrases_keep_their_order(words):
-    assert _snippets(words, 1, '"harbor office"') == [
-        "The harbor office, by the harbor, keeps one ledger."]
+    assert _snippets(words, 1, '"harbor office"') == ["The harbor office, by the harbor, keeps one ledger."]
     assert _snippets(words, 1, '"office harbor"') == []
     assert len(_snippets(words, 1, "office harbor")) == 1
 
@@ -163,8 +169,7 @@ def test_the_last_word_matches_as_a_prefix_while_typed(words):
 
 def test_names_rank_above_plot_text(words):
     hits = _search(words, 1, "Rawls")["hits"]
-    assert [(h["kind"], h["title"]) for h in hits] == [
-        ("character", "Ted Rawls"), ("plot point", "S1E1 One")]
+    assert [(h["kind"], h["title"]) for h in hits] == [("character", "Ted Rawls"), ("plot point", "S1E1 One")]
 
 
 def test_ranking_uses_only_rows_visible_at_h(words):
@@ -172,19 +177,34 @@ def test_ranking_uses_only_rows_visible_at_h(words):
     and the story order decides; from h = 4 "ledger" is common, so the harbor-heavy point
     leads. Statistics over the whole table would put it first at h = 1 already."""
     at1 = _snippets(words, 1, "ledger harbor")
-    assert at1 == ["A ledger, a second ledger, found at the harbor.",
-                   "The harbor office, by the harbor, keeps one ledger."]
+    assert at1 == [
+        "A ledger, a second ledger, found at the harbor.",
+        "The harbor office, by the harbor, keeps one ledger.",
+    ]
     at4 = _snippets(words, 4, "ledger harbor")
     assert at4.index("The harbor office, by the harbor, keeps one ledger.") < at4.index(
-        "A ledger, a second ledger, found at the harbor.")
+        "A ledger, a second ledger, found at the harbor."
+    )
 
 
 @pytest.mark.parametrize("h", [1, 2, 3])
 def test_results_and_their_order_ignore_later_rows(words, h):
     client = _reader(words)
-    urls = [f"{API}/{h}/search?{urlencode({'q': q})}" for q in
-            ("ledger harbor", "ledger", "harbor", "the", "watchman", "ferryman", "stranger",
-             "quist", "archive", "ca")]
+    urls = [
+        f"{API}/{h}/search?{urlencode({'q': q})}"
+        for q in (
+            "ledger harbor",
+            "ledger",
+            "harbor",
+            "the",
+            "watchman",
+            "ferryman",
+            "stranger",
+            "quist",
+            "archive",
+            "ca",
+        )
+    ]
     urls += [f"/words/at/{h}/search?{urlencode({'q': q})}" for q in ("ledger harbor", "killed")]
     urls += [f"{API}/{h}/suggest?q=ze", f"{API}/{h}/suggest?q=the+f"]
     full = {url: snapshot(client, url) for url in urls}
@@ -218,7 +238,8 @@ def test_snippets_mark_matches_and_escape_everything_else(words):
     note = next(h for h in hits if h["kind"] == "plot point")
     assert note["snippet_html"] == (
         "A note reads &lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;<mark>alert</mark>(1)"
-        "&lt;/script&gt; in the margin.")
+        "&lt;/script&gt; in the margin."
+    )
     page = _reader(words).get("/words/at/1/search?q=alert").get_data(as_text=True)
     assert "<script>" not in page and "<b>" not in page
     marks = BeautifulSoup(page, "html.parser").select(".search-results mark")
@@ -244,8 +265,7 @@ def test_kinds_counts_and_pages(words):
     for bad in ({"kind": "spoiler"}, {"kind": ""}, {"page": "0"}, {"page": "x"}, {"page": ""}):
         assert client.get(f"{API}/1/search?{urlencode({'q': 'a', **bad})}").status_code == 400
         assert client.get(f"/words/at/1/search?{urlencode({'q': 'a', **bad})}").status_code == 400
-    page = BeautifulSoup(client.get("/words/at/1/search?q=archive").get_data(as_text=True),
-                         "html.parser")
+    page = BeautifulSoup(client.get("/words/at/1/search?q=archive").get_data(as_text=True), "html.parser")
     assert page.select_one("a[rel=next]")["href"] == "/words/at/1/search?page=2&q=archive"
 
 
@@ -258,8 +278,9 @@ def test_did_you_mean_draws_on_visible_words(words):
 
 
 def _tiny_hits(app, h, q):
-    data = json.loads(app.test_client().get(
-        f"/api/v1/shows/tiny/at/{h}/search?{urlencode({'q': q})}").get_data())
+    data = json.loads(
+        app.test_client().get(f"/api/v1/shows/tiny/at/{h}/search?{urlencode({'q': q})}").get_data()
+    )
     return [(hit["kind"], hit["snippet"]) for hit in data["hits"]]
 
 
@@ -269,15 +290,24 @@ def test_editor_saves_keep_the_index_in_step(editor, tiny):
     from tests.conftest import submit
 
     assert _tiny_hits(tiny, 1, "gossip ") == []
-    submit(editor, "/editor/tiny/plot-points/s1e1-town-only-witness", {
-        "text": "The town's only witness would rather gossip.", "level": "minor",
-        "characters": ["dana-reed"], "sources": ""})
-    assert _tiny_hits(tiny, 1, "gossip ") == [
-        ("plot point", "The town's only witness would rather gossip.")]
+    submit(
+        editor,
+        "/editor/tiny/plot-points/s1e1-town-only-witness",
+        {
+            "text": "The town's only witness would rather gossip.",
+            "level": "minor",
+            "characters": ["dana-reed"],
+            "sources": "",
+        },
+    )
+    assert _tiny_hits(tiny, 1, "gossip ") == [("plot point", "The town's only witness would rather gossip.")]
     assert _tiny_hits(tiny, 1, '"will not talk"') == []
 
-    submit(editor, "/editor/tiny/questions/will-sister-stay", {
-        "answered_in": "4", "answer": "She stays for good."})
+    submit(
+        editor,
+        "/editor/tiny/questions/will-sister-stay",
+        {"answered_in": "4", "answer": "She stays for good."},
+    )
     assert _tiny_hits(tiny, 3, "good ") == []
     assert _tiny_hits(tiny, 4, "good ") == [("question", "She stays for good.")]
 
@@ -285,8 +315,9 @@ def test_editor_saves_keep_the_index_in_step(editor, tiny):
 def test_a_refused_save_leaves_the_index_alone(editor, tiny):
     from tests.conftest import submit
 
-    response = submit(editor, "/editor/tiny/questions/will-sister-stay", {
-        "answered_in": "3", "answer": ""})  # refused: an answer needs both
+    response = submit(
+        editor, "/editor/tiny/questions/will-sister-stay", {"answered_in": "3", "answer": ""}
+    )  # refused: an answer needs both
     assert response.status_code != 303
     assert _tiny_hits(tiny, 2, '"sister stay"') == [("question", "Will her sister stay?")]
 
@@ -298,8 +329,11 @@ def test_stopwords_count_like_any_word_on_both_engines(words):
 
     def every(q):
         first = _search(words, 1, q)
-        return {hit["snippet"] for page in range(1, first["pages"] + 1)
-                for hit in _search(words, 1, q, page=str(page))["hits"]}
+        return {
+            hit["snippet"]
+            for page in range(1, first["pages"] + 1)
+            for hit in _search(words, 1, q, page=str(page))["hits"]
+        }
 
     holding = every("archive") | every("ledger") | every("killed") | every("harbor")
     expected = {s for s in holding if re.search(r"\bthe\b", s, re.I)}
@@ -325,6 +359,5 @@ def test_show_tokens_and_the_engines_marks_map_back_to_the_text():
 
 def test_short_words_are_not_stemmed_into_each_other(words):
     """FTS5 leaves words under three letters alone, so "a" is not "as" on either engine."""
-    assert all(" a " in f" {s.lower()} " or s.lower().startswith("a ")
-               for s in _snippets(words, 1, "a "))
+    assert all(" a " in f" {s.lower()} " or s.lower().startswith("a ") for s in _snippets(words, 1, "a "))
     assert _snippets(words, 1, "as ") == []

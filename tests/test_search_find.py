@@ -15,8 +15,7 @@ def soup(response) -> BeautifulSoup:
 
 def test_a_plot_point_hit_links_to_the_point_in_its_recap(tiny, reader):
     page = soup(reader.get("/tiny/at/3/search", query_string={"q": "Boatman"}))
-    hit = next(li for li in page.select(".search-results li")
-               if li.find(class_="kind").text == "plot point")
+    hit = next(li for li in page.select(".search-results li") if li.find(class_="kind").text == "plot point")
     href = hit.a["href"]
     assert href == "/tiny/at/3/episodes/s1e3#s1e3-witness-describes-man"
     recap = soup(reader.get(href.split("#")[0]))
@@ -42,8 +41,7 @@ def test_kind_filters_are_tabs_with_counts(tiny, reader):
     labels = [" ".join(a.get_text().split()) for a in tabs]
     assert labels == ["all 2", "character 1", "plot point 1"]
     assert [a.get("aria-current") for a in tabs] == ["page", None, None]
-    filtered = soup(reader.get("/tiny/at/3/search",
-                               query_string={"q": "Boatman", "kind": "character"}))
+    filtered = soup(reader.get("/tiny/at/3/search", query_string={"q": "Boatman", "kind": "character"}))
     current = filtered.select("nav.search-tabs a[aria-current=page]")
     assert [" ".join(a.get_text().split()) for a in current] == ["character 1"]
 

@@ -14,10 +14,33 @@ from ballard.db import get_engine, get_session
 from ballard.models import SearchEntry, Show
 from tests.conftest import submit
 
-CONTENT = ("document", "kind", "target", "title", "weight", "body", "folded", "tokens", "words",
-           "sort_order", "visible_from")
-QUERIES = ("detective", "witness ", "lake", "sister stay", '"the detective"', "the", "dana",
-           "rower", "good ", "wi", "innkeeper", "town")
+CONTENT = (
+    "document",
+    "kind",
+    "target",
+    "title",
+    "weight",
+    "body",
+    "folded",
+    "tokens",
+    "words",
+    "sort_order",
+    "visible_from",
+)
+QUERIES = (
+    "detective",
+    "witness ",
+    "lake",
+    "sister stay",
+    '"the detective"',
+    "the",
+    "dana",
+    "rower",
+    "good ",
+    "wi",
+    "innkeeper",
+    "town",
+)
 
 
 def _rows(app) -> dict[int, tuple]:
@@ -47,24 +70,39 @@ def _writes(app):
 
 def _answers(app) -> dict[str, bytes]:
     client = app.test_client()
-    return {url: client.get(url).get_data() for h in range(5) for q in QUERIES
-            for url in (f"/api/v1/shows/tiny/at/{h}/search?{urlencode({'q': q})}",
-                        f"/api/v1/shows/tiny/at/{h}/suggest?{urlencode({'q': q})}")}
+    return {
+        url: client.get(url).get_data()
+        for h in range(5)
+        for q in QUERIES
+        for url in (
+            f"/api/v1/shows/tiny/at/{h}/search?{urlencode({'q': q})}",
+            f"/api/v1/shows/tiny/at/{h}/suggest?{urlencode({'q': q})}",
+        )
+    }
 
 
 EDITS = {
-    "plot point text": ("/editor/tiny/plot-points/s1e1-town-only-witness",
-                        {"text": "The town's only witness would rather gossip."},
-                        lambda doc: doc == "plot:s1e1/s1e1-town-only-witness"),
+    "plot point text": (
+        "/editor/tiny/plot-points/s1e1-town-only-witness",
+        {"text": "The town's only witness would rather gossip."},
+        lambda doc: doc == "plot:s1e1/s1e1-town-only-witness",
+    ),
     # An episode's title is the title of its plot points' hits too.
-    "episode title": ("/editor/tiny/episodes/s1e3", {"title": "The Witness"},
-                      lambda doc: doc == "episode:s1e3" or doc.startswith("plot:s1e3/")),
-    "character alias": ("/editor/tiny/characters/owen-marsh",
-                        {"aliases-1-revealed_in": "3", "aliases-1-alias": "The Rower"},
-                        lambda doc: doc == "character:owen-marsh"),
-    "question answer": ("/editor/tiny/questions/will-sister-stay",
-                        {"answered_in": "4", "answer": "She stays for good."},
-                        lambda doc: doc == "question:will-sister-stay"),
+    "episode title": (
+        "/editor/tiny/episodes/s1e3",
+        {"title": "The Witness"},
+        lambda doc: doc == "episode:s1e3" or doc.startswith("plot:s1e3/"),
+    ),
+    "character alias": (
+        "/editor/tiny/characters/owen-marsh",
+        {"aliases-1-revealed_in": "3", "aliases-1-alias": "The Rower"},
+        lambda doc: doc == "character:owen-marsh",
+    ),
+    "question answer": (
+        "/editor/tiny/questions/will-sister-stay",
+        {"answered_in": "4", "answer": "She stays for good."},
+        lambda doc: doc == "question:will-sister-stay",
+    ),
 }
 
 
@@ -98,8 +136,9 @@ def test_an_edit_rewrites_its_entries_only_and_equals_a_rebuild(editor, tiny, ed
 def test_a_save_that_changes_no_text_writes_no_entry(editor, tiny):
     before = _rows(tiny)
     with _writes(tiny) as writes:
-        response = submit(editor, "/editor/tiny/plot-points/s1e1-town-only-witness",
-                          {"level": "twist"})  # the spoiler level is not searchable text
+        response = submit(
+            editor, "/editor/tiny/plot-points/s1e1-town-only-witness", {"level": "twist"}
+        )  # the spoiler level is not searchable text
     assert response.status_code == 303
     assert _rows(tiny) == before
     assert writes == {"insert": 0, "delete": 0}

@@ -72,20 +72,25 @@ def test_a_season_without_its_first_is_refused_and_nothing_is_written(app):
         assert get_session().scalar(select(PlotPoint)) is None
 
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    # a row stamped in season 1's episodes, written in season 2's file
-    ("  - revealed_in: 5\n    status: solved", "  - revealed_in: 3\n    status: solved",
-     "stamp 3 is outside season 2 (4..5)"),
-    # an extension of a slug no earlier season defines
-    ("- slug: cole-rook\n  bios:", "- slug: cole-crow\n  bios:",
-     "no earlier season defines 'cole-crow'"),
-    # a full definition of what season 1 already defines
-    ("- slug: tess-vane", "- slug: ada-pike", "an earlier season defines 'ada-pike'"),
-    # a plot point key used in season 1 already
-    ("slug: s2e1-light-out", "slug: s1e1-boat-found", "'s1e1-boat-found' is used twice"),
-    # positions must follow on
-    ("first_position: 4", "first_position: 6", "does not follow on"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        # a row stamped in season 1's episodes, written in season 2's file
+        (
+            "  - revealed_in: 5\n    status: solved",
+            "  - revealed_in: 3\n    status: solved",
+            "stamp 3 is outside season 2 (4..5)",
+        ),
+        # an extension of a slug no earlier season defines
+        ("- slug: cole-rook\n  bios:", "- slug: cole-crow\n  bios:", "no earlier season defines 'cole-crow'"),
+        # a full definition of what season 1 already defines
+        ("- slug: tess-vane", "- slug: ada-pike", "an earlier season defines 'ada-pike'"),
+        # a plot point key used in season 1 already
+        ("slug: s2e1-light-out", "slug: s1e1-boat-found", "'s1e1-boat-found' is used twice"),
+        # positions must follow on
+        ("first_position: 4", "first_position: 6", "does not follow on"),
+    ],
+)
 def test_the_checks_refuse_what_a_season_file_may_not_hold(tmp_path, old, new, message):
     text = S2.read_text()
     assert old in text
@@ -113,9 +118,14 @@ def test_a_second_show_sits_beside_ballard(app, client):
 def test_the_slider_spans_both_seasons_and_groups_them(harbor, client):
     page = _soup(client.get("/harbor/at/3/"))
     labels = [o["label"] for o in page.select("#horizon-stops option")]
-    assert labels == ["Not started yet", "Watched through S1E1 · Low Tide",
-                      "Watched through S1E2 · The Owner", "Watched through S1E3 · Slack Water",
-                      "Watched through S2E1", "Watched through S2E2"]
+    assert labels == [
+        "Not started yet",
+        "Watched through S1E1 · Low Tide",
+        "Watched through S1E2 · The Owner",
+        "Watched through S1E3 · Slack Water",
+        "Watched through S2E1",
+        "Watched through S2E2",
+    ]
     groups = [g["label"] for g in page.select("#horizon-by-season optgroup")]
     assert groups == ["Season 1", "Season 2"]
     assert page.select_one("#horizon-by-season option[selected]")["value"] == "3"
@@ -123,8 +133,10 @@ def test_the_slider_spans_both_seasons_and_groups_them(harbor, client):
 
 def test_the_episode_list_is_grouped_by_season(harbor, client):
     page = _soup(client.get("/harbor/at/4/episodes"))
-    sections = [(s.h2.get_text(), [li.select_one(".code").get_text() for li in s.select("li")])
-                for s in page.select("main section")]
+    sections = [
+        (s.h2.get_text(), [li.select_one(".code").get_text() for li in s.select("li")])
+        for s in page.select("main section")
+    ]
     assert sections == [("Season 1", ["S1E1", "S1E2", "S1E3"]), ("Season 2", ["S2E1", "S2E2"])]
     assert "Insurance" not in page.get_text()  # S2E2 is not watched at 4
 
@@ -181,8 +193,9 @@ def test_editor_moves_and_reorders_plot_points_and_revisions_follow_the_key(harb
     assert response.status_code == 303
     with harbor.app_context():
         session = get_session()
-        order = session.scalars(select(PlotPoint.slug).where(PlotPoint.episode_position == 3)
-                                .order_by(PlotPoint.sort_order)).all()
+        order = session.scalars(
+            select(PlotPoint.slug).where(PlotPoint.episode_position == 3).order_by(PlotPoint.sort_order)
+        ).all()
         assert order == ["s1e2-owner-appears", "s1e3-hull-cut"]
         keys = session.scalars(select(Revision.entity_key)).all()
     assert keys == ["s1e2-owner-appears", "s1e2-owner-appears"]
@@ -201,8 +214,7 @@ def test_editor_adds_a_season_and_episodes_to_a_chosen_season(harbor, client):
     response = submit(client, "/editor/harbor/seasons/3/episodes/new", {"title": "New Tide"})
     assert response.status_code == 303, response.get_data(as_text=True)[:800]
     page = _soup(client.get("/harbor/at/6/episodes"))
-    assert [s.h2.get_text() for s in page.select("main section")] == [
-        "Season 1", "Season 2", "Season 3"]
+    assert [s.h2.get_text() for s in page.select("main section")] == ["Season 1", "Season 2", "Season 3"]
     assert "New Tide" in page.get_text()
 
 
@@ -210,12 +222,17 @@ def test_the_lint_reads_the_seasons_together_and_names_the_file(runner, tmp_path
     """A season 1 text naming a character season 2 introduces is a leak, reported in
     season 1's file."""
     first = tmp_path / "season-1.yaml"
-    first.write_text(S1.read_text().replace("text: The hull was cut from the inside.",
-                                            "text: Tess says the hull was cut from the inside."))
+    first.write_text(
+        S1.read_text().replace(
+            "text: The hull was cut from the inside.", "text: Tess says the hull was cut from the inside."
+        )
+    )
     result = runner.invoke(args=["content", "lint", str(first), str(S2)])
     assert result.exit_code == 1
-    assert (f"{first}: error: plot point s1e3-hull-cut, field text: shown from 3 but names "
-            "'Tess' (character 'tess-vane', introduced in 4)") in result.output
+    assert (
+        f"{first}: error: plot point s1e3-hull-cut, field text: shown from 3 but names "
+        "'Tess' (character 'tess-vane', introduced in 4)"
+    ) in result.output
     assert runner.invoke(args=["content", "lint", str(S1), str(S2)]).exit_code == 0
 
 
@@ -225,8 +242,7 @@ def test_the_api_gives_each_season_its_left_open_list(harbor, client):
     later = client.get("/api/v1/shows/harbor/at/5/next-season/1").get_json()
     assert [q["slug"] for q in later["questions"]] == ["who-sank-the-boat"]
     latest = client.get("/api/v1/shows/harbor/at/5/next-season").get_json()
-    assert (latest["season"], [q["slug"] for q in latest["questions"]]) == (
-        2, ["who-put-out-the-light"])
+    assert (latest["season"], [q["slug"] for q in latest["questions"]]) == (2, ["who-put-out-the-light"])
     for bad in ("3", "0", "01", "x"):
         assert client.get(f"/api/v1/shows/harbor/at/5/next-season/{bad}").status_code == 404
 
@@ -245,11 +261,19 @@ def test_a_load_adopts_the_migrations_stand_in_keys_and_their_revisions_follow(t
         session = get_session()
         point = session.scalar(select(PlotPoint).where(PlotPoint.slug == "s1e2-owen-marsh-says"))
         point_id, show_id = point.id, point.show_id
-        session.execute(update(PlotPoint).where(PlotPoint.id == point_id)
-                        .values(slug="legacy-s1e2-1"))
-        session.add(Revision(show_id=show_id, user_id=user_id, created_at=get_session().get(
-            User, user_id).created_at, entity_kind="plot_point", entity_key="legacy-s1e2-1",
-            before=None, after={"text": "old"}, content_version=1))
+        session.execute(update(PlotPoint).where(PlotPoint.id == point_id).values(slug="legacy-s1e2-1"))
+        session.add(
+            Revision(
+                show_id=show_id,
+                user_id=user_id,
+                created_at=get_session().get(User, user_id).created_at,
+                entity_kind="plot_point",
+                entity_key="legacy-s1e2-1",
+                before=None,
+                after={"text": "old"},
+                content_version=1,
+            )
+        )
         session.commit()
         [line] = load_packs([TINY_PACK])
         assert line.startswith("tiny: loaded")
@@ -274,7 +298,10 @@ def test_a_load_that_swaps_two_points_keeps_both_rows(tiny, tmp_path):
         before = dict(session.execute(select(PlotPoint.slug, PlotPoint.id)).all())
         load_packs([swapped])
         session = get_session()
-        order = session.execute(select(PlotPoint.slug, PlotPoint.id).where(
-            PlotPoint.episode_position == 1).order_by(PlotPoint.sort_order)).all()
+        order = session.execute(
+            select(PlotPoint.slug, PlotPoint.id)
+            .where(PlotPoint.episode_position == 1)
+            .order_by(PlotPoint.sort_order)
+        ).all()
     assert [slug for slug, _ in order] == ["s1e1-town-only-witness", "s1e1-dana-called-lake"]
     assert all(before[slug] == point_id for slug, point_id in order)

@@ -35,14 +35,16 @@ def _readme_configuration_section() -> str:
 def test_readme_documents_exactly_the_settings_the_environment_can_set():
     documented = re.findall(r"^\| `BALLARD_(\w+)` \|", _readme_configuration_section(), re.M)
     assert sorted(documented) == sorted(ENV_SETTINGS), (
-        "README's Configuration table and ballard/settings.py list different variables")
+        "README's Configuration table and ballard/settings.py list different variables"
+    )
 
 
 def test_readme_table_is_the_registry_rendered():
     lines = [line for line in _readme_configuration_section().splitlines() if line.startswith("|")]
     assert "\n".join(lines) + "\n" == readme_table(), (
         "README's Configuration table differs from ballard/settings.py; paste the output of "
-        "`python -m ballard.settings` into it")
+        "`python -m ballard.settings` into it"
+    )
 
 
 def test_every_setting_is_well_formed():
@@ -69,40 +71,82 @@ def test_every_config_key_the_code_reads_is_a_setting():
 # --- reading the environment ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "raw", "value"), [
-    ("PAGE_CACHE_MB", "0", 0),
-    ("PAGE_CACHE_MB", " 250 ", 250),
-    ("MAX_CONTENT_LENGTH", "65536", 65536),
-    ("HORIZON_COOKIE_MAX_AGE", "86400", 86400),
-    ("TRUSTED_PROXIES", "2", 2),
-    ("PAGE_CACHE_VERSION_TTL", "0.25", 0.25),
-    ("PAGE_CACHE_VERSION_TTL", "3", 3.0),
-    ("ENV", "Development", "development"),
-    ("DATABASE_URL", "postgresql://ballard@db.internal/ballard", "postgresql://ballard@db.internal/ballard"),
-    ("SECRET_KEY", "  spaces are part of a key  ", "  spaces are part of a key  "),
-    *[("SQL_ECHO", raw, True) for raw in ("true", "1", "yes", "on", "TRUE", "On")],
-    *[("SQL_ECHO", raw, False) for raw in ("false", "0", "no", "off", "False", "NO")],
-])
+@pytest.mark.parametrize(
+    ("name", "raw", "value"),
+    [
+        ("PAGE_CACHE_MB", "0", 0),
+        ("PAGE_CACHE_MB", " 250 ", 250),
+        ("MAX_CONTENT_LENGTH", "65536", 65536),
+        ("HORIZON_COOKIE_MAX_AGE", "86400", 86400),
+        ("TRUSTED_PROXIES", "2", 2),
+        ("PAGE_CACHE_VERSION_TTL", "0.25", 0.25),
+        ("PAGE_CACHE_VERSION_TTL", "3", 3.0),
+        ("ENV", "Development", "development"),
+        (
+            "DATABASE_URL",
+            "postgresql://ballard@db.internal/ballard",
+            "postgresql://ballard@db.internal/ballard",
+        ),
+        ("SECRET_KEY", "  spaces are part of a key  ", "  spaces are part of a key  "),
+        *[("SQL_ECHO", raw, True) for raw in ("true", "1", "yes", "on", "TRUE", "On")],
+        *[("SQL_ECHO", raw, False) for raw in ("false", "0", "no", "off", "False", "NO")],
+    ],
+)
 def test_values_are_typed(name, raw, value):
     got = from_environment({f"BALLARD_{name}": raw})[name]
     assert got == value and type(got) is type(value)
 
 
-@pytest.mark.parametrize(("name", "raw", "message"), [
-    ("PAGE_CACHE_MB", "lots", "BALLARD_PAGE_CACHE_MB must be a whole number of megabytes ≥ 0, not 'lots'"),
-    ("PAGE_CACHE_MB", "-1", "BALLARD_PAGE_CACHE_MB must be a whole number of megabytes ≥ 0, not '-1'"),
-    ("TRUSTED_PROXIES", "+1", "BALLARD_TRUSTED_PROXIES must be a whole number ≥ 0, not '+1'"),
-    ("MAX_CONTENT_LENGTH", "64k", "BALLARD_MAX_CONTENT_LENGTH must be a whole number of bytes ≥ 1, not '64k'"),
-    ("HORIZON_COOKIE_MAX_AGE", "0", "BALLARD_HORIZON_COOKIE_MAX_AGE must be a whole number of seconds ≥ 1, not '0'"),
-    ("HORIZON_COOKIE_MAX_AGE", "1.5", "BALLARD_HORIZON_COOKIE_MAX_AGE must be a whole number of seconds ≥ 1, not '1.5'"),
-    ("PAGE_CACHE_VERSION_TTL", "nan", "BALLARD_PAGE_CACHE_VERSION_TTL must be a number of seconds ≥ 0, not 'nan'"),
-    ("SQL_ECHO", "maybe", "BALLARD_SQL_ECHO must be true or false (or 1/0, yes/no, on/off), not 'maybe'"),
-    ("ENV", "staging", "BALLARD_ENV must be one of production, development or testing, not 'staging'"),
-    ("DATABASE_URL", "ballard.db", "BALLARD_DATABASE_URL must be a database URL such as sqlite:///path/to/ballard.db or postgresql://user@host/db, not 'ballard.db'"),
-    # SQLAlchemy dropped the "postgres" name; the password never reaches the message.
-    ("DATABASE_URL", "postgres://ballard:hunter2@db/ballard", "BALLARD_DATABASE_URL must be a database URL such as sqlite:///path/to/ballard.db or postgresql://user@host/db, not 'postgres://ballard:***@db/ballard'"),
-    ("DATABASE_URL", "postgresql+nope://ballard:hun@ter2@db/ballard", "BALLARD_DATABASE_URL must be a database URL such as sqlite:///path/to/ballard.db or postgresql://user@host/db, not 'postgresql+nope://ballard:***@db/ballard'"),
-])
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        (
+            "PAGE_CACHE_MB",
+            "lots",
+            "BALLARD_PAGE_CACHE_MB must be a whole number of megabytes ≥ 0, not 'lots'",
+        ),
+        ("PAGE_CACHE_MB", "-1", "BALLARD_PAGE_CACHE_MB must be a whole number of megabytes ≥ 0, not '-1'"),
+        ("TRUSTED_PROXIES", "+1", "BALLARD_TRUSTED_PROXIES must be a whole number ≥ 0, not '+1'"),
+        (
+            "MAX_CONTENT_LENGTH",
+            "64k",
+            "BALLARD_MAX_CONTENT_LENGTH must be a whole number of bytes ≥ 1, not '64k'",
+        ),
+        (
+            "HORIZON_COOKIE_MAX_AGE",
+            "0",
+            "BALLARD_HORIZON_COOKIE_MAX_AGE must be a whole number of seconds ≥ 1, not '0'",
+        ),
+        (
+            "HORIZON_COOKIE_MAX_AGE",
+            "1.5",
+            "BALLARD_HORIZON_COOKIE_MAX_AGE must be a whole number of seconds ≥ 1, not '1.5'",
+        ),
+        (
+            "PAGE_CACHE_VERSION_TTL",
+            "nan",
+            "BALLARD_PAGE_CACHE_VERSION_TTL must be a number of seconds ≥ 0, not 'nan'",
+        ),
+        ("SQL_ECHO", "maybe", "BALLARD_SQL_ECHO must be true or false (or 1/0, yes/no, on/off), not 'maybe'"),
+        ("ENV", "staging", "BALLARD_ENV must be one of production, development or testing, not 'staging'"),
+        (
+            "DATABASE_URL",
+            "ballard.db",
+            "BALLARD_DATABASE_URL must be a database URL such as sqlite:///path/to/ballard.db or postgresql://user@host/db, not 'ballard.db'",
+        ),
+        # SQLAlchemy dropped the "postgres" name; the password never reaches the message.
+        (
+            "DATABASE_URL",
+            "postgres://ballard:hunter2@db/ballard",
+            "BALLARD_DATABASE_URL must be a database URL such as sqlite:///path/to/ballard.db or postgresql://user@host/db, not 'postgres://ballard:***@db/ballard'",
+        ),
+        (
+            "DATABASE_URL",
+            "postgresql+nope://ballard:hun@ter2@db/ballard",
+            "BALLARD_DATABASE_URL must be a database URL such as sqlite:///path/to/ballard.db or postgresql://user@host/db, not 'postgresql+nope://ballard:***@db/ballard'",
+        ),
+    ],
+)
 def test_a_bad_value_is_refused_naming_variable_value_and_expectation(name, raw, message):
     with pytest.raises(ConfigError) as refused:
         from_environment({f"BALLARD_{name}": raw})
@@ -110,8 +154,11 @@ def test_a_bad_value_is_refused_naming_variable_value_and_expectation(name, raw,
 
 
 def test_an_unknown_variable_is_refused_with_the_likely_name():
-    with pytest.raises(ConfigError, match=r"^BALLARD_PAGE_CACHE_M is not a Ballard setting "
-                                          r"\(did you mean BALLARD_PAGE_CACHE_MB\?"):
+    with pytest.raises(
+        ConfigError,
+        match=r"^BALLARD_PAGE_CACHE_M is not a Ballard setting "
+        r"\(did you mean BALLARD_PAGE_CACHE_MB\?",
+    ):
         from_environment({"BALLARD_PAGE_CACHE_M": "10"})
 
 
@@ -123,16 +170,22 @@ def test_a_setting_fixed_in_code_cannot_come_from_the_environment(name):
 
 def test_every_problem_is_reported_at_once():
     with pytest.raises(ConfigError) as refused:
-        from_environment({"BALLARD_PAGE_CACHE_MB": "lots", "BALLARD_SQL_ECHO": "maybe",
-                          "BALLARD_NOPE": "1"})
+        from_environment({"BALLARD_PAGE_CACHE_MB": "lots", "BALLARD_SQL_ECHO": "maybe", "BALLARD_NOPE": "1"})
     assert [line.split()[0] for line in str(refused.value).splitlines()] == [
-        "BALLARD_NOPE", "BALLARD_PAGE_CACHE_MB", "BALLARD_SQL_ECHO"]
+        "BALLARD_NOPE",
+        "BALLARD_PAGE_CACHE_MB",
+        "BALLARD_SQL_ECHO",
+    ]
 
 
 def test_tests_only_and_foreign_variables_do_not_reach_the_app_and_empty_is_unset():
-    environ = {"BALLARD_TEST_DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/t",
-               "BALLARD_ENV": "testing", "BALLARD_PAGE_CACHE_MB": "", "PATH": "/usr/bin",
-               "BALLARDX": "not ours"}
+    environ = {
+        "BALLARD_TEST_DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/t",
+        "BALLARD_ENV": "testing",
+        "BALLARD_PAGE_CACHE_MB": "",
+        "PATH": "/usr/bin",
+        "BALLARDX": "not ours",
+    }
     assert from_environment(environ) == {"ENV": "testing"}
 
 
@@ -170,15 +223,19 @@ def _home_page(client, headers: dict[str, str] | None = None) -> None:
     """GET the show's home page like a browser and check the slider form is there."""
     home = client.get("/tiny/", headers=headers)
     assert home.status_code == 302, home.status
-    page = BeautifulSoup(client.get(home.headers["Location"], headers=headers).get_data(as_text=True),
-                         "html.parser")
+    page = BeautifulSoup(
+        client.get(home.headers["Location"], headers=headers).get_data(as_text=True), "html.parser"
+    )
     form = page.find("form", action="/tiny/progress")
     assert form is not None and form["method"] == "post"
 
 
 def _progress_cookie_header(response) -> str:
-    [header] = [h for h in response.headers.getlist("Set-Cookie")
-                if h.split("=", 1)[0] in ("horizon-tiny", "__Host-horizon-tiny")]
+    [header] = [
+        h
+        for h in response.headers.getlist("Set-Cookie")
+        if h.split("=", 1)[0] in ("horizon-tiny", "__Host-horizon-tiny")
+    ]
     return header
 
 
@@ -215,7 +272,8 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
     cache = app.extensions["ballard.page_cache"]
     assert (cache.max_bytes, cache.version_ttl) == (10 * 1024 * 1024, 0.5)
     assert shared_cache.cache_control(config) == (
-        "public, max-age=0, s-maxage=120, stale-while-revalidate=10, stale-if-error=600")
+        "public, max-age=0, s-maxage=120, stale-while-revalidate=10, stale-if-error=600"
+    )
     assert shared_cache.get_purger(app).urls == ("http://127.0.0.1:9/", "http://[::1]:9/")
     with app.app_context():
         assert get_engine().echo is False
@@ -229,8 +287,9 @@ def test_every_documented_variable_configures_the_app(tiny, start_from_env, migr
     client = app.test_client()
     forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
     _home_page(client, forwarded)
-    response = client.post("/tiny/progress", data={"horizon": "2"},
-                           headers={**forwarded, "Origin": "https://localhost"})
+    response = client.post(
+        "/tiny/progress", data={"horizon": "2"}, headers={**forwarded, "Origin": "https://localhost"}
+    )
     assert response.status_code == 303, response.get_data(as_text=True)
     assert response.headers["Location"] == "/tiny/at/2/"
     assert "Strict-Transport-Security" in response.headers

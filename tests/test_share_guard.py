@@ -55,19 +55,25 @@ def test_guard_answers_alike_for_real_and_unknown_slugs(tiny, client):
 
 def test_i_have_seen_it_saves_progress_and_returns_to_the_page(tiny, client):
     url = "/tiny/at/3/characters/owen-marsh"
-    response = client.post("/tiny/progress", data={
-        "horizon": "3", "next": url})
+    response = client.post("/tiny/progress", data={"horizon": "3", "next": url})
     assert response.status_code == 303
     assert response.headers["Location"] == url
     assert soup(client.get(url)).h1.text == "Owen Marsh"
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.example/", "//evil.example/x", "/other/at/1/", "/tiny/../admin",
-    "/tiny/at/1/\\evil", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/other/at/1/",
+        "/tiny/../admin",
+        "/tiny/at/1/\\evil",
+        "javascript:alert(1)",
+    ],
+)
 def test_next_cannot_leave_the_show(tiny, client, target):
-    response = client.post("/tiny/progress", data={
-        "horizon": "1", "next": target})
+    response = client.post("/tiny/progress", data={"horizon": "1", "next": target})
     assert response.headers["Location"] == "/tiny/at/1/"
 
 
@@ -96,8 +102,7 @@ def test_crawler_title_is_neutral(tiny, client):
 def test_upcoming_titles_are_opt_in(tiny, client, app):
     set_progress_cookie(app, client, "tiny", 1)
     assert "The Lake Gives Up" not in client.get("/tiny/at/1/episodes").get_data(as_text=True)
-    response = client.post("/tiny/preferences", data={
-        "enabled": "y"})
+    response = client.post("/tiny/preferences", data={"enabled": "y"})
     assert response.status_code == 303 and response.headers["Location"] == "/tiny/at/1/"
     assert opted_in(client.get_cookie(UPCOMING_TITLES_COOKIE).value, app.config["SECRET_KEY"])
     page = soup(client.get("/tiny/at/1/episodes"))
@@ -117,7 +122,8 @@ def test_etag_revalidates_and_never_crosses_horizons(tiny, client, app):
     etag = first.headers["ETag"]
     assert "Cookie" in first.headers["Vary"]
     assert first.headers["Cache-Control"] == (
-        "public, max-age=0, s-maxage=60, stale-while-revalidate=30, stale-if-error=86400")
+        "public, max-age=0, s-maxage=60, stale-while-revalidate=30, stale-if-error=86400"
+    )
     again = client.get("/tiny/at/3/characters/owen-marsh", headers={"If-None-Match": etag})
     assert again.status_code == 304
     # The same ETag offered for another horizon gets that horizon's full page.

@@ -34,11 +34,23 @@ PACK = ROOT / "ballard" / "content" / "ballard" / "season-1.yaml"
 SHOW = "ballard"
 EDITOR, PASSWORD = "ed@example.com", "a long editor password 1"
 # Headers a hop may add or set on its own: not what the app said.
-HOP_HEADERS = {"date", "age", "via", "x-varnish", "x-cache", "connection", "keep-alive",
-               "accept-ranges", "transfer-encoding", "xkey", "surrogate-key"}
+HOP_HEADERS = {
+    "date",
+    "age",
+    "via",
+    "x-varnish",
+    "x-cache",
+    "connection",
+    "keep-alive",
+    "accept-ranges",
+    "transfer-encoding",
+    "xkey",
+    "surrogate-key",
+}
 
-needs_varnish = pytest.mark.skipif(not Path(VARNISHD).exists(),
-                                   reason="varnishd is not installed (scripts/ensure-varnish)")
+needs_varnish = pytest.mark.skipif(
+    not Path(VARNISHD).exists(), reason="varnishd is not installed (scripts/ensure-varnish)"
+)
 
 
 class Varnish:
@@ -50,10 +62,27 @@ class Varnish:
         vcl.write_text(VCL.read_text().replace('.port = "8000";', f'.port = "{backend_port}";'))
         self.log = (workdir / "varnishd.log").open("wb")
         self.proc = subprocess.Popen(
-            [VARNISHD, "-F", "-n", str(workdir / "varnish"), "-a", f"127.0.0.1:{self.port}",
-             "-T", "none", "-j", "none", "-f", str(vcl), "-s", "malloc,64m",
-             "-p", "http_gzip_support=off"],
-            stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                VARNISHD,
+                "-F",
+                "-n",
+                str(workdir / "varnish"),
+                "-a",
+                f"127.0.0.1:{self.port}",
+                "-T",
+                "none",
+                "-j",
+                "none",
+                "-f",
+                str(vcl),
+                "-s",
+                "malloc,64m",
+                "-p",
+                "http_gzip_support=off",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -97,21 +126,32 @@ def comparable(answer) -> tuple:
 def stack():
     workdir = Path(tempfile.mkdtemp(prefix="ballard-varnish-"))
     database_url = f"sqlite:///{workdir / 'ballard.db'}"
-    for args in (("db", "upgrade"), ("content", "load"),
-                 ("editor", "create", EDITOR, "--password", PASSWORD)):
+    for args in (
+        ("db", "upgrade"),
+        ("content", "load"),
+        ("editor", "create", EDITOR, "--password", PASSWORD),
+    ):
         done = flask_cli(database_url, *args)
         assert done.returncode == 0, done.stderr
     varnish_port = free_port()
-    settings = {"BALLARD_SHARED_CACHE_URLS": f"http://127.0.0.1:{varnish_port}/",
-                "BALLARD_PAGE_CACHE_VERSION_TTL": "0"}
+    settings = {
+        "BALLARD_SHARED_CACHE_URLS": f"http://127.0.0.1:{varnish_port}/",
+        "BALLARD_PAGE_CACHE_VERSION_TTL": "0",
+    }
     app = create_app({"ENV": "testing", "DATABASE_URL": database_url, "SECRET_KEY": SECRET})
     with server(database_url, workers=2, threads=4, **settings) as origin:
         varnish = None
         try:
             # The port the app purges is the one Varnish listens on.
             varnish = Varnish(origin.port, workdir, port=varnish_port)
-            yield {"app": app, "db": database_url, "origin": origin.port,
-                   "varnish": varnish.port, "settings": settings, "workdir": workdir}
+            yield {
+                "app": app,
+                "db": database_url,
+                "origin": origin.port,
+                "varnish": varnish.port,
+                "settings": settings,
+                "workdir": workdir,
+            }
         finally:
             if varnish is not None:
                 varnish.stop()
@@ -133,10 +173,10 @@ def readers() -> dict[str, dict[str, str]]:
         "h3 with the opt-in": {"Cookie": f"{name}={progress.dumps(3)}; {optin}", **gzip},
         "h3 with other cookies": {
             "Cookie": f"_ga=GA1.2.3; {name}={progress.dumps(3)}; horizon-other=x; theme=dark",
-            **gzip},
+            **gzip,
+        },
         "a tampered cookie": {"Cookie": f"{name}=3.forged", **gzip},
-        "editor (session)": {"Cookie": f"__Host-session=anything; {name}={progress.dumps(3)}",
-                             **gzip},
+        "editor (session)": {"Cookie": f"__Host-session=anything; {name}={progress.dumps(3)}", **gzip},
     }
 
 
@@ -172,8 +212,11 @@ def test_every_answer_through_varnish_equals_the_app_and_repeats_are_hits(stack)
             if "session=" in direct[1].get("set-cookie", ""):
                 # A fresh session and CSRF token per request (sign-in): never the same
                 # bytes twice; it must pass Varnish uncached.
-                assert (through[0], through[1]["cache-control"]) == (
-                    direct[0], direct[1]["cache-control"]) == (200, "no-store"), url
+                assert (
+                    (through[0], through[1]["cache-control"])
+                    == (direct[0], direct[1]["cache-control"])
+                    == (200, "no-store")
+                ), url
                 continue
             if through != direct:
                 differences.append((who, url, "first", _diff(direct, through)))
@@ -195,8 +238,10 @@ def test_every_answer_through_varnish_equals_the_app_and_repeats_are_hits(stack)
         hits += headers.get("x-cache") == "HIT"
     assert differences == [], differences[:5]
     ratio = hits / len(shareable)
-    print(f"shared cache: {len(urls)} URLs x {len(all_readers)} readers; second pass hit "
-          f"ratio {ratio:.3f} over {len(shareable)} shareable answers")
+    print(
+        f"shared cache: {len(urls)} URLs x {len(all_readers)} readers; second pass hit "
+        f"ratio {ratio:.3f} over {len(shareable)} shareable answers"
+    )
     assert ratio >= 0.95
 
 
@@ -204,8 +249,10 @@ def _diff(a, b):
     if a[0] != b[0]:
         return ("status", a[0], b[0])
     if a[1] != b[1]:
-        return ("headers", {k: (a[1].get(k), b[1].get(k)) for k in set(a[1]) | set(b[1])
-                            if a[1].get(k) != b[1].get(k)})
+        return (
+            "headers",
+            {k: (a[1].get(k), b[1].get(k)) for k in set(a[1]) | set(b[1]) if a[1].get(k) != b[1].get(k)},
+        )
     return ("body", len(a[2]), len(b[2]))
 
 
@@ -227,12 +274,15 @@ def sign_in(port: int) -> str:
     status, headers, body = request(port, "/auth/login")
     session = headers["set-cookie"].split(";", 1)[0]
     token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', body).group(1)
-    form = urlencode({"csrf_token": token.decode(), "email": EDITOR, "password": PASSWORD,
-                      "next": ""})
+    form = urlencode({"csrf_token": token.decode(), "email": EDITOR, "password": PASSWORD, "next": ""})
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.request("POST", "/auth/login", body=form, headers={
-            "Cookie": session, "Content-Type": "application/x-www-form-urlencoded"})
+        connection.request(
+            "POST",
+            "/auth/login",
+            body=form,
+            headers={"Cookie": session, "Content-Type": "application/x-www-form-urlencoded"},
+        )
         response = connection.getresponse()
         response.read()
         assert response.status == 303, response.status
@@ -255,8 +305,11 @@ def test_an_editors_preview_never_reaches_a_reader(stack):
     assert preview[0] == 200 and preview[1]["x-cache"] == "MISS"
     assert "s-maxage" not in preview[1]["cache-control"]
     assert preview[2] != reader_first[2]  # the editor saw the page, not the guard
-    assert comparable(reader_after) == comparable(reader_first) == comparable(
-        request(stack["origin"], url, {"Cookie": behind}))
+    assert (
+        comparable(reader_after)
+        == comparable(reader_first)
+        == comparable(request(stack["origin"], url, {"Cookie": behind}))
+    )
     assert reader_after[1]["x-cache"] == "HIT"
 
 
@@ -303,15 +356,24 @@ def test_an_editors_save_shows_through_varnish(stack):
     data["name"] += " Zedwick"
     connection = http.client.HTTPConnection("127.0.0.1", stack["origin"], timeout=30)
     try:
-        connection.request("POST", edit, body=urlencode(data), headers={
-            "Cookie": editor, "Content-Type": "application/x-www-form-urlencoded"})
+        connection.request(
+            "POST",
+            edit,
+            body=urlencode(data),
+            headers={"Cookie": editor, "Content-Type": "application/x-www-form-urlencoded"},
+        )
         saved = connection.getresponse()
         answer = saved.read()
     finally:
         connection.close()
-    errors = BeautifulSoup(answer, "html.parser").select(".field-errors, [role=alert], .error, .errors, main p")
-    assert saved.status == 303, (saved.status, [e.get_text(" ", strip=True) for e in errors],
-                                 sorted(data.items()))
+    errors = BeautifulSoup(answer, "html.parser").select(
+        ".field-errors, [role=alert], .error, .errors, main p"
+    )
+    assert saved.status == 303, (
+        saved.status,
+        [e.get_text(" ", strip=True) for e in errors],
+        sorted(data.items()),
+    )
     started = time.monotonic()
     deadline = started + 15
     while True:
@@ -395,8 +457,7 @@ def test_a_failed_purge_is_logged_and_retried(caplog):
     cache = ThreadingHTTPServer(("127.0.0.1", 0), _FlakyCache)
     threading.Thread(target=cache.serve_forever, daemon=True).start()
     try:
-        purger = Purger([f"http://127.0.0.1:{cache.server_address[1]}/"], repeat_after=0.05,
-                        backoff=1.05)
+        purger = Purger([f"http://127.0.0.1:{cache.server_address[1]}/"], repeat_after=0.05, backoff=1.05)
         with caplog.at_level(logging.WARNING, logger="ballard.shared_cache"):
             purger.content_changed()
             left = purger.flush(timeout=30)

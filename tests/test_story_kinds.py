@@ -67,29 +67,44 @@ def test_an_editor_save_and_a_pack_load_fill_a_row_alike(tiny):
     with that one row changed."""
     pack = read_pack(TINY_PACK)
     owen = next(c for c in pack.characters if c.slug == "owen-marsh")
-    changed = owen.model_copy(update={
-        "actor": "Sam Example",
-        "bios": [*owen.bios, BioIn(revealed_in=4, text="He rowed out alone.")]})
+    changed = owen.model_copy(
+        update={
+            "actor": "Sam Example",
+            "bios": [*owen.bios, BioIn(revealed_in=4, text="He rowed out alone.")],
+        }
+    )
     with tiny.app_context():
         session = get_session()
         show = session.scalar(select(Show))
-        EDITOR_KINDS["character"].apply(session, show, "owen-marsh",
-                                        {**changed.model_dump(mode="json"), "sort_order": 1})
+        EDITOR_KINDS["character"].apply(
+            session, show, "owen-marsh", {**changed.model_dump(mode="json"), "sort_order": 1}
+        )
         session.flush()
         after = pack_from_db(session, show)
         session.rollback()
-    expected = merge([pack.model_copy(update={"characters": [
-        changed if c.slug == "owen-marsh" else c for c in pack.characters]})])
+    expected = merge(
+        [
+            pack.model_copy(
+                update={"characters": [changed if c.slug == "owen-marsh" else c for c in pack.characters]}
+            )
+        ]
+    )
     assert after == expected
 
 
 def test_a_finding_carries_where_it_is_as_data():
     text = TINY_PACK.read_text().replace(
-        "He runs the only inn in town.", "He runs the inn; they call him The Boatman.")
+        "He runs the only inn in town.", "He runs the inn; they call him The Boatman."
+    )
     [finding] = [f for f in lint_pack(parse_pack(text)) if f.level == ERROR]
     assert finding == Finding(
-        ERROR, "character", "owen-marsh", (("bios", 0),), "text",
-        "shown from 2 but names 'The Boatman' (alias of 'owen-marsh', revealed in 3)")
+        ERROR,
+        "character",
+        "owen-marsh",
+        (("bios", 0),),
+        "text",
+        "shown from 2 but names 'The Boatman' (alias of 'owen-marsh', revealed in 3)",
+    )
     assert finding.where == "character owen-marsh, bios[0], field text"
 
 
@@ -97,7 +112,11 @@ def test_plot_point_findings_name_the_point_by_its_key():
     text = TINY_PACK.read_text().replace("The town's only witness will not talk.", "Owen will not talk.")
     [finding] = [f for f in lint_pack(parse_pack(text)) if f.level == ERROR]
     assert (finding.kind, finding.key, finding.row, finding.field) == (
-        "plot_point", "s1e1-town-only-witness", (), "text")
+        "plot_point",
+        "s1e1-town-only-witness",
+        (),
+        "text",
+    )
 
 
 def test_stamps_out_of_range_are_found_from_the_columns():
@@ -105,12 +124,12 @@ def test_stamps_out_of_range_are_found_from_the_columns():
     tiny = read_pack(TINY_PACK)
     owen = next(c for c in tiny.characters if c.slug == "owen-marsh")
     bad = owen.model_copy(update={"aliases": [owen.aliases[0].model_copy(update={"revealed_in": 9})]})
-    broken = tiny.model_copy(update={"characters": [
-        bad if c.slug == "owen-marsh" else c for c in tiny.characters]})
-    assert [(f.kind, f.key, f.row, f.field, f.message)
-            for f in check_references(merge([broken]))] == [
-        ("character", "owen-marsh", (("aliases", 0),), "revealed_in",
-         "stamp 9 is after the last episode (4)")]
+    broken = tiny.model_copy(
+        update={"characters": [bad if c.slug == "owen-marsh" else c for c in tiny.characters]}
+    )
+    assert [(f.kind, f.key, f.row, f.field, f.message) for f in check_references(merge([broken]))] == [
+        ("character", "owen-marsh", (("aliases", 0),), "revealed_in", "stamp 9 is after the last episode (4)")
+    ]
 
 
 def test_the_lint_reads_viewer_texts_from_the_model():
@@ -119,11 +138,16 @@ def test_the_lint_reads_viewer_texts_from_the_model():
     assert metadata(CharacterIn, "short_names", Shown) is None  # never shown to viewers
     owen = next(c for c in read_pack(TINY_PACK).characters if c.slug == "owen-marsh")
     texts = [(t.row, t.field, t.stamp) for t in shown_texts(owen, None)]
-    assert texts == [((), "slug", 2), ((), "name", 2), ((), "role", 2),
-                     ((("bios", 0),), "text", 2),
-                     ((("statuses", 0),), "status", 2), ((("statuses", 1),), "status", 4),
-                     ((("statuses", 1),), "note", 4), ((("aliases", 0),), "alias", 3)]
-
+    assert texts == [
+        ((), "slug", 2),
+        ((), "name", 2),
+        ((), "role", 2),
+        ((("bios", 0),), "text", 2),
+        ((("statuses", 0),), "status", 2),
+        ((("statuses", 1),), "status", 4),
+        ((("statuses", 1),), "note", 4),
+        ((("aliases", 0),), "alias", 3),
+    ]
 
 
 def _row_models(model: type[Row]) -> Iterator[type[Row]]:
@@ -139,8 +163,9 @@ def _is_text(annotation) -> bool:
     """str, str | None, list[str] (enums are a fixed vocabulary, not text)."""
     args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
     inner = [typing.get_args(a)[0] if typing.get_origin(a) is list else a for a in args]
-    return any(a is str or (typing.get_origin(a) is typing.Annotated and typing.get_args(a)[0] is str)
-               for a in inner)
+    return any(
+        a is str or (typing.get_origin(a) is typing.Annotated and typing.get_args(a)[0] is str) for a in inner
+    )
 
 
 def test_every_text_field_is_linted_or_says_why_not():
@@ -148,9 +173,11 @@ def test_every_text_field_is_linted_or_says_why_not():
     why not (NotLinted, or Ref: a slug naming a row checked on its own)."""
     undeclared = sorted(
         f"{model.__name__}.{name}"
-        for model in set(_row_models(PackIn)) for name, info in model.model_fields.items()
+        for model in set(_row_models(PackIn))
+        for name, info in model.model_fields.items()
         if _is_text(info.annotation)
-        and not any(metadata(model, name, kind) for kind in (Shown, NotLinted, Ref)))
+        and not any(metadata(model, name, kind) for kind in (Shown, NotLinted, Ref))
+    )
     assert undeclared == []
 
 

@@ -49,11 +49,21 @@ def test_one_gzip_copy_per_entry_made_once(tiny, reader, front_cache, monkeypatc
     assert made == [1]
 
 
-@pytest.mark.parametrize(("header", "gzipped"), [
-    ("gzip", True), ("GZIP;q=0.5", True), ("x-gzip", True), ("*", True),
-    ("br, gzip;q=0", False), ("identity", False), ("", False), ("deflate, br", False),
-    ("*;q=0, gzip", True), ("gzip;q=bogus", False),
-])
+@pytest.mark.parametrize(
+    ("header", "gzipped"),
+    [
+        ("gzip", True),
+        ("GZIP;q=0.5", True),
+        ("x-gzip", True),
+        ("*", True),
+        ("br, gzip;q=0", False),
+        ("identity", False),
+        ("", False),
+        ("deflate, br", False),
+        ("*;q=0, gzip", True),
+        ("gzip;q=bogus", False),
+    ],
+)
 def test_accept_encoding_is_read_as_rfc_9110_says(tiny, reader, front_cache, header, gzipped):
     reader.get("/tiny/at/2/characters")
     answer = reader.get("/tiny/at/2/characters", headers={"Accept-Encoding": header})
@@ -72,8 +82,7 @@ def test_each_encoding_revalidates_with_its_own_etag(tiny, reader, front_cache):
     assert reader.get(url, headers={**GZIP, "If-None-Match": plain}).status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/static/guide.css", "/static/guide.js",
-                                  "/static/favicon.svg"])
+@pytest.mark.parametrize("path", ["/static/guide.css", "/static/guide.js", "/static/favicon.svg"])
 def test_static_files_come_gzipped(tiny, client, path):
     with client.get(path) as plain, client.get(path, headers=GZIP) as packed:
         assert packed.headers["Content-Encoding"] == "gzip"
@@ -99,8 +108,13 @@ def test_the_development_server_sends_one_date_header(tiny):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        for path in ("/tiny/at/0/", "/tiny/at/0/", "/static/guide.css", "/favicon.ico",
-                     "/api/v1/shows/tiny/at/0/characters"):
+        for path in (
+            "/tiny/at/0/",
+            "/tiny/at/0/",
+            "/static/guide.css",
+            "/favicon.ico",
+            "/api/v1/shows/tiny/at/0/characters",
+        ):
             connection = http.client.HTTPConnection("127.0.0.1", server.server_port)
             connection.request("GET", path)
             response = connection.getresponse()

@@ -13,7 +13,9 @@ def season_file_name(number: int) -> str:
 
 def shipped_packs() -> list[Path]:
     """Every season file that ships with the app: one folder per show, seasons in order."""
+
     def order(path: Path) -> tuple[str, int, str]:
         match = SEASON_FILE.fullmatch(path.name)
         return path.parent.name, int(match.group(1)) if match else 0, path.name
+
     return sorted(SHIPPED_PACKS_DIR.glob("*/*.yaml"), key=order)

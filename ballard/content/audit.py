@@ -22,10 +22,14 @@ def audit_lines(gate: Gate) -> Iterator[str]:
         yield f"slider {stop.value}: {stop.label}"
     for card in gate.episodes():
         credits = ", ".join(
-            f"{label} {value}" for label, value in (
-                ("written by", card.writer), ("directed by", card.director),
-                ("released", card.release_date), ("runtime", card.runtime_minutes),
-            ) if value
+            f"{label} {value}"
+            for label, value in (
+                ("written by", card.writer),
+                ("directed by", card.director),
+                ("released", card.release_date),
+                ("runtime", card.runtime_minutes),
+            )
+            if value
         )
         yield f"episode {card.code}: {card.display_title}" + (f" ({credits})" if credits else "")
         if card.summary:
@@ -60,9 +64,14 @@ def audit_lines(gate: Gate) -> Iterator[str]:
         finale = gate.season_finale(upcoming[0].number)
         for standing in finale.standings if finale else ():
             status = standing.status
-            yield (f"  stands {standing.character.name}: "
-                   + (f"{status.status} ({_code(status.episode)})"
-                      + (f" | {status.note}" if status.note else "")
-                      if status else "no status"))
+            yield (
+                f"  stands {standing.character.name}: "
+                + (
+                    f"{status.status} ({_code(status.episode)})"
+                    + (f" | {status.note}" if status.note else "")
+                    if status
+                    else "no status"
+                )
+            )
         for point in finale.cliffhangers if finale else ():
             yield f"  cliffhanger: {point.text}"

@@ -55,8 +55,14 @@ def stamps(entity: Entity) -> Iterator[tuple[tuple[tuple[str, int], ...], str, i
 
 def _numbering(slug: str, numbers: list[int], season: int) -> Iterator[Finding]:
     if numbers != list(range(1, len(numbers) + 1)):
-        yield Finding(ERROR, SHOW, slug, (), "episodes",
-                      f"season {season}'s episodes must be numbered 1..{len(numbers)} in order")
+        yield Finding(
+            ERROR,
+            SHOW,
+            slug,
+            (),
+            "episodes",
+            f"season {season}'s episodes must be numbered 1..{len(numbers)} in order",
+        )
 
 
 def check_references(content: ShowContent) -> Iterator[Finding]:
@@ -65,10 +71,16 @@ def check_references(content: ShowContent) -> Iterator[Finding]:
     for season in content.seasons:
         yield from _numbering(slug, [e.number for e in season.episodes], season.number)
         if (season.number, season.first_position) != (expected_number, expected_first):
-            yield Finding(ERROR, SHOW, slug, (), "season",
-                          f"season {season.number} starting at {season.first_position} does "
-                          f"not follow on: expected season {expected_number} starting at "
-                          f"{expected_first}")
+            yield Finding(
+                ERROR,
+                SHOW,
+                slug,
+                (),
+                "season",
+                f"season {season.number} starting at {season.first_position} does "
+                f"not follow on: expected season {expected_number} starting at "
+                f"{expected_first}",
+            )
         expected_number, expected_first = season.number + 1, season.last_position + 1
 
     keyed = {name: getattr(content, name) for name in SLUGGED_LISTS}
@@ -87,15 +99,27 @@ def check_references(content: ShowContent) -> Iterator[Finding]:
     for entity in entities(content):
         for row, field, value in stamps(entity):
             if value > top:
-                yield Finding(ERROR, entity.kind, entity.key, row, field,
-                              f"stamp {value} is after the last episode ({top})")
+                yield Finding(
+                    ERROR,
+                    entity.kind,
+                    entity.key,
+                    row,
+                    field,
+                    f"stamp {value} is after the last episode ({top})",
+                )
         if isinstance(entity.data, PlotPointIn):
             yield from _point_references(entity, entity.data, storylines, characters)
         if isinstance(entity.data, RelationshipIn):
             for field in ("who", "whom"):
                 if getattr(entity.data, field) not in characters:
-                    yield Finding(ERROR, entity.kind, entity.key, (), field,
-                                  f"no character with slug {getattr(entity.data, field)!r}")
+                    yield Finding(
+                        ERROR,
+                        entity.kind,
+                        entity.key,
+                        (),
+                        field,
+                        f"no character with slug {getattr(entity.data, field)!r}",
+                    )
 
 
 def _former_slugs(content: ShowContent) -> Iterator[Finding]:
@@ -107,18 +131,29 @@ def _former_slugs(content: ShowContent) -> Iterator[Finding]:
         for row in rows:
             for old in getattr(row, "former_slugs", ()):
                 if old in current:
-                    yield Finding(ERROR, kind.name, row.slug, (), "former_slugs",
-                                  f"{old!r} is the slug of a {kind.label} in use; an old "
-                                  "address must be free")
+                    yield Finding(
+                        ERROR,
+                        kind.name,
+                        row.slug,
+                        (),
+                        "former_slugs",
+                        f"{old!r} is the slug of a {kind.label} in use; an old address must be free",
+                    )
                 elif old in seen:
-                    yield Finding(ERROR, kind.name, row.slug, (), "former_slugs",
-                                  f"{old!r} is a former slug of two rows; it can redirect "
-                                  "to one only")
+                    yield Finding(
+                        ERROR,
+                        kind.name,
+                        row.slug,
+                        (),
+                        "former_slugs",
+                        f"{old!r} is a former slug of two rows; it can redirect to one only",
+                    )
                 seen.add(old)
 
 
-def _point_references(entity: Entity, point: PlotPointIn, storylines: set[str],
-                      characters: set[str]) -> Iterator[Finding]:
+def _point_references(
+    entity: Entity, point: PlotPointIn, storylines: set[str], characters: set[str]
+) -> Iterator[Finding]:
     def problem(field: str, message: str) -> Finding:
         return Finding(ERROR, entity.kind, entity.key, (), field, message)
 
@@ -130,8 +165,7 @@ def _point_references(entity: Entity, point: PlotPointIn, storylines: set[str],
     if len(set(point.characters)) != len(point.characters):
         yield problem("characters", "a character is listed twice")
     if point.revealed_in is not None and point.revealed_in < (entity.position or 0):
-        yield problem("revealed_in",
-                      f"{point.revealed_in} is before the episode itself ({entity.position})")
+        yield problem("revealed_in", f"{point.revealed_in} is before the episode itself ({entity.position})")
 
 
 def check_season_file(file: PackIn, earlier: ShowContent | None) -> Iterator[Finding]:
@@ -139,26 +173,50 @@ def check_season_file(file: PackIn, earlier: ShowContent | None) -> Iterator[Fin
     slug, season = file.show.slug, file.season
     yield from _numbering(slug, [e.number for e in file.episodes], season.number)
     if earlier is None and not isinstance(file.show, ShowIn):
-        yield Finding(ERROR, SHOW, slug, (), "show", "the first season's file defines the "
-                      "show: give its title and premise, not its slug alone")
+        yield Finding(
+            ERROR,
+            SHOW,
+            slug,
+            (),
+            "show",
+            "the first season's file defines the show: give its title and premise, not its slug alone",
+        )
     if earlier is not None and isinstance(file.show, ShowIn):
-        yield Finding(ERROR, SHOW, slug, (), "show", f"season {season.number}'s file names "
-                      "its show by slug alone (show: {slug: ...}); season 1 defines it")
-    number, first = (earlier.seasons[-1].number + 1, earlier.last_position + 1) if earlier \
-        else (1, 1)
+        yield Finding(
+            ERROR,
+            SHOW,
+            slug,
+            (),
+            "show",
+            f"season {season.number}'s file names "
+            "its show by slug alone (show: {slug: ...}); season 1 defines it",
+        )
+    number, first = (earlier.seasons[-1].number + 1, earlier.last_position + 1) if earlier else (1, 1)
     if (season.number, season.first_position) != (number, first):
-        yield Finding(ERROR, SHOW, slug, (), "season",
-                      f"season {season.number} starting at {season.first_position} does not "
-                      f"follow on: expected season {number} starting at {first}")
+        yield Finding(
+            ERROR,
+            SHOW,
+            slug,
+            (),
+            "season",
+            f"season {season.number} starting at {season.first_position} does not "
+            f"follow on: expected season {number} starting at {first}",
+        )
         return  # every stamp would be reported outside the season as well
     low = 0 if season.first_position == 1 else season.first_position
     for entity in entities(file):
         for row, field, value in stamps(entity):
             if not low <= value <= file.last_position:
-                yield Finding(ERROR, entity.kind, entity.key, row, field,
-                              f"stamp {value} is outside season {season.number} "
-                              f"({season.first_position}..{file.last_position}); it belongs "
-                              "in the file of the season it falls in")
+                yield Finding(
+                    ERROR,
+                    entity.kind,
+                    entity.key,
+                    row,
+                    field,
+                    f"stamp {value} is outside season {season.number} "
+                    f"({season.first_position}..{file.last_position}); it belongs "
+                    "in the file of the season it falls in",
+                )
     for name, kind in SLUGGED_LISTS.items():
         defined = {row.slug for row in getattr(earlier, name)} if earlier else set()
         here: set[str] = set()
@@ -168,10 +226,23 @@ def check_season_file(file: PackIn, earlier: ShowContent | None) -> Iterator[Fin
                 yield Finding(ERROR, kind.name, row.slug, (), "slug", f"{row.slug!r} is used twice")
             here.add(row.slug)
             if full and row.slug in defined:
-                yield Finding(ERROR, kind.name, row.slug, (), "slug", (
-                    f"an earlier season defines {row.slug!r}; list only its slug and its "
-                    f"rows new in season {season.number}"))
+                yield Finding(
+                    ERROR,
+                    kind.name,
+                    row.slug,
+                    (),
+                    "slug",
+                    (
+                        f"an earlier season defines {row.slug!r}; list only its slug and its "
+                        f"rows new in season {season.number}"
+                    ),
+                )
             if not full and row.slug not in defined:
-                yield Finding(ERROR, kind.name, row.slug, (), "slug", (
-                    f"no earlier season defines {row.slug!r}, so it needs its full "
-                    "definition here"))
+                yield Finding(
+                    ERROR,
+                    kind.name,
+                    row.slug,
+                    (),
+                    "slug",
+                    (f"no earlier season defines {row.slug!r}, so it needs its full definition here"),
+                )

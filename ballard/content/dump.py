@@ -29,18 +29,22 @@ from ballard.story.show import dump_episode, dump_show
 
 def pack_from_db(session: Session, show: Show) -> ShowContent:
     """Read one show back, every season (the inverse of load_show)."""
-    seasons = session.scalars(
-        select(Season).where(Season.show_id == show.id).order_by(Season.number)).all()
+    seasons = session.scalars(select(Season).where(Season.show_id == show.id).order_by(Season.number)).all()
     if not seasons:
         raise PackError(show.slug, ["the show has no season to dump"])
     storylines = session.scalars(
-        select(Storyline).where(Storyline.show_id == show.id).order_by(Storyline.sort_order)
+        select(Storyline)
+        .where(Storyline.show_id == show.id)
+        .order_by(Storyline.sort_order)
         .options(selectinload(Storyline.statuses))
     ).all()
     characters = session.scalars(
-        select(Character).where(Character.show_id == show.id).order_by(Character.sort_order)
-        .options(selectinload(Character.bios), selectinload(Character.statuses),
-                 selectinload(Character.aliases))
+        select(Character)
+        .where(Character.show_id == show.id)
+        .order_by(Character.sort_order)
+        .options(
+            selectinload(Character.bios), selectinload(Character.statuses), selectinload(Character.aliases)
+        )
     ).all()
     episodes = session.scalars(
         select(Episode).where(Episode.show_id == show.id).order_by(Episode.position)
@@ -59,11 +63,16 @@ def pack_from_db(session: Session, show: Show) -> ShowContent:
     ).all()
     return ShowContent(
         show=dump_show(show),
-        seasons=[SeasonContent(
-            number=season.number, first_position=season.first_position,
-            episodes=[dump_episode(e, by_episode.get(e.position))
-                      for e in episodes if e.season_id == season.id])
-            for season in seasons],
+        seasons=[
+            SeasonContent(
+                number=season.number,
+                first_position=season.first_position,
+                episodes=[
+                    dump_episode(e, by_episode.get(e.position)) for e in episodes if e.season_id == season.id
+                ],
+            )
+            for season in seasons
+        ],
         storylines=[storyline.dump(s) for s in storylines],
         characters=[character.dump(c) for c in characters],
         questions=[question.dump(q) for q in questions],
@@ -73,7 +82,8 @@ def pack_from_db(session: Session, show: Show) -> ShowContent:
 
 def _relationships(session: Session, show: Show) -> list[relationship.RelationshipIn]:
     rows = session.scalars(
-        select(Relationship).where(Relationship.show_id == show.id)
+        select(Relationship)
+        .where(Relationship.show_id == show.id)
         .order_by(Relationship.sort_order)
         .options(selectinload(Relationship.who), selectinload(Relationship.whom))
     ).all()
@@ -86,15 +96,12 @@ def dump_seasons(session: Session, show_slug: str) -> list[tuple[str, str]]:
     show = session.scalar(select(Show).where(Show.slug == show_slug))
     if show is None:
         raise PackError(show_slug, [f"no show with slug {show_slug!r} in the database"])
-    return [(season_file_name(f.season.number), pack_to_yaml(f))
-            for f in split(pack_from_db(session, show))]
+    return [(season_file_name(f.season.number), pack_to_yaml(f)) for f in split(pack_from_db(session, show))]
 
 
 def pack_to_yaml(pack: PackIn) -> str:
     data = pack.model_dump(mode="python", exclude_none=True, exclude_defaults=False)
-    return yaml.dump(
-        _prune(data), Dumper=_PackDumper, sort_keys=False, allow_unicode=True, width=92
-    )
+    return yaml.dump(_prune(data), Dumper=_PackDumper, sort_keys=False, allow_unicode=True, width=92)
 
 
 def _prune(value: Any) -> Any:

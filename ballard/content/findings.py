@@ -69,8 +69,7 @@ def entities(content: ShowContent | PackIn) -> Iterator[Entity]:
         episodes = [(e, p, c) for _, e, p, c in content.episodes()]
     else:
         first, number = content.season.first_position, content.season.number
-        episodes = [(e, first + e.number - 1, episode_code(number, e.number))
-                    for e in content.episodes]
+        episodes = [(e, first + e.number - 1, episode_code(number, e.number)) for e in content.episodes]
     for episode, position, code in episodes:
         yield Entity("episode", code, episode, position)
         for point in episode.plot_points:

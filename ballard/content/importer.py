@@ -30,13 +30,10 @@ from pydantic import ValidationError
 from ballard.content.schema import EpisodeIn, PackIn, SeasonIn, ShowIn, ShowRef
 from ballard.story.fields import describe_errors
 
-PLACEHOLDER_PREMISE = (
-    "Premise to be written: in our own words, and safe for someone who has seen nothing."
-)
+PLACEHOLDER_PREMISE = "Premise to be written: in our own words, and safe for someone who has seen nothing."
 UNKNOWN = {"", "tba", "tbd", "tbc", "tba.", "n/a", "—", "–", "-", "unknown", "untitled"}
 MAX_SPAN = 200  # a rowspan or colspan larger than this is treated as this
-_FOOTNOTE = re.compile(r"\[\s*(?:\d{1,3}|[a-z]{1,2}|note\s*\d+|nb\s*\d+|citation needed)\s*\]",
-                       re.IGNORECASE)
+_FOOTNOTE = re.compile(r"\[\s*(?:\d{1,3}|[a-z]{1,2}|note\s*\d+|nb\s*\d+|citation needed)\s*\]", re.IGNORECASE)
 # A title in straight or curly double quotes (single quotes would catch apostrophes).
 _QUOTED = re.compile(r'^\s*(?:"(.+)"|“(.+)”|„(.+)“)')
 _DATE_FORMATS = ("%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y", "%Y-%m-%d", "%B %d %Y")
@@ -65,18 +62,21 @@ class _Columns:
 # --- the public entry point --------------------------------------------------------------------
 
 
-def import_episodes(html: str, *, table: int = 1, season: int = 1, show_title: str | None = None,
-                    show_slug: str | None = None) -> Imported:
+def import_episodes(
+    html: str, *, table: int = 1, season: int = 1, show_title: str | None = None, show_slug: str | None = None
+) -> Imported:
     """Read the `table`-th episode table (1 = the first) of `html` into a draft pack."""
     soup = BeautifulSoup(html, "html.parser")
     tables = [(t, cols) for t in soup.find_all("table") if (cols := _columns(_grid(t)))]
     if not tables:
         raise ImportProblem(
             "No episode table found: need a table whose header row has a Title column and "
-            "an episode number column (No., No. in season or No. overall).")
+            "an episode number column (No., No. in season or No. overall)."
+        )
     if not 1 <= table <= len(tables):
-        raise ImportProblem(f"There are {len(tables)} episode table(s); --table must be 1 to "
-                            f"{len(tables)}, not {table}.")
+        raise ImportProblem(
+            f"There are {len(tables)} episode table(s); --table must be 1 to {len(tables)}, not {table}."
+        )
     chosen, columns = tables[table - 1]
     warnings: list[str] = []
     rows = _episode_rows(_grid(chosen), columns, warnings)
@@ -92,42 +92,55 @@ def import_episodes(html: str, *, table: int = 1, season: int = 1, show_title: s
     if numbers != list(range(1, len(rows) + 1)):
         raise ImportProblem(
             f"Episode numbers must run 1..{len(rows)} in order; the table has "
-            f"{', '.join(str(n) for n in numbers)}.")
+            f"{', '.join(str(n) for n in numbers)}."
+        )
     episodes = []
     for r in rows:
         try:
-            episodes.append(EpisodeIn(number=r.number, title=r.title, writer=r.writer,
-                                      director=r.director, release_date=r.release_date))
+            episodes.append(
+                EpisodeIn(
+                    number=r.number,
+                    title=r.title,
+                    writer=r.writer,
+                    director=r.director,
+                    release_date=r.release_date,
+                )
+            )
         except ValidationError as exc:
             raise ImportProblem(f"Episode {r.number}: {'; '.join(describe_errors(exc))}") from None
     try:
         # A later season's file names its show by slug alone; season 1 defines it.
-        show = (ShowIn(slug=slug, title=title, premise=PLACEHOLDER_PREMISE) if season == 1
-                else ShowRef(slug=slug))
-        pack = PackIn(format=1, show=show,
-                      season=SeasonIn(number=season, first_position=first_position),
-                      episodes=episodes)
+        show = (
+            ShowIn(slug=slug, title=title, premise=PLACEHOLDER_PREMISE) if season == 1 else ShowRef(slug=slug)
+        )
+        pack = PackIn(
+            format=1,
+            show=show,
+            season=SeasonIn(number=season, first_position=first_position),
+            episodes=episodes,
+        )
     except ValidationError as exc:
         raise ImportProblem(f"Show: {'; '.join(describe_errors(exc))} (pass --title and --slug)") from None
     return Imported(pack, warnings)
 
 
-def import_seasons(html: str, *, show_title: str | None = None, show_slug: str | None = None
-                   ) -> list[Imported]:
+def import_seasons(
+    html: str, *, show_title: str | None = None, show_slug: str | None = None
+) -> list[Imported]:
     """Every episode table of the page as one season's draft, table n as season n, each
     season's positions following on from the one before."""
-    count = len([t for t in BeautifulSoup(html, "html.parser").find_all("table")
-                 if _columns(_grid(t))])
+    count = len([t for t in BeautifulSoup(html, "html.parser").find_all("table") if _columns(_grid(t))])
     drafts: list[Imported] = []
     for number in range(1, count + 1):
-        draft = import_episodes(html, table=number, season=number, show_title=show_title,
-                                show_slug=show_slug)
+        draft = import_episodes(html, table=number, season=number, show_title=show_title, show_slug=show_slug)
         if drafts:
             show_slug = show_slug or drafts[0].pack.show.slug
             follows = drafts[-1].pack.last_position + 1
             if draft.pack.season.first_position != follows:
-                draft = Imported(draft.pack.model_copy(update={"season": SeasonIn(
-                    number=number, first_position=follows)}), draft.warnings)
+                draft = Imported(
+                    draft.pack.model_copy(update={"season": SeasonIn(number=number, first_position=follows)}),
+                    draft.warnings,
+                )
         drafts.append(draft)
     if not drafts:
         raise ImportProblem("No episode table found.")
@@ -205,8 +218,14 @@ def _columns(grid: list[list[Tag]]) -> _Columns | None:
         found.setdefault("in_season", found.pop("number"))
     if "title" not in found or not ({"in_season", "overall"} & set(found)):
         return None
-    return _Columns(found.get("overall"), found.get("in_season"), found["title"],
-                    found.get("director"), found.get("writer"), found.get("date"))
+    return _Columns(
+        found.get("overall"),
+        found.get("in_season"),
+        found["title"],
+        found.get("director"),
+        found.get("writer"),
+        found.get("date"),
+    )
 
 
 # --- rows --------------------------------------------------------------------------------------
@@ -243,12 +262,16 @@ def _episode_rows(grid: list[list[Tag]], columns: _Columns, warnings: list[str])
         number = in_season if in_season is not None else len(rows) + 1
         where = f"table row {index + 1} (episode {number})"
         title_cell = cell(columns.title)
-        rows.append(_Row(
-            number=number, overall=overall,
-            title=_title(title_cell) if title_cell is not None else None,
-            director=_names(cell(columns.director)), writer=_names(cell(columns.writer)),
-            release_date=_date(cell(columns.date), where, warnings),
-        ))
+        rows.append(
+            _Row(
+                number=number,
+                overall=overall,
+                title=_title(title_cell) if title_cell is not None else None,
+                director=_names(cell(columns.director)),
+                writer=_names(cell(columns.writer)),
+                release_date=_date(cell(columns.date), where, warnings),
+            )
+        )
     return rows
 
 
@@ -257,8 +280,7 @@ def _lines(cell: Tag | None) -> list[str]:
     if cell is None:
         return []
     cell = BeautifulSoup(str(cell), "html.parser")  # a copy: the grid shares cells
-    for hidden in cell.select('sup, .reference, .sortkey, [style*="display:none"], '
-                              '[style*="display: none"]'):
+    for hidden in cell.select('sup, .reference, .sortkey, [style*="display:none"], [style*="display: none"]'):
         hidden.decompose()
     for br in cell.find_all("br"):
         br.replace_with("\n")
@@ -321,8 +343,10 @@ def _date(cell: Tag | None, where: str, warnings: list[str]) -> dt.date | None:
 
 def _title_from_page(soup: BeautifulSoup) -> str | None:
     heading = soup.find("h1")
-    for text in (heading.get_text(" ", strip=True) if heading else "",
-                 soup.title.get_text(" ", strip=True) if soup.title else ""):
+    for text in (
+        heading.get_text(" ", strip=True) if heading else "",
+        soup.title.get_text(" ", strip=True) if soup.title else "",
+    ):
         match = re.search(r"List of (.+?) episodes", text, re.IGNORECASE)
         if match:
             return re.sub(r"\s*\((?:TV series|\d{4} TV series)\)", "", match.group(1)).strip()

@@ -37,8 +37,7 @@ from ballard.textfold import fold
 
 __all__ = ["ERROR", "WARNING", "Finding", "lint_pack"]
 
-_EPISODE_REFERENCE = re.compile(
-    r"\b(?:S(\d+))?E(\d{1,3})\b|\bepisode\s+(\d{1,3})\b", re.IGNORECASE)
+_EPISODE_REFERENCE = re.compile(r"\b(?:S(\d+))?E(\d{1,3})\b|\bepisode\s+(\d{1,3})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -68,8 +67,11 @@ def lint_pack(content: ShowContent | PackIn) -> list[Finding]:
 
 def _findings(pack: ShowContent) -> Iterator[Finding]:
     terms = _terms(pack)
-    cast = _Cast({s.slug: s.introduced_in for s in pack.storylines},
-                 {c.slug: c.introduced_in for c in pack.characters}, pack)
+    cast = _Cast(
+        {s.slug: s.introduced_in for s in pack.storylines},
+        {c.slug: c.introduced_in for c in pack.characters},
+        pack,
+    )
     words = _first_said(pack)
     for entity in entities(pack):
         texts = list(shown_texts(entity.data, entity.position))
@@ -87,11 +89,50 @@ def _findings(pack: ShowContent) -> Iterator[Finding]:
 
 _WORD = re.compile(r"[^\W_]+")
 # Words that carry no story: a slug may use them before any text does ("did-richmond-do-it").
-_FUNCTION_WORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "by", "can", "did", "do", "does", "for", "from",
-    "has", "have", "how", "in", "is", "it", "its", "no", "not", "of", "on", "or", "the", "to",
-    "was", "were", "what", "when", "where", "which", "who", "whom", "whose", "why", "will",
-    "with"})
+_FUNCTION_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "in",
+        "is",
+        "it",
+        "its",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+    }
+)
 _NOT_WORDS = re.compile(r"s\d+e\d+|\d+")  # episode codes and numbers in keys
 _INFLECTIONS = ("s", "es", "d", "ed")
 
@@ -103,7 +144,7 @@ def _words(text: str) -> list[str]:
 def _forms(word: str) -> set[str]:
     """The word and its plain inflections ("reunited", "reunites"; "trophy", "trophies";
     not "kept"): a slug's "reunited" is said where a text says "reunites"."""
-    bases = {word, *(word[:-len(end)] for end in _INFLECTIONS if word.endswith(end))}
+    bases = {word, *(word[: -len(end)] for end in _INFLECTIONS if word.endswith(end))}
     if word.endswith(("ies", "ied")):
         bases.add(word[:-3] + "y")
     forms = {*bases, *(base + end for base in bases for end in _INFLECTIONS)}
@@ -123,27 +164,36 @@ def _first_said(pack: ShowContent) -> dict[str, int]:
     return first
 
 
-def _check_slug(entity: Entity, slug: _Text, texts: list[_Text],
-                first_said: dict[str, int]) -> Iterator[str]:
+def _check_slug(entity: Entity, slug: _Text, texts: list[_Text], first_said: dict[str, int]) -> Iterator[str]:
     """What a viewer could read in a slug that nothing says to them yet: a word its own
     row says only later (its answer, a later status), or its question's answer."""
-    own = {w for t in texts if t.field != "slug" and t.stamp <= slug.stamp
-           for w in _words(t.value)}
-    later = {w: t.stamp for t in sorted(texts, key=lambda t: -t.stamp)
-             if t.field != "slug" and t.stamp > slug.stamp for w in _words(t.value)}
+    own = {w for t in texts if t.field != "slug" and t.stamp <= slug.stamp for w in _words(t.value)}
+    later = {
+        w: t.stamp
+        for t in sorted(texts, key=lambda t: -t.stamp)
+        if t.field != "slug" and t.stamp > slug.stamp
+        for w in _words(t.value)
+    }
     for word in slug.value.split("-"):
         if word in _FUNCTION_WORDS or _NOT_WORDS.fullmatch(word):
             continue
         forms = _forms(word)
         told = [later[w] for w in forms if w in later]
         if told and all(first_said.get(w, slug.stamp + 1) > slug.stamp for w in forms):
-            yield (f"slug shown from {slug.stamp} holds {word!r}, which this row says only "
-                   f"from {min(told)} and no text says by {slug.stamp}: choose words a "
-                   "viewer has read by then")
-        elif isinstance(entity.data, QuestionIn) and word not in own and any(
-                word == w + end for w in own for end in _INFLECTIONS):
-            yield (f"slug {slug.value!r} answers its own question ({word!r}, where the "
-                   f"question asks {entity.data.text!r}): choose neutral words")
+            yield (
+                f"slug shown from {slug.stamp} holds {word!r}, which this row says only "
+                f"from {min(told)} and no text says by {slug.stamp}: choose words a "
+                "viewer has read by then"
+            )
+        elif (
+            isinstance(entity.data, QuestionIn)
+            and word not in own
+            and any(word == w + end for w in own for end in _INFLECTIONS)
+        ):
+            yield (
+                f"slug {slug.value!r} answers its own question ({word!r}, where the "
+                f"question asks {entity.data.text!r}): choose neutral words"
+            )
 
 
 @dataclass(frozen=True)
@@ -161,8 +211,9 @@ class _Cast:
         return season.last_position if season else self.show.last_position
 
 
-def shown_texts(data: Row, default_stamp: int | None,
-                row: tuple[tuple[str, int], ...] = ()) -> Iterator[_Text]:
+def shown_texts(
+    data: Row, default_stamp: int | None, row: tuple[tuple[str, int], ...] = ()
+) -> Iterator[_Text]:
     """Every viewer-visible text of a row and its nested rows, with the stamp it is shown
     from (the fields marked `Shown` in the kind's model)."""
     for name in type(data).model_fields:
@@ -174,8 +225,12 @@ def shown_texts(data: Row, default_stamp: int | None,
                 stamp = default_stamp
             assert stamp is not None, f"{type(data).__name__}.{name}: shown, but from when?"
             yield _Text(row, name, stamp, value)
-        elif isinstance(value, list) and value and isinstance(value[0], Row) \
-                and not isinstance(data, EpisodeIn):  # an episode's points are entities
+        elif (
+            isinstance(value, list)
+            and value
+            and isinstance(value[0], Row)
+            and not isinstance(data, EpisodeIn)
+        ):  # an episode's points are entities
             for index, child in enumerate(value):
                 yield from shown_texts(child, default_stamp, (*row, (name, index)))
 
@@ -195,8 +250,7 @@ def _terms(pack: ShowContent) -> list[_Term]:
     return terms
 
 
-def _check_text(text: _Text, terms: list[_Term], pack: ShowContent
-                ) -> Iterator[tuple[str, str]]:
+def _check_text(text: _Text, terms: list[_Term], pack: ShowContent) -> Iterator[tuple[str, str]]:
     for term in terms:
         if term.visible_from > text.stamp and term.pattern.search(text.value):
             yield text.field, f"shown from {text.stamp} but names {term.text!r} ({term.what})"
@@ -207,8 +261,7 @@ def _check_text(text: _Text, terms: list[_Term], pack: ShowContent
         season = int(match.group(1)) if match.group(1) else own.number if own else 1
         first = next((s.first_position for s in pack.seasons if s.number == season), None)
         if first is None or first + number - 1 > text.stamp:
-            yield text.field, (f"shown from {text.stamp} but refers to a later episode "
-                               f"({match.group(0)!r})")
+            yield text.field, (f"shown from {text.stamp} but refers to a later episode ({match.group(0)!r})")
 
 
 def _check_stamps(entity: Entity, cast: _Cast) -> Iterator[Finding]:
@@ -222,8 +275,9 @@ def _check_stamps(entity: Entity, cast: _Cast) -> Iterator[Finding]:
         # A case's or a character's stamped rows cannot come before it does.
         for row, field, value in stamps(entity):
             if row and value < introduced:
-                yield finding(ERROR, field, f"{value} is before the {kind.label} is introduced "
-                                            f"({introduced})", row)
+                yield finding(
+                    ERROR, field, f"{value} is before the {kind.label} is introduced ({introduced})", row
+                )
         for (kind_name, list_name), message in _EMPTY.items():
             if kind_name == kind.name and not getattr(data, list_name):
                 yield finding(WARNING, list_name, message)
@@ -233,31 +287,56 @@ def _check_stamps(entity: Entity, cast: _Cast) -> Iterator[Finding]:
         yield from _check_point(entity, data, cast)
     if isinstance(data, RelationshipIn):
         yield from _check_relationship(entity, data, cast)
-    if isinstance(data, QuestionIn) and data.confidence is Confidence.UNPLACED \
-            and data.raised_in < (finale := cast.finale(data.raised_in)):
-        yield finding(ERROR, "raised_in", f"an unplaced question must wait for the finale "
-                                          f"({finale}), not {data.raised_in}")
+    if (
+        isinstance(data, QuestionIn)
+        and data.confidence is Confidence.UNPLACED
+        and data.raised_in < (finale := cast.finale(data.raised_in))
+    ):
+        yield finding(
+            ERROR,
+            "raised_in",
+            f"an unplaced question must wait for the finale ({finale}), not {data.raised_in}",
+        )
 
 
-_EMPTY = {("storyline", "statuses"): "no status rows: the case shows no status",
-          ("character", "bios"): "no bio rows"}
+_EMPTY = {
+    ("storyline", "statuses"): "no status rows: the case shows no status",
+    ("character", "bios"): "no bio rows",
+}
 
 
 def _check_point(entity: Entity, point: PlotPointIn, cast: _Cast) -> Iterator[Finding]:
     stamp = point.revealed_in or entity.position or 0
     introduced = cast.storylines.get(point.storyline)
     if introduced is not None and introduced > stamp:
-        yield Finding(ERROR, entity.kind, entity.key, (), "storyline",
-                      f"storyline {point.storyline!r} is introduced in {introduced}, after "
-                      f"this point ({stamp})")
+        yield Finding(
+            ERROR,
+            entity.kind,
+            entity.key,
+            (),
+            "storyline",
+            f"storyline {point.storyline!r} is introduced in {introduced}, after this point ({stamp})",
+        )
     for slug in point.characters:
         introduced = cast.characters.get(slug)
         if introduced is not None and introduced > stamp:
-            yield Finding(ERROR, entity.kind, entity.key, (), "characters",
-                          f"{slug!r} is introduced in {introduced}, after this point ({stamp})")
+            yield Finding(
+                ERROR,
+                entity.kind,
+                entity.key,
+                (),
+                "characters",
+                f"{slug!r} is introduced in {introduced}, after this point ({stamp})",
+            )
     if point.confidence is Confidence.UNPLACED and stamp < (finale := cast.finale(stamp)):
-        yield Finding(ERROR, entity.kind, entity.key, (), "revealed_in",
-                      f"an unplaced fact must wait for the finale ({finale}), not {stamp}")
+        yield Finding(
+            ERROR,
+            entity.kind,
+            entity.key,
+            (),
+            "revealed_in",
+            f"an unplaced fact must wait for the finale ({finale}), not {stamp}",
+        )
 
 
 def _check_relationship(entity: Entity, tie: RelationshipIn, cast: _Cast) -> Iterator[Finding]:
@@ -266,11 +345,21 @@ def _check_relationship(entity: Entity, tie: RelationshipIn, cast: _Cast) -> Ite
         slug = getattr(tie, field)
         introduced = cast.characters.get(slug)
         if introduced is not None and introduced > tie.revealed_in:
-            yield Finding(ERROR, entity.kind, entity.key, (), "revealed_in",
-                          f"{slug!r} is introduced in {introduced}, after this relationship "
-                          f"is shown ({tie.revealed_in})")
-    if tie.confidence is Confidence.UNPLACED and tie.revealed_in < (
-            finale := cast.finale(tie.revealed_in)):
-        yield Finding(ERROR, entity.kind, entity.key, (), "revealed_in",
-                      f"an unplaced fact must wait for the finale ({finale}), "
-                      f"not {tie.revealed_in}")
+            yield Finding(
+                ERROR,
+                entity.kind,
+                entity.key,
+                (),
+                "revealed_in",
+                f"{slug!r} is introduced in {introduced}, after this relationship "
+                f"is shown ({tie.revealed_in})",
+            )
+    if tie.confidence is Confidence.UNPLACED and tie.revealed_in < (finale := cast.finale(tie.revealed_in)):
+        yield Finding(
+            ERROR,
+            entity.kind,
+            entity.key,
+            (),
+            "revealed_in",
+            f"an unplaced fact must wait for the finale ({finale}), not {tie.revealed_in}",
+        )

@@ -74,10 +74,8 @@ def _delete_missing(session: Session, existing: dict[Any, Any], keep: set[Any]) 
 
 def _sync_seasons(session: Session, show: Show, content: ShowContent) -> None:
     """Seasons by number and episodes by position."""
-    seasons = {s.number: s for s in
-               session.scalars(select(Season).where(Season.show_id == show.id))}
-    episodes = {e.position: e for e in
-                session.scalars(select(Episode).where(Episode.show_id == show.id))}
+    seasons = {s.number: s for s in session.scalars(select(Season).where(Season.show_id == show.id))}
+    episodes = {e.position: e for e in session.scalars(select(Episode).where(Episode.show_id == show.id))}
     kept_seasons: set[int] = set()
     result: dict[int, Episode] = {}
     for data in content.seasons:
@@ -98,8 +96,7 @@ def _sync_seasons(session: Session, show: Show, content: ShowContent) -> None:
     session.flush()
 
 
-def _sync_slugged(session: Session, show: Show, model: type[Slugged], rows: list, fill
-                  ) -> dict[str, Any]:
+def _sync_slugged(session: Session, show: Show, model: type[Slugged], rows: list, fill) -> dict[str, Any]:
     """Storylines, characters or questions: one row per slug, in pack order."""
     existing = {r.slug: r for r in session.scalars(select(model).where(model.show_id == show.id))}
     result: dict[str, Any] = {}
@@ -112,19 +109,30 @@ def _sync_slugged(session: Session, show: Show, model: type[Slugged], rows: list
     return result
 
 
-def _sync_plot_points(session: Session, show: Show, content: ShowContent,
-                      storylines: dict[str, Storyline], characters: dict[str, Character]
-                      ) -> None:
+def _sync_plot_points(
+    session: Session,
+    show: Show,
+    content: ShowContent,
+    storylines: dict[str, Storyline],
+    characters: dict[str, Character],
+) -> None:
     """Plot points by slug. A point keeps its row when it moves or is reordered; a row
     still under its stand-in key from the migration (legacy-s1e3-2) is adopted by the
     point now in its place, and its revisions follow."""
-    existing = {p.slug: p for p in session.scalars(
-        select(PlotPoint).where(PlotPoint.show_id == show.id)
-        .options(selectinload(PlotPoint.characters)))}
-    wanted = [(position, order, point) for _, episode, position, _ in content.episodes()
-              for order, point in enumerate(episode.plot_points)]
-    stand_ins = {(p.episode_position, p.sort_order): p for slug, p in existing.items()
-                 if LEGACY_KEY.fullmatch(slug)}
+    existing = {
+        p.slug: p
+        for p in session.scalars(
+            select(PlotPoint).where(PlotPoint.show_id == show.id).options(selectinload(PlotPoint.characters))
+        )
+    }
+    wanted = [
+        (position, order, point)
+        for _, episode, position, _ in content.episodes()
+        for order, point in enumerate(episode.plot_points)
+    ]
+    stand_ins = {
+        (p.episode_position, p.sort_order): p for slug, p in existing.items() if LEGACY_KEY.fullmatch(slug)
+    }
     # Points that change place first move out of the way, so a reorder never meets itself
     # in the unique index; points that stay are not written.
     places = {point.slug: (position, order) for position, order, point in wanted}
@@ -157,13 +165,23 @@ LEGACY_KEY = re.compile(r"legacy-s\d+e\d+-\d+")
 def _rename_revisions(session: Session, show: Show, old: str, new: str) -> None:
     session.execute(
         update(Revision)
-        .where(Revision.show_id == show.id, Revision.entity_kind == EntityKind.PLOT_POINT.value,
-               Revision.entity_key == old)
-        .values(entity_key=new))
+        .where(
+            Revision.show_id == show.id,
+            Revision.entity_kind == EntityKind.PLOT_POINT.value,
+            Revision.entity_key == old,
+        )
+        .values(entity_key=new)
+    )
 
 
-def _sync_relationships(session: Session, show: Show, content: ShowContent,
-                        characters: dict[str, Character]) -> None:
+def _sync_relationships(
+    session: Session, show: Show, content: ShowContent, characters: dict[str, Character]
+) -> None:
     """Relationships: one row per slug, in show order, naming characters of this show."""
-    _sync_slugged(session, show, Relationship, content.relationships,
-                  lambda row, data: relationship.fill(row, data, characters))
+    _sync_slugged(
+        session,
+        show,
+        Relationship,
+        content.relationships,
+        lambda row, data: relationship.fill(row, data, characters),
+    )

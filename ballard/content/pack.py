@@ -30,10 +30,24 @@ from ballard.models import Show
 from ballard.story.fields import error_location, error_message
 
 __all__ = [
-    "VERSION_BUMPED", "LoadResult", "PackError", "SourcedFile", "assemble", "bump_version",
-    "check_references", "current_stamp", "current_version", "dump_seasons", "load_season_files", "load_show",
+    "VERSION_BUMPED",
+    "LoadResult",
+    "PackError",
+    "SourcedFile",
+    "assemble",
+    "bump_version",
+    "check_references",
+    "current_stamp",
+    "current_version",
+    "dump_seasons",
+    "load_season_files",
+    "load_show",
     "merge",
-    "pack_from_db", "pack_to_yaml", "parse_pack", "read_pack", "split",
+    "pack_from_db",
+    "pack_to_yaml",
+    "parse_pack",
+    "read_pack",
+    "split",
 ]
 
 SourcedFile = tuple[str, PackIn]  # (where it came from, the file)
@@ -72,9 +86,12 @@ def assemble(files: Iterable[SourcedFile], loaded: ShowContent | None = None) ->
     given = list(files)
     slugs = {file.show.slug for _, file in given}
     if len(slugs) != 1:
-        raise PackError(given[0][0] if given else "<pack>",
-                        [f"the files name different shows ({', '.join(sorted(slugs))}); "
-                         "load each show's files together"] if given else ["no files"])
+        raise PackError(
+            given[0][0] if given else "<pack>",
+            [f"the files name different shows ({', '.join(sorted(slugs))}); load each show's files together"]
+            if given
+            else ["no files"],
+        )
     by_season: dict[int, SourcedFile] = {}
     if loaded is not None:
         for file in split(loaded):
@@ -88,8 +105,10 @@ def assemble(files: Iterable[SourcedFile], loaded: ShowContent | None = None) ->
     numbers = sorted(by_season)
     if numbers != list(range(1, len(numbers) + 1)):
         missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
-        raise PackError(by_season[numbers[-1]][0], [
-            f"season {missing[0]} is neither loaded nor given; load it first or with this one"])
+        raise PackError(
+            by_season[numbers[-1]][0],
+            [f"season {missing[0]} is neither loaded nor given; load it first or with this one"],
+        )
     ordered = [by_season[n] for n in numbers]
     for index, (source, file) in enumerate(ordered):
         earlier = merge([f for _, f in ordered[:index]]) if index else None
@@ -98,8 +117,10 @@ def assemble(files: Iterable[SourcedFile], loaded: ShowContent | None = None) ->
     problems = list(check_references(content))
     if problems:
         sources = {n: s for n, (s, _) in by_season.items()}
-        raise PackError(sources[numbers[-1]] if len(numbers) > 1 else ordered[0][0],
-                        [f"{f.where}: {f.message}" for f in problems])
+        raise PackError(
+            sources[numbers[-1]] if len(numbers) > 1 else ordered[0][0],
+            [f"{f.where}: {f.message}" for f in problems],
+        )
     return content
 
 

@@ -35,10 +35,27 @@ from ballard.story.show import RESERVED_SHOW_SLUGS, EpisodeIn, SeasonIn, ShowIn
 from ballard.story.storyline import StorylineIn, StorylineLater, StorylineStatusIn
 
 __all__ = [
-    "RESERVED_SHOW_SLUGS", "AliasIn", "BioIn", "CharacterIn", "CharacterLater",
-    "CharacterStatusIn", "EpisodeIn", "PackIn", "PlotPointIn", "QuestionIn", "QuestionLater",
-    "RelationshipIn", "RelationshipLater", "SeasonContent", "SeasonIn", "ShowContent",
-    "ShowIn", "ShowRef", "StorylineIn", "StorylineLater", "StorylineStatusIn",
+    "RESERVED_SHOW_SLUGS",
+    "AliasIn",
+    "BioIn",
+    "CharacterIn",
+    "CharacterLater",
+    "CharacterStatusIn",
+    "EpisodeIn",
+    "PackIn",
+    "PlotPointIn",
+    "QuestionIn",
+    "QuestionLater",
+    "RelationshipIn",
+    "RelationshipLater",
+    "SeasonContent",
+    "SeasonIn",
+    "ShowContent",
+    "ShowIn",
+    "ShowRef",
+    "StorylineIn",
+    "StorylineLater",
+    "StorylineStatusIn",
 ]
 
 # pydantic puts the chosen tag in error locations; readers of errors skip these.
@@ -54,28 +71,31 @@ class ShowRef(Row):
 
 def _by_field(name: str) -> Discriminator:
     """A full definition carries `name` (a title, a name, a text); a later entry does not."""
+
     def pick(value: Any) -> str:
         present = name in value if isinstance(value, dict) else hasattr(value, name)
         return DEFINITION if present else LATER
+
     return Discriminator(pick)
 
 
 # A full entry or a later season's reference to it, told apart by whether `field` is there
 # (spelled out, not built by a function, so that type checkers see the two models).
 ShowEntry: TypeAlias = Annotated[
-    Annotated[ShowIn, Tag(DEFINITION)] | Annotated[ShowRef, Tag(LATER)], _by_field("title")]
+    Annotated[ShowIn, Tag(DEFINITION)] | Annotated[ShowRef, Tag(LATER)], _by_field("title")
+]
 StorylineEntry: TypeAlias = Annotated[
-    Annotated[StorylineIn, Tag(DEFINITION)] | Annotated[StorylineLater, Tag(LATER)],
-    _by_field("title")]
+    Annotated[StorylineIn, Tag(DEFINITION)] | Annotated[StorylineLater, Tag(LATER)], _by_field("title")
+]
 CharacterEntry: TypeAlias = Annotated[
-    Annotated[CharacterIn, Tag(DEFINITION)] | Annotated[CharacterLater, Tag(LATER)],
-    _by_field("name")]
+    Annotated[CharacterIn, Tag(DEFINITION)] | Annotated[CharacterLater, Tag(LATER)], _by_field("name")
+]
 QuestionEntry: TypeAlias = Annotated[
-    Annotated[QuestionIn, Tag(DEFINITION)] | Annotated[QuestionLater, Tag(LATER)],
-    _by_field("text")]
+    Annotated[QuestionIn, Tag(DEFINITION)] | Annotated[QuestionLater, Tag(LATER)], _by_field("text")
+]
 RelationshipEntry: TypeAlias = Annotated[
-    Annotated[RelationshipIn, Tag(DEFINITION)] | Annotated[RelationshipLater, Tag(LATER)],
-    _by_field("who")]
+    Annotated[RelationshipIn, Tag(DEFINITION)] | Annotated[RelationshipLater, Tag(LATER)], _by_field("who")
+]
 
 
 class PackIn(Row):
@@ -126,8 +146,12 @@ class ShowContent(Row):
         """(season, episode, position, code) for every episode in show order."""
         for season in self.seasons:
             for episode in season.episodes:
-                yield (season, episode, season.position(episode.number),
-                       episode_code(season.number, episode.number))
+                yield (
+                    season,
+                    episode,
+                    season.position(episode.number),
+                    episode_code(season.number, episode.number),
+                )
 
     def season_of(self, position: int) -> SeasonContent | None:
         """The season an episode position falls in; stamp 0 (the premise) is the first's."""

@@ -65,8 +65,7 @@ def refresh_show(session: Session, show_id: int) -> None:
     columns = [getattr(SearchEntry, c) for c in _COLUMNS]
     have: dict[tuple, list[int]] = defaultdict(list)
     for found in session.execute(
-        select(SearchEntry.id, *columns).where(SearchEntry.show_id == show_id)
-        .order_by(SearchEntry.id)
+        select(SearchEntry.id, *columns).where(SearchEntry.show_id == show_id).order_by(SearchEntry.id)
     ):
         have[tuple(found[1:])].append(found[0])
     missing = []
@@ -83,8 +82,19 @@ def refresh_show(session: Session, show_id: int) -> None:
         session.execute(insert(SearchEntry), missing)
 
 
-_COLUMNS = ("document", "kind", "target", "title", "weight", "body", "folded", "tokens",
-            "words", "sort_order", "visible_from")
+_COLUMNS = (
+    "document",
+    "kind",
+    "target",
+    "title",
+    "weight",
+    "body",
+    "folded",
+    "tokens",
+    "words",
+    "sort_order",
+    "visible_from",
+)
 
 
 def _rows(session: Session, show_id: int) -> list[dict[str, object]]:
@@ -93,24 +103,35 @@ def _rows(session: Session, show_id: int) -> list[dict[str, object]]:
         if not (text := clean(body)).strip():
             continue
         folded = fold(text).translate(_NO_MARKUP)
-        rows.append({"show_id": show_id, "document": d.document, "kind": d.kind,
-                     "target": d.target, "title": d.title, "weight": weight, "body": text,
-                     "folded": folded, "tokens": show_tokens(folded, show_id),
-                     "words": word_count(text), "sort_order": d.sort_order,
-                     "visible_from": stamp})
+        rows.append(
+            {
+                "show_id": show_id,
+                "document": d.document,
+                "kind": d.kind,
+                "target": d.target,
+                "title": d.title,
+                "weight": weight,
+                "body": text,
+                "folded": folded,
+                "tokens": show_tokens(folded, show_id),
+                "words": word_count(text),
+                "sort_order": d.sort_order,
+                "visible_from": stamp,
+            }
+        )
     return rows
 
 
 def _entries(session: Session, show_id: int):
     titles: dict[int, str] = {}
     for e, season in session.execute(
-        select(Episode, Season.number).join(Season, Episode.season_id == Season.id)
+        select(Episode, Season.number)
+        .join(Season, Episode.season_id == Season.id)
         .where(Episode.show_id == show_id)
     ):
         code = f"S{season}E{e.number}"
         titles[e.position] = f"{code} {e.title or f'Episode {e.number}'}"
-        doc = _Doc(f"episode:{code.lower()}", "episode", code.lower(), titles[e.position],
-                   e.position)
+        doc = _Doc(f"episode:{code.lower()}", "episode", code.lower(), titles[e.position], e.position)
         yield doc, NAME, titles[e.position], e.position
 
     introduced: dict[int, int] = {}
@@ -121,8 +142,7 @@ def _entries(session: Session, show_id: int):
         # Role and actor kept apart in the snippet ("The detective · Pat Example").
         yield doc, TEXT, " · ".join(filter(None, (c.role, c.actor))), c.introduced_in
     for a, c in session.execute(
-        select(CharacterAlias, Character).join(Character)
-        .where(Character.show_id == show_id)
+        select(CharacterAlias, Character).join(Character).where(Character.show_id == show_id)
     ):
         doc = _Doc(f"character:{c.slug}", "character", c.slug, c.name, c.sort_order)
         yield doc, NAME, a.alias, max(a.revealed_in, c.introduced_in)
@@ -139,8 +159,13 @@ def _entries(session: Session, show_id: int):
     for p in session.scalars(select(PlotPoint).where(PlotPoint.show_id == show_id)):
         code = titles[p.episode_position].split(" ", 1)[0].lower()
         # The plot point's slug: its anchor in its recap, where its hit links.
-        doc = _Doc(f"plot:{code}/{p.slug}", "plot point", code,
-                   titles[p.episode_position], p.episode_position * 1000 + p.sort_order)
+        doc = _Doc(
+            f"plot:{code}/{p.slug}",
+            "plot point",
+            code,
+            titles[p.episode_position],
+            p.episode_position * 1000 + p.sort_order,
+        )
         yield doc, TEXT, p.text, max(p.revealed_in, storylines[p.storyline_id])
 
     for q in session.scalars(select(Question).where(Question.show_id == show_id)):
@@ -151,7 +176,7 @@ def _entries(session: Session, show_id: int):
 
 
 def _relationship_entries(session: Session, show_id: int):
-    """"Ted Rawls works for Renée Ballard. <note>" on both characters' hits."""
+    """ "Ted Rawls works for Renée Ballard. <note>" on both characters' hits."""
     for r in session.scalars(select(Relationship).where(Relationship.show_id == show_id)):
         text = f"{r.who.name} {words(r.kind)} {r.whom.name}." + (f" {r.note}" if r.note else "")
         stamp = max(r.revealed_in, r.who.introduced_in, r.whom.introduced_in)

@@ -86,8 +86,9 @@ def session_fingerprint(user: User, secret_key: str) -> str:
 def end_sessions(session: Session, user: User) -> None:
     """End every session of `user` on the server (sign-out, a password change): a copied
     session cookie stops working too. The caller commits."""
-    session.execute(update(User).where(User.id == user.id)
-                    .values(session_generation=User.session_generation + 1))
+    session.execute(
+        update(User).where(User.id == user.id).values(session_generation=User.session_generation + 1)
+    )
     session.refresh(user)
 
 
@@ -107,24 +108,22 @@ class Throttle:
     retry_after_seconds: int = 0
 
 
-def check_throttle(session: Session, ip: str, email: str, now: dt.datetime | None = None,
-                   besides: int | None = None) -> Throttle:
+def check_throttle(
+    session: Session, ip: str, email: str, now: dt.datetime | None = None, besides: int | None = None
+) -> Throttle:
     """Whether the failures in the window leave room for one more attempt (`besides`:
     the id of this attempt's own reservation, which is not counted)."""
     now = now or utcnow()
     since = now - FAILURE_WINDOW
     email = normalize_email(email)
-    recent = select(LoginAttempt.attempted_at).where(
-        LoginAttempt.ip == ip, LoginAttempt.attempted_at > since
-    )
+    recent = select(LoginAttempt.attempted_at).where(LoginAttempt.ip == ip, LoginAttempt.attempted_at > since)
     if besides is not None:
         recent = recent.where(LoginAttempt.id != besides)
     per_address = session.scalars(recent.order_by(LoginAttempt.attempted_at)).all()
     per_account = session.scalars(
         recent.where(LoginAttempt.email == email).order_by(LoginAttempt.attempted_at)
     ).all()
-    for attempts, limit in ((per_account, MAX_FAILURES_PER_ACCOUNT),
-                            (per_address, MAX_FAILURES_PER_ADDRESS)):
+    for attempts, limit in ((per_account, MAX_FAILURES_PER_ACCOUNT), (per_address, MAX_FAILURES_PER_ADDRESS)):
         if len(attempts) >= limit:
             # Allowed again once the oldest counted failure leaves the window.
             free_at = attempts[len(attempts) - limit] + FAILURE_WINDOW
@@ -132,8 +131,7 @@ def check_throttle(session: Session, ip: str, email: str, now: dt.datetime | Non
     return Throttle(True)
 
 
-def reserve_attempt(session: Session, ip: str, email: str,
-                    now: dt.datetime | None = None) -> Throttle:
+def reserve_attempt(session: Session, ip: str, email: str, now: dt.datetime | None = None) -> Throttle:
     """Record a sign-in attempt as a failure before its password is checked, then count.
 
     The attempt is committed first and counted after, so concurrent attempts (each
@@ -157,5 +155,8 @@ def reserve_attempt(session: Session, ip: str, email: str,
 
 
 def clear_failures(session: Session, ip: str, email: str) -> None:
-    session.execute(delete(LoginAttempt).where(
-        LoginAttempt.ip == ip[:64], LoginAttempt.email == normalize_email(email)[:254]))
+    session.execute(
+        delete(LoginAttempt).where(
+            LoginAttempt.ip == ip[:64], LoginAttempt.email == normalize_email(email)[:254]
+        )
+    )

@@ -74,8 +74,15 @@ class Saved:
 
 
 def save_change(
-    session: Session, show: Show, user: User, kind_name: str, key: str, data: Snapshot | None,
-    token: str, restored_from: Revision | None = None, token_key: str | None = None,
+    session: Session,
+    show: Show,
+    user: User,
+    kind_name: str,
+    key: str,
+    data: Snapshot | None,
+    token: str,
+    restored_from: Revision | None = None,
+    token_key: str | None = None,
 ) -> Saved:
     """Apply one change and commit it with its revision, or raise and write nothing.
 
@@ -96,7 +103,8 @@ def save_change(
         except IntegrityError as exc:
             raise ChangeRefused(
                 "This clashes with another row (a slug or a place already taken). "
-                "Reload the page and try again.") from exc
+                "Reload the page and try again."
+            ) from exc
         findings = lint_show(session, show)
         new_errors = [f for f in findings if f.level == ERROR and f.identity not in baseline]
         if new_errors:
@@ -107,8 +115,14 @@ def save_change(
             return Saved(None, ())
         refresh_show(session, show.id)  # the search index: only what changed, same transaction
         revision = Revision(
-            show_id=show.id, user_id=user.id, created_at=utcnow(), entity_kind=kind_name,
-            entity_key=key, before=before, after=after, content_version=version,
+            show_id=show.id,
+            user_id=user.id,
+            created_at=utcnow(),
+            entity_kind=kind_name,
+            entity_key=key,
+            before=before,
+            after=after,
+            content_version=version,
             restored_from_id=restored_from.id if restored_from else None,
         )
         session.add(revision)
@@ -117,25 +131,25 @@ def save_change(
         session.rollback()
         raise
     warnings = tuple(
-        str(f) for f in findings
+        str(f)
+        for f in findings
         if f.level == WARNING and (f.identity not in baseline or (f.kind, f.key) == (kind_name, key))
     )
     return Saved(revision, warnings)
 
 
-def restore(session: Session, show: Show, user: User, revision: Revision, which: str,
-            token: str) -> Saved:
+def restore(session: Session, show: Show, user: User, revision: Revision, which: str, token: str) -> Saved:
     """Bring an entity back to the version before or after `revision` (a new revision)."""
     data = revision.before if which == "before" else revision.after
-    return save_change(session, show, user, revision.entity_kind, revision.entity_key, data,
-                       token, restored_from=revision)
+    return save_change(
+        session, show, user, revision.entity_kind, revision.entity_key, data, token, restored_from=revision
+    )
 
 
 def last_revision(session: Session, show: Show, kind_name: str, key: str) -> Revision | None:
     return session.scalar(
         select(Revision)
-        .where(Revision.show_id == show.id, Revision.entity_kind == kind_name,
-               Revision.entity_key == key)
+        .where(Revision.show_id == show.id, Revision.entity_kind == kind_name, Revision.entity_key == key)
         .order_by(Revision.id.desc())
         .options(selectinload(Revision.user))
         .limit(1)
@@ -154,8 +168,9 @@ def _lock(session: Session) -> None:
     """Take the editors' write lock: a no-op UPDATE of the content version row, which
     PostgreSQL holds as a row lock and SQLite as its database write lock until commit.
     Everything read after it (the version included) is what the last change committed."""
-    session.execute(update(ContentVersion).where(ContentVersion.id == 1)
-                    .values(version=ContentVersion.version))
+    session.execute(
+        update(ContentVersion).where(ContentVersion.id == 1).values(version=ContentVersion.version)
+    )
     session.expire_all()
 
 
@@ -195,15 +210,15 @@ def add_season(session: Session, show: Show) -> Season:
     place episodes go, not a story row, so it has no revision; its episodes do."""
     try:
         _lock(session)
-        latest = session.scalars(select(Season).where(Season.show_id == show.id)
-                                 .order_by(Season.number.desc())).first()
-        last = session.scalar(select(func.max(Episode.position)).where(
-            Episode.show_id == show.id)) or 0
+        latest = session.scalars(
+            select(Season).where(Season.show_id == show.id).order_by(Season.number.desc())
+        ).first()
+        last = session.scalar(select(func.max(Episode.position)).where(Episode.show_id == show.id)) or 0
         if latest is not None and last < latest.first_position:
-            raise ChangeRefused(f"Season {latest.number} has no episodes yet; add its "
-                                "episodes before opening another season.")
-        season = Season(show_id=show.id, number=(latest.number if latest else 0) + 1,
-                        first_position=last + 1)
+            raise ChangeRefused(
+                f"Season {latest.number} has no episodes yet; add its episodes before opening another season."
+            )
+        season = Season(show_id=show.id, number=(latest.number if latest else 0) + 1, first_position=last + 1)
         session.add(season)
         bump_version(session)
         session.commit()

@@ -71,9 +71,9 @@ def next_episode_code(session: Session, show: Show, number: int | None = None) -
     if number is not None and number != season.number:
         raise ChangeRefused(
             f"Episodes can be added to the latest season only (season {season.number}); "
-            f"adding one to season {number} would shift every later episode.")
-    count = session.scalar(
-        select(func.count()).select_from(Episode).where(Episode.season_id == season.id))
+            f"adding one to season {number} would shift every later episode."
+        )
+    count = session.scalar(select(func.count()).select_from(Episode).where(Episode.season_id == season.id))
     return episode_code(season.number, (count or 0) + 1)
 
 
@@ -81,8 +81,13 @@ def suggest_point_key(session: Session, show: Show, code: str) -> str:
     """A free key for a new plot point of episode `code` ("s1e3-point-4"), never one the
     history has seen, so a restore cannot land on a different plot point."""
     used = set(session.scalars(select(PlotPoint.slug).where(PlotPoint.show_id == show.id)))
-    used.update(session.scalars(select(Revision.entity_key).where(
-        Revision.show_id == show.id, Revision.entity_kind == EntityKind.PLOT_POINT.value)))
+    used.update(
+        session.scalars(
+            select(Revision.entity_key).where(
+                Revision.show_id == show.id, Revision.entity_kind == EntityKind.PLOT_POINT.value
+            )
+        )
+    )
     number = 1
     while f"{code}-point-{number}" in used:
         number += 1
@@ -91,8 +96,10 @@ def suggest_point_key(session: Session, show: Show, code: str) -> str:
 
 def episode_code_at(session: Session, show: Show, position: int) -> str | None:
     row = session.execute(
-        select(Season.number, Episode.number).join(Season, Episode.season_id == Season.id)
-        .where(Episode.show_id == show.id, Episode.position == position)).first()
+        select(Season.number, Episode.number)
+        .join(Season, Episode.season_id == Season.id)
+        .where(Episode.show_id == show.id, Episode.position == position)
+    ).first()
     return episode_code(*row) if row else None
 
 
@@ -104,21 +111,28 @@ def load_episode(session: Session, show: Show, key: str) -> Episode | None:
     if parsed is None:
         return None
     return session.scalar(
-        select(Episode).join(Season, Episode.season_id == Season.id).where(
-            Episode.show_id == show.id, Season.number == parsed[0], Episode.number == parsed[1]))
+        select(Episode)
+        .join(Season, Episode.season_id == Season.id)
+        .where(Episode.show_id == show.id, Season.number == parsed[0], Episode.number == parsed[1])
+    )
 
 
 def load_storyline(session: Session, show: Show, key: str) -> Storyline | None:
     return session.scalar(
-        select(Storyline).where(Storyline.show_id == show.id, Storyline.slug == key)
-        .options(selectinload(Storyline.statuses)))
+        select(Storyline)
+        .where(Storyline.show_id == show.id, Storyline.slug == key)
+        .options(selectinload(Storyline.statuses))
+    )
 
 
 def load_character(session: Session, show: Show, key: str) -> Character | None:
     return session.scalar(
-        select(Character).where(Character.show_id == show.id, Character.slug == key)
-        .options(selectinload(Character.bios), selectinload(Character.statuses),
-                 selectinload(Character.aliases)))
+        select(Character)
+        .where(Character.show_id == show.id, Character.slug == key)
+        .options(
+            selectinload(Character.bios), selectinload(Character.statuses), selectinload(Character.aliases)
+        )
+    )
 
 
 def load_question(session: Session, show: Show, key: str) -> Question | None:
@@ -127,16 +141,20 @@ def load_question(session: Session, show: Show, key: str) -> Question | None:
 
 def load_relationship(session: Session, show: Show, key: str) -> Relationship | None:
     return session.scalar(
-        select(Relationship).where(Relationship.show_id == show.id, Relationship.slug == key)
-        .options(selectinload(Relationship.who), selectinload(Relationship.whom)))
+        select(Relationship)
+        .where(Relationship.show_id == show.id, Relationship.slug == key)
+        .options(selectinload(Relationship.who), selectinload(Relationship.whom))
+    )
 
 
 def load_plot_point(session: Session, show: Show, key: str) -> PlotPoint | None:
     if not is_slug(key):  # keys come from URLs and stored revisions
         return None
     return session.scalar(
-        select(PlotPoint).where(PlotPoint.show_id == show.id, PlotPoint.slug == key)
-        .options(selectinload(PlotPoint.characters), selectinload(PlotPoint.storyline)))
+        select(PlotPoint)
+        .where(PlotPoint.show_id == show.id, PlotPoint.slug == key)
+        .options(selectinload(PlotPoint.characters), selectinload(PlotPoint.storyline))
+    )
 
 
 # --- snapshots: the kind's model, dumped --------------------------------------------------------
@@ -168,8 +186,7 @@ def relationship_snapshot(r: Relationship) -> Snapshot:
 
 def plot_point_snapshot(p: PlotPoint, code: str) -> Snapshot:
     # revealed_in always explicit, so a snapshot reads the same whatever its episode.
-    return _dumped(plot_point.dump(p), episode=code, sort_order=p.sort_order,
-                   revealed_in=p.revealed_in)
+    return _dumped(plot_point.dump(p), episode=code, sort_order=p.sort_order, revealed_in=p.revealed_in)
 
 
 # --- writing: the one path for forms and restores ---------------------------------------------
@@ -181,12 +198,12 @@ def _validated(kind: StoryKind, data: Snapshot, **fixed: Any) -> Any:
     try:
         return kind.schema.model_validate({**payload, **fixed})
     except ValidationError as exc:
-        raise ChangeRefused("This version is not valid now: "
-                            + "; ".join(describe_errors(exc))) from None
+        raise ChangeRefused("This version is not valid now: " + "; ".join(describe_errors(exc))) from None
 
 
-def _slugged(session: Session, show: Show, model: type[Slugged], key: str,
-             row: Slugged | None, data: Snapshot) -> Slugged:
+def _slugged(
+    session: Session, show: Show, model: type[Slugged], key: str, row: Slugged | None, data: Snapshot
+) -> Slugged:
     """The row to fill (a new one, added, when there is none), in its place in its list:
     as the snapshot says, or at the end when new."""
     return slugged_row(session, show.id, model, key, row, data.get("sort_order"))
@@ -201,13 +218,14 @@ def apply_episode(session: Session, show: Show, key: str, data: Snapshot | None)
     if data is None:
         if episode is None:
             return
-        last = session.scalar(select(func.max(Episode.number)).where(
-            Episode.season_id == episode.season_id))
+        last = session.scalar(select(func.max(Episode.number)).where(Episode.season_id == episode.season_id))
         if episode.number != last:
             raise ChangeRefused(
-                f"Only the last episode of a season can be deleted; {key.upper()} is not the last.")
-        points = _count(session, PlotPoint, PlotPoint.show_id == show.id,
-                        PlotPoint.episode_position == episode.position)
+                f"Only the last episode of a season can be deleted; {key.upper()} is not the last."
+            )
+        points = _count(
+            session, PlotPoint, PlotPoint.show_id == show.id, PlotPoint.episode_position == episode.position
+        )
         if points:
             raise ChangeRefused(f"{key.upper()} still has {points} plot point(s); delete them first.")
         session.delete(episode)
@@ -219,11 +237,13 @@ def apply_episode(session: Session, show: Show, key: str, data: Snapshot | None)
         if key != next_episode_code(session, show):
             raise ChangeRefused(
                 f"{key.upper()} can only be added as the next episode of the latest season "
-                f"(now {(next_episode_code(session, show) or 'none').upper()}).")
+                f"(now {(next_episode_code(session, show) or 'none').upper()})."
+            )
         season = _latest_season(session, show)
         assert season is not None  # next_episode_code found it
-        episode = Episode(show_id=show.id, season_id=season.id,
-                          position=season.first_position + parsed[1] - 1)
+        episode = Episode(
+            show_id=show.id, season_id=season.id, position=season.first_position + parsed[1] - 1
+        )
         session.add(episode)
     fill_episode(episode, model)
 
@@ -237,7 +257,8 @@ def apply_storyline(session: Session, show: Show, key: str, data: Snapshot | Non
         if points:
             raise ChangeRefused(
                 f"{points} plot point(s) belong to this storyline; delete them or move them "
-                "to another storyline first.")
+                "to another storyline first."
+            )
         session.delete(row)
         return
     model = _validated(STORY_KINDS["storyline"], data, slug=key)
@@ -249,16 +270,14 @@ def apply_character(session: Session, show: Show, key: str, data: Snapshot | Non
     if data is None:
         if row is None:
             return
-        points = _count(session, plot_point_characters,
-                        plot_point_characters.c.character_id == row.id)
+        points = _count(session, plot_point_characters, plot_point_characters.c.character_id == row.id)
         if points:
-            raise ChangeRefused(
-                f"This character is in {points} plot point(s); take them out of those first.")
-        ties = _count(session, Relationship, (Relationship.who_id == row.id)
-                      | (Relationship.whom_id == row.id))
+            raise ChangeRefused(f"This character is in {points} plot point(s); take them out of those first.")
+        ties = _count(
+            session, Relationship, (Relationship.who_id == row.id) | (Relationship.whom_id == row.id)
+        )
         if ties:
-            raise ChangeRefused(
-                f"This character is in {ties} relationship(s); delete those first.")
+            raise ChangeRefused(f"This character is in {ties} relationship(s); delete those first.")
         session.delete(row)
         return
     model = _validated(STORY_KINDS["character"], data, slug=key)
@@ -282,8 +301,12 @@ def apply_relationship(session: Session, show: Show, key: str, data: Snapshot | 
             session.delete(row)
         return
     model = _validated(STORY_KINDS["relationship"], data, slug=key)
-    characters = {c.slug: c for c in session.scalars(select(Character).where(
-        Character.show_id == show.id, Character.slug.in_([model.who, model.whom])))}
+    characters = {
+        c.slug: c
+        for c in session.scalars(
+            select(Character).where(Character.show_id == show.id, Character.slug.in_([model.who, model.whom]))
+        )
+    }
     missing = {model.who, model.whom} - set(characters)
     if missing:
         raise ChangeRefused(f"These characters do not exist (any more): {', '.join(sorted(missing))}.")
@@ -305,12 +328,20 @@ def apply_plot_point(session: Session, show: Show, key: str, data: Snapshot | No
     if episode is None:
         raise ChangeRefused(f"There is no episode {(code or '?').upper()} for this plot point.")
     model = _validated(STORY_KINDS["plot_point"], data, slug=key)
-    storylines = {s.slug: s for s in session.scalars(select(Storyline).where(
-        Storyline.show_id == show.id, Storyline.slug == model.storyline))}
+    storylines = {
+        s.slug: s
+        for s in session.scalars(
+            select(Storyline).where(Storyline.show_id == show.id, Storyline.slug == model.storyline)
+        )
+    }
     if model.storyline not in storylines:
         raise ChangeRefused(f"The storyline {model.storyline!r} does not exist (any more).")
-    characters = {c.slug: c for c in session.scalars(select(Character).where(
-        Character.show_id == show.id, Character.slug.in_(model.characters)))}
+    characters = {
+        c.slug: c
+        for c in session.scalars(
+            select(Character).where(Character.show_id == show.id, Character.slug.in_(model.characters))
+        )
+    }
     missing = set(model.characters) - set(characters)
     if missing:
         raise ChangeRefused(f"These characters do not exist (any more): {', '.join(sorted(missing))}.")
@@ -322,17 +353,28 @@ def apply_plot_point(session: Session, show: Show, key: str, data: Snapshot | No
     plot_point.fill(point, model, episode.position, storylines, characters)
 
 
-def _place_point(session: Session, show: Show, point: PlotPoint, position: int,
-                 wanted: int | None) -> None:
+def _place_point(session: Session, show: Show, point: PlotPoint, position: int, wanted: int | None) -> None:
     staying = point.id is not None and point.episode_position == position
-    holder = None if wanted is None else session.scalar(select(PlotPoint).where(
-        PlotPoint.show_id == show.id, PlotPoint.episode_position == position,
-        PlotPoint.sort_order == wanted, PlotPoint.id != point.id))
+    holder = (
+        None
+        if wanted is None
+        else session.scalar(
+            select(PlotPoint).where(
+                PlotPoint.show_id == show.id,
+                PlotPoint.episode_position == position,
+                PlotPoint.sort_order == wanted,
+                PlotPoint.id != point.id,
+            )
+        )
+    )
     if wanted is None or (holder is not None and not staying):
         if staying:
             return
-        top = session.scalar(select(func.max(PlotPoint.sort_order)).where(
-            PlotPoint.show_id == show.id, PlotPoint.episode_position == position))
+        top = session.scalar(
+            select(func.max(PlotPoint.sort_order)).where(
+                PlotPoint.show_id == show.id, PlotPoint.episode_position == position
+            )
+        )
         point.episode_position, point.sort_order = position, 0 if top is None else top + 1
         return
     if holder is not None:  # a reorder: the two points trade slots
@@ -350,9 +392,13 @@ def move_within_episode(session: Session, show: Show, key: str, step: int) -> Sn
     point = load_plot_point(session, show, key)
     if point is None:
         return None
-    slots = list(session.scalars(select(PlotPoint.sort_order).where(
-        PlotPoint.show_id == show.id, PlotPoint.episode_position == point.episode_position)
-        .order_by(PlotPoint.sort_order)))
+    slots = list(
+        session.scalars(
+            select(PlotPoint.sort_order)
+            .where(PlotPoint.show_id == show.id, PlotPoint.episode_position == point.episode_position)
+            .order_by(PlotPoint.sort_order)
+        )
+    )
     index = slots.index(point.sort_order) + step
     if not 0 <= index < len(slots):
         return None
@@ -392,13 +438,13 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
-    k.name: k for k in (
+    k.name: k
+    for k in (
         Kind(STORY_KINDS["episode"], load_episode, apply_episode, episode_snapshot),
         Kind(STORY_KINDS["storyline"], load_storyline, apply_storyline, storyline_snapshot),
         Kind(STORY_KINDS["character"], load_character, apply_character, character_snapshot),
         Kind(STORY_KINDS["plot_point"], load_plot_point, apply_plot_point, plot_point_snapshot),
         Kind(STORY_KINDS["question"], load_question, apply_question, question_snapshot),
-        Kind(STORY_KINDS["relationship"], load_relationship, apply_relationship,
-             relationship_snapshot),
+        Kind(STORY_KINDS["relationship"], load_relationship, apply_relationship, relationship_snapshot),
     )
 }

@@ -39,18 +39,32 @@ class StampField(SelectField):
     a blank row. `minimum` is the earliest stamp offered.
     """
 
-    def __init__(self, label: str | None = None, validators=None, optional: bool = False,
-                 none_label: str = "—", minimum: int = 0, **kwargs):
-        super().__init__(label, validators, coerce=_stamp, invalid_value_message=CHOOSE_EPISODE,
-                         invalid_choice_message=CHOOSE_EPISODE, **kwargs)
+    def __init__(
+        self,
+        label: str | None = None,
+        validators=None,
+        optional: bool = False,
+        none_label: str = "—",
+        minimum: int = 0,
+        **kwargs,
+    ):
+        super().__init__(
+            label,
+            validators,
+            coerce=_stamp,
+            invalid_value_message=CHOOSE_EPISODE,
+            invalid_choice_message=CHOOSE_EPISODE,
+            **kwargs,
+        )
         self.optional = optional
         self.none_label = none_label
         self.minimum = minimum
 
     def set_stamps(self, stamps: list[tuple[int, str]]) -> None:
         none = [SelectChoice("", self.none_label)] if self.optional else []
-        self.choices = none + [SelectChoice(str(value), label) for value, label in stamps
-                               if value >= self.minimum]
+        self.choices = none + [
+            SelectChoice(str(value), label) for value, label in stamps if value >= self.minimum
+        ]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -101,5 +115,4 @@ def enum_choices(values) -> list[SelectChoice]:
 
 def choose_one_of(values: list[str]) -> str:
     """'Choose open, solved or closed.'"""
-    return f"Choose {', '.join(values[:-1])} or {values[-1]}." if len(values) > 1 \
-        else f"Choose {values[0]}."
+    return f"Choose {', '.join(values[:-1])} or {values[-1]}." if len(values) > 1 else f"Choose {values[0]}."

@@ -88,13 +88,22 @@ def no_control_characters(_form, field) -> None:
 
 
 class LoginForm(FlaskForm):
-    email = StringField("Email", filters=[strip], validators=[
-        DataRequired(message="Enter your email address."),
-        Length(max=254, message="That is too long for an email address."),
-        no_control_characters])
-    password = PasswordField("Password", validators=[
-        DataRequired(message="Enter your password."),
-        Length(max=MAX_PASSWORD_LENGTH, message="That is too long for a password.")])
+    email = StringField(
+        "Email",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Enter your email address."),
+            Length(max=254, message="That is too long for an email address."),
+            no_control_characters,
+        ],
+    )
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired(message="Enter your password."),
+            Length(max=MAX_PASSWORD_LENGTH, message="That is too long for a password."),
+        ],
+    )
     next = HiddenField()
     submit = SubmitField("Sign in")
 
@@ -124,8 +133,14 @@ class _Shape:
         self.type = annotation
 
     def bound(self, kind: type) -> int | None:
-        return next((getattr(m, "ge", None) if kind is Ge else getattr(m, "le", None)
-                     for m in self.limits if isinstance(m, kind)), None)
+        return next(
+            (
+                getattr(m, "ge", None) if kind is Ge else getattr(m, "le", None)
+                for m in self.limits
+                if isinstance(m, kind)
+            ),
+            None,
+        )
 
 
 def _strip_none(annotation: Any) -> tuple[Any, bool]:
@@ -139,19 +154,31 @@ def _wtforms_field(shape: _Shape, in_row: bool) -> Field:
     label, hint = shape.editor.label, shape.editor.hint
     if shape.stamp:
         none = "— not answered yet —" if shape.optional and not in_row else "—"
-        return StampField(label, optional=shape.optional or in_row, none_label=none,
-                          minimum=shape.bound(Ge) or 0, description=hint)
+        return StampField(
+            label,
+            optional=shape.optional or in_row,
+            none_label=none,
+            minimum=shape.bound(Ge) or 0,
+            description=hint,
+        )
     if shape.ref is not None:
         if shape.list_of is not None:
             return MultiCheckboxField(
-                label, description=hint,
-                invalid_choice_message=f"Pick {shape.ref.kind}s from the list (%(value)s is not on it).")
-        return SelectField(label, description=hint,
-                           invalid_choice_message=f"Choose a {shape.ref.kind} from the list.")
+                label,
+                description=hint,
+                invalid_choice_message=f"Pick {shape.ref.kind}s from the list (%(value)s is not on it).",
+            )
+        return SelectField(
+            label, description=hint, invalid_choice_message=f"Choose a {shape.ref.kind} from the list."
+        )
     if isinstance(shape.type, type) and issubclass(shape.type, enum.Enum):
         values = [m.value for m in shape.type]
-        return SelectField(label, choices=enum_choices(shape.type), description=hint,
-                           invalid_choice_message=choose_one_of(values))
+        return SelectField(
+            label,
+            choices=enum_choices(shape.type),
+            description=hint,
+            invalid_choice_message=choose_one_of(values),
+        )
     if shape.type is dt.date:
         return PlainDateField(label, description=hint)
     if shape.type is int:
@@ -177,8 +204,11 @@ class _RowForm(Form):
     SHAPES: tuple[_Shape, ...] = ()
 
     def is_blank(self) -> bool:
-        typed = any(self[s.name].data for s in self.SHAPES
-                    if not s.stamp and isinstance(self[s.name], (StringField, TextAreaField)))
+        typed = any(
+            self[s.name].data
+            for s in self.SHAPES
+            if not s.stamp and isinstance(self[s.name], (StringField, TextAreaField))
+        )
         stamped = any(self[s.name].data is not None for s in self.SHAPES if s.stamp)
         return bool(self.remove.data) or not (typed or stamped)
 
@@ -210,8 +240,9 @@ def _value(shape: _Shape, field: Field) -> Any:
 
 
 def _token_field():
-    return HiddenField(validators=[DataRequired(message=_MISSING_TOKEN),
-                                   Length(max=64, message=_MISSING_TOKEN)])
+    return HiddenField(
+        validators=[DataRequired(message=_MISSING_TOKEN), Length(max=64, message=_MISSING_TOKEN)]
+    )
 
 
 class EntityForm(FlaskForm):
@@ -224,10 +255,17 @@ class EntityForm(FlaskForm):
     ROW_SHAPES: dict[str, tuple[_Shape, ...]] = {}
     SLUGGED = False
 
-    def __init__(self, catalogue: Catalogue, *args, creating: bool = False,
-                 taken: frozenset[str] = frozenset(), fixed: dict[str, Any] | None = None,
-                 choices: dict[str, list[tuple[str, str]]] | None = None,
-                 floors: dict[str, int] | None = None, **kwargs):
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        *args,
+        creating: bool = False,
+        taken: frozenset[str] = frozenset(),
+        fixed: dict[str, Any] | None = None,
+        choices: dict[str, list[tuple[str, str]]] | None = None,
+        floors: dict[str, int] | None = None,
+        **kwargs,
+    ):
         """`fixed`: fields the URL decides (a slug, an episode number); `choices`: the
         rows a `Ref` field may name, as (slug, label); `floors`: the earliest stamp a
         stamp field offers (a plot point is never shown before its episode), which
@@ -260,8 +298,9 @@ class EntityForm(FlaskForm):
                     field.minimum, field.optional = self.floors[shape.name], False
                 field.set_stamps(stamps)
             elif shape.ref is not None:
-                field.choices = [SelectChoice(slug, label)
-                                 for slug, label in self.ref_choices.get(shape.ref.kind, [])]
+                field.choices = [
+                    SelectChoice(slug, label) for slug, label in self.ref_choices.get(shape.ref.kind, [])
+                ]
         for name in self.ROW_LISTS:
             for entry in self[name]:
                 for field in entry.form:
@@ -344,8 +383,7 @@ class EntityForm(FlaskForm):
             field = row[str(rest[1])]
             shape = next(s for s in row.SHAPES if s.name == rest[1])
         if not field.errors:  # else already explained (a value WTForms could not read)
-            field.errors = [*field.errors, _message(error, shape, in_row,
-                                                    entry=bool(rest) and not in_row)]
+            field.errors = [*field.errors, _message(error, shape, in_row, entry=bool(rest) and not in_row)]
 
     def _slug_shape(self) -> Iterator[_Shape]:
         if self.SLUGGED:
@@ -356,23 +394,28 @@ def _message(error: dict[str, Any], shape: _Shape | None, in_row: bool, entry: b
     """A pydantic error in the words of the form."""
     kind, ctx = error["type"], error.get("ctx", {})
     label = shape.editor.label if shape else "This"
-    if shape is not None and shape.stamp and kind in ("int_type", "missing", "int_parsing",
-                                                      "greater_than_equal", "less_than_equal"):
+    if (
+        shape is not None
+        and shape.stamp
+        and kind in ("int_type", "missing", "int_parsing", "greater_than_equal", "less_than_equal")
+    ):
         return ROW_STAMP_MISSING if in_row else CHOOSE_EPISODE
     if kind in ("missing", "string_too_short", "string_type"):
-        return (shape.editor.missing if shape and shape.editor.missing else f"{label} is required.")
+        return shape.editor.missing if shape and shape.editor.missing else f"{label} is required."
     if kind == "string_too_long":
         limit = ctx.get("max_length")
-        return (f"Each entry must be {limit} characters or fewer." if entry
-                else f"Keep it to {limit} characters or fewer.")
+        return (
+            f"Each entry must be {limit} characters or fewer."
+            if entry
+            else f"Keep it to {limit} characters or fewer."
+        )
     if kind == "string_pattern_mismatch" and shape is not None and shape.name == "slug":
         return SLUG_PATTERN
     if kind in ("greater_than_equal", "less_than_equal") and shape is not None:
         low, high = shape.bound(Ge), shape.bound(Le)
         if low is not None and high is not None:
             return f"Give a number from {low} to {high}."
-        return f"Give a number of at least {low}." if low is not None else \
-            f"Give a number of at most {high}."
+        return f"Give a number of at least {low}." if low is not None else f"Give a number of at most {high}."
     if kind == "too_long":
         return f"At most {ctx.get('max_length')} rows."
     return error_message(error)
@@ -390,20 +433,24 @@ def entity_form(kind: StoryKind, submit: str, lead: tuple[str, ...] = ()) -> typ
     names = (*lead, *rest)
     stamps = stamp_fields(kind.schema, kind.model)
     shapes = tuple(_Shape(kind.schema, name, stamps) for name in names)
-    attrs: dict[str, Any] = {"KIND": kind, "SHAPES": shapes, "ROW_LISTS": tuple(kind.children),
-                             "ROW_SHAPES": {}}
+    attrs: dict[str, Any] = {
+        "KIND": kind,
+        "SHAPES": shapes,
+        "ROW_LISTS": tuple(kind.children),
+        "ROW_SHAPES": {},
+    }
     for shape in shapes:
         if shape.name in kind.children:
             rows = _row_form(shape.list_of, kind.children[shape.name])
             attrs["ROW_SHAPES"][shape.name] = rows.SHAPES
-            attrs[shape.name] = FieldList(FormField(rows), label=shape.editor.label,
-                                          max_entries=MAX_ROWS)
+            attrs[shape.name] = FieldList(FormField(rows), label=shape.editor.label, max_entries=MAX_ROWS)
         else:
             attrs[shape.name] = _wtforms_field(shape, in_row=False)
     if "slug" in kind.schema.model_fields:
         attrs["SLUGGED"] = True
-        attrs["slug"] = StringField("Slug", filters=[strip], description=(
-            "Part of every link to it; it cannot change later."))
+        attrs["slug"] = StringField(
+            "Slug", filters=[strip], description=("Part of every link to it; it cannot change later.")
+        )
     attrs["submit"] = SubmitField(submit)
     return type(f"{kind.schema.__name__.removesuffix('In')}Form", (EntityForm,), attrs)
 
@@ -421,8 +468,9 @@ class RestoreForm(FlaskForm):
 
     revision = StringField()
     which = StringField()
-    version_token = StringField(validators=[DataRequired(message=_MISSING_TOKEN),
-                                            Length(max=64, message=_MISSING_TOKEN)])
+    version_token = StringField(
+        validators=[DataRequired(message=_MISSING_TOKEN), Length(max=64, message=_MISSING_TOKEN)]
+    )
     submit = SubmitField("Restore")
 
     def validate_revision(self, field) -> None:

@@ -18,21 +18,26 @@ from ballard.models import (
     plot_point_characters,
 )
 
-_COLUMNS = (Character.id, Character.slug, Character.name, Character.role, Character.actor,
-            Character.introduced_in)
+_COLUMNS = (
+    Character.id,
+    Character.slug,
+    Character.name,
+    Character.role,
+    Character.actor,
+    Character.introduced_in,
+)
 _CHARACTERS = (
     select(*_COLUMNS)
     .where(Character.show_id == SHOW, Character.introduced_in <= H)
     .order_by(Character.sort_order)
 )
 _CHARACTER = select(*_COLUMNS).where(
-    Character.show_id == SHOW, Character.slug == bindparam("character"),
-    Character.introduced_in <= H)
+    Character.show_id == SHOW, Character.slug == bindparam("character"), Character.introduced_in <= H
+)
 _APPEARANCES = (
     select(PlotPoint.episode_position)
     .join(plot_point_characters, plot_point_characters.c.plot_point_id == PlotPoint.id)
-    .where(plot_point_characters.c.character_id == bindparam("character_id"),
-           PlotPoint.revealed_in <= H)
+    .where(plot_point_characters.c.character_id == bindparam("character_id"), PlotPoint.revealed_in <= H)
     .distinct()
     .order_by(PlotPoint.episode_position)
 )
@@ -43,8 +48,7 @@ _REVEALED = {
     .where(model.character_id.in_(bindparam("ids", expanding=True)), model.revealed_in <= H)
     .order_by(model.revealed_in, model.id)
     for model, columns in (
-        (CharacterStatus, (CharacterStatus.status, CharacterStatus.note,
-                           CharacterStatus.revealed_in)),
+        (CharacterStatus, (CharacterStatus.status, CharacterStatus.note, CharacterStatus.revealed_in)),
         (CharacterAlias, (CharacterAlias.alias,)),
         (CharacterBio, (CharacterBio.text, CharacterBio.revealed_in)),
     )
@@ -67,11 +71,13 @@ class CharacterReads(GateCore):
         aliases = self._character_rows(CharacterAlias, ids)
         return [self._summary(c, statuses[c.id], aliases[c.id]) for c in characters]
 
-    def _summary(self, c: Row[Any], statuses: list[Row[Any]],
-                 aliases: list[Row[Any]]) -> CharacterSummary:
+    def _summary(self, c: Row[Any], statuses: list[Row[Any]], aliases: list[Row[Any]]) -> CharacterSummary:
         latest = statuses[-1] if statuses else None
         return CharacterSummary(
-            c.slug, c.name, c.role, c.actor,
+            c.slug,
+            c.name,
+            c.role,
+            c.actor,
             self._status(latest.status, latest.note, latest.revealed_in) if latest else None,
             tuple(a.alias for a in aliases),
         )

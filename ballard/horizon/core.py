@@ -35,9 +35,18 @@ SHOW: BindParameter[int] = bindparam("show")
 H: BindParameter[int] = bindparam("h")
 
 _EPISODES = (
-    select(Episode.position, Episode.number, Episode.title, Episode.release_date,
-           Episode.runtime_minutes, Episode.writer, Episode.director, Episode.summary,
-           Episode.before_next, Season.number.label("season"))
+    select(
+        Episode.position,
+        Episode.number,
+        Episode.title,
+        Episode.release_date,
+        Episode.runtime_minutes,
+        Episode.writer,
+        Episode.director,
+        Episode.summary,
+        Episode.before_next,
+        Season.number.label("season"),
+    )
     .join(Season, Episode.season_id == Season.id)
     .where(Episode.show_id == SHOW)
     .order_by(Episode.position)
@@ -45,8 +54,10 @@ _EPISODES = (
 _TAGGED = (
     select(plot_point_characters.c.plot_point_id, Character.slug, Character.name)
     .join(Character, Character.id == plot_point_characters.c.character_id)
-    .where(plot_point_characters.c.plot_point_id.in_(bindparam("ids", expanding=True)),
-           Character.introduced_in <= H)
+    .where(
+        plot_point_characters.c.plot_point_id.in_(bindparam("ids", expanding=True)),
+        Character.introduced_in <= H,
+    )
     .order_by(Character.sort_order)
 )
 
@@ -55,20 +66,28 @@ _TAGGED = (
 def _plot_points_statement(episode: bool, levels: bool, storyline: bool) -> Select:
     """Plot points visible at h with their storyline: one episode's in story order, or
     the story's in episode order, narrowed to some `levels` or one `storyline`."""
-    conditions = [PlotPoint.show_id == SHOW, PlotPoint.revealed_in <= H,
-                  Storyline.introduced_in <= H]
+    conditions = [PlotPoint.show_id == SHOW, PlotPoint.revealed_in <= H, Storyline.introduced_in <= H]
     if episode:
         conditions.append(PlotPoint.episode_position == bindparam("position"))
     if levels:
         conditions.append(PlotPoint.spoiler_level.in_(bindparam("levels", expanding=True)))
     if storyline:
         conditions.append(Storyline.slug == bindparam("storyline"))
-    order = ((Storyline.sort_order, PlotPoint.sort_order) if episode
-             else (PlotPoint.episode_position, PlotPoint.sort_order))
+    order = (
+        (Storyline.sort_order, PlotPoint.sort_order)
+        if episode
+        else (PlotPoint.episode_position, PlotPoint.sort_order)
+    )
     return (
-        select(PlotPoint.id, PlotPoint.episode_position, PlotPoint.text,
-               PlotPoint.spoiler_level, Storyline.slug, Storyline.title,
-               PlotPoint.slug.label("point_slug"))
+        select(
+            PlotPoint.id,
+            PlotPoint.episode_position,
+            PlotPoint.text,
+            PlotPoint.spoiler_level,
+            Storyline.slug,
+            Storyline.title,
+            PlotPoint.slug.label("point_slug"),
+        )
         .join(Storyline, PlotPoint.storyline_id == Storyline.id)
         .where(*conditions)
         .order_by(*order)
@@ -99,8 +118,10 @@ class GateCore:
 
     def seasons(self) -> list[SeasonSpan]:
         """The show's seasons with their episode cards, in order."""
-        return [SeasonSpan(number, tuple(cards))
-                for number, cards in groupby(self.episodes(), key=lambda c: c.season)]
+        return [
+            SeasonSpan(number, tuple(cards))
+            for number, cards in groupby(self.episodes(), key=lambda c: c.season)
+        ]
 
     def latest_finished_season(self) -> SeasonSpan | None:
         """The last season whose finale h has reached; None before the first finale."""
@@ -129,9 +150,17 @@ class GateCore:
             title = e.title if self.show_upcoming_titles else None
             return EpisodeCard(e.position, code, watched=False, title=title, season=e.season)
         return EpisodeCard(
-            e.position, code, watched=True, title=e.title, release_date=e.release_date,
-            runtime_minutes=e.runtime_minutes, writer=e.writer, director=e.director,
-            summary=e.summary, before_next=e.before_next, season=e.season,
+            e.position,
+            code,
+            watched=True,
+            title=e.title,
+            release_date=e.release_date,
+            runtime_minutes=e.runtime_minutes,
+            writer=e.writer,
+            director=e.director,
+            summary=e.summary,
+            before_next=e.before_next,
+            season=e.season,
         )
 
     def _card_at(self, position: int) -> EpisodeCard | None:
@@ -184,7 +213,9 @@ class GateCore:
         return Recap(episode, sections, previous, following)
 
     def _plot_points(
-        self, position: int | None = None, levels: tuple[str, ...] | None = None,
+        self,
+        position: int | None = None,
+        levels: tuple[str, ...] | None = None,
         storyline: str | None = None,
     ) -> list[tuple[StorylineRef, int, PlotPointView]]:
         """(storyline, episode position, point) for plot points visible at h: episode
@@ -195,8 +226,7 @@ class GateCore:
         then the characters tagged on them. Plain rows, not ORM objects: a long story
         page builds hundreds of these.
         """
-        statement = _plot_points_statement(
-            position is not None, levels is not None, storyline is not None)
+        statement = _plot_points_statement(position is not None, levels is not None, storyline is not None)
         rows = self._read(statement, position=position, levels=levels, storyline=storyline)
         tagged: dict[int, list[CharacterRef]] = defaultdict(list)
         if rows:

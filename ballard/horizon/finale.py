@@ -28,17 +28,27 @@ _MAIN_CHARACTERS = (
     select(Character.id, Character.slug, Character.name)
     .join(plot_point_characters, plot_point_characters.c.character_id == Character.id)
     .join(PlotPoint, PlotPoint.id == plot_point_characters.c.plot_point_id)
-    .where(Character.show_id == SHOW, Character.introduced_in <= _FINALE,
-           Character.introduced_in <= H, PlotPoint.revealed_in <= _FINALE,
-           PlotPoint.revealed_in <= H, PlotPoint.episode_position >= _FIRST,
-           PlotPoint.episode_position <= _FINALE)
-    .group_by(Character.id, Character.slug, Character.name, Character.sort_order,
-              Character.introduced_in)
-    .having(or_(
-        func.count(PlotPoint.episode_position.distinct()) >= _LEAST,
-        and_(Character.introduced_in < _FINALE, Character.id.in_(
-            select(CharacterStatus.character_id).where(CharacterStatus.revealed_in == _FINALE))),
-    ))
+    .where(
+        Character.show_id == SHOW,
+        Character.introduced_in <= _FINALE,
+        Character.introduced_in <= H,
+        PlotPoint.revealed_in <= _FINALE,
+        PlotPoint.revealed_in <= H,
+        PlotPoint.episode_position >= _FIRST,
+        PlotPoint.episode_position <= _FINALE,
+    )
+    .group_by(Character.id, Character.slug, Character.name, Character.sort_order, Character.introduced_in)
+    .having(
+        or_(
+            func.count(PlotPoint.episode_position.distinct()) >= _LEAST,
+            and_(
+                Character.introduced_in < _FINALE,
+                Character.id.in_(
+                    select(CharacterStatus.character_id).where(CharacterStatus.revealed_in == _FINALE)
+                ),
+            ),
+        )
+    )
     .order_by(Character.sort_order)
 )
 CLIFFHANGER_LEVELS = (SpoilerLevel.TWIST.value,)
@@ -58,17 +68,21 @@ class FinaleReads(CharacterReads, QuestionReads):
         if self.h < finale:
             return None
         first = season.episodes[0].position
-        main = self._read(_MAIN_CHARACTERS, first=first, finale=finale,
-                          least=main_character_threshold(len(season.episodes)))
+        main = self._read(
+            _MAIN_CHARACTERS, first=first, finale=finale, least=main_character_threshold(len(season.episodes))
+        )
         statuses = self._character_rows(CharacterStatus, [c.id for c in main])
         standings = []
         for c in main:
             rows = [s for s in statuses[c.id] if s.revealed_in <= finale]
             latest = rows[-1] if rows else None
-            standings.append(Standing(
-                CharacterRef(c.slug, c.name),
-                self._status(latest.status, latest.note, latest.revealed_in) if latest else None))
-        cliffhangers = tuple(point for _, _, point in
-                             self._plot_points(position=finale, levels=CLIFFHANGER_LEVELS))
-        return SeasonFinale(season, tuple(standings), cliffhangers,
-                            tuple(self.left_open_after(number) or ()))
+            standings.append(
+                Standing(
+                    CharacterRef(c.slug, c.name),
+                    self._status(latest.status, latest.note, latest.revealed_in) if latest else None,
+                )
+            )
+        cliffhangers = tuple(
+            point for _, _, point in self._plot_points(position=finale, levels=CLIFFHANGER_LEVELS)
+        )
+        return SeasonFinale(season, tuple(standings), cliffhangers, tuple(self.left_open_after(number) or ()))

@@ -43,8 +43,7 @@ class Gate(StorylineReads, FinaleReads, CharacterReads, QuestionReads, Relations
     def character(self, slug: str) -> CharacterDetail:
         """A character as of h, with their connections."""
         detail = super().character(slug)
-        return dataclasses.replace(
-            detail, connections=self.character_connections(detail.summary.slug))
+        return dataclasses.replace(detail, connections=self.character_connections(detail.summary.slug))
 
     def episode_news(self, position: int) -> EpisodeNews:
         """What episode `position` added, the relationships it revealed and ended too."""
@@ -93,9 +92,7 @@ def list_shows(session: Session) -> list[ShowInfo]:
     return [ShowInfo(*row) for row in session.connection().execute(_ALL_SHOWS)]
 
 
-def open_gate(
-    session: Session, show_slug: str, raw_horizon: str, show_upcoming_titles: bool = False
-) -> Gate:
+def open_gate(session: Session, show_slug: str, raw_horizon: str, show_upcoming_titles: bool = False) -> Gate:
     """The gate for a URL's show and horizon; NotVisible for anything that does not parse.
 
     `show_upcoming_titles` is the viewer's explicit opt-in to see the titles (and only

@@ -24,8 +24,7 @@ from ballard.models import Character, CharacterStatus, Question, Storyline, Stor
 def _questions_statement(*conditions: Any) -> Select:
     """The questions raised by h, in the show's order, that also meet `conditions`."""
     return (
-        select(Question.slug, Question.text, Question.raised_in, Question.answer,
-               Question.answered_in)
+        select(Question.slug, Question.text, Question.raised_in, Question.answer, Question.answered_in)
         .where(Question.show_id == SHOW, Question.raised_in <= H, *conditions)
         .order_by(Question.sort_order)
     )
@@ -37,32 +36,46 @@ _QUESTIONS = {
     "all": _questions_statement(),
     "one": _questions_statement(Question.slug == bindparam("question")),
     "raised or answered in": _questions_statement(
-        or_(Question.raised_in == _POSITION, Question.answered_in == _POSITION)),
+        or_(Question.raised_in == _POSITION, Question.answered_in == _POSITION)
+    ),
     # Every row here is raised by the finale, so visible at h; its answer shows only
     # from answered_in (see _question).
     "left open": _questions_statement(
-        Question.raised_in <= _FINALE,
-        or_(Question.answered_in.is_(None), Question.answered_in > _FINALE)),
+        Question.raised_in <= _FINALE, or_(Question.answered_in.is_(None), Question.answered_in > _FINALE)
+    ),
 }
 # Questions raised by h that were renamed: their old slugs lead to them from raised_in on.
 _RENAMED = select(Question.slug, Question.former_slugs).where(
-    Question.show_id == SHOW, Question.raised_in <= H)
+    Question.show_id == SHOW, Question.raised_in <= H
+)
 _STORYLINE_CHANGES = (
-    select(Storyline.slug, Storyline.title, StorylineStatus.status, StorylineStatus.note,
-           StorylineStatus.revealed_in)
+    select(
+        Storyline.slug,
+        Storyline.title,
+        StorylineStatus.status,
+        StorylineStatus.note,
+        StorylineStatus.revealed_in,
+    )
     .join(StorylineStatus, StorylineStatus.storyline_id == Storyline.id)
-    .where(Storyline.show_id == SHOW, StorylineStatus.revealed_in == _POSITION,
-           Storyline.introduced_in <= H)
+    .where(Storyline.show_id == SHOW, StorylineStatus.revealed_in == _POSITION, Storyline.introduced_in <= H)
     .order_by(Storyline.sort_order, StorylineStatus.id)
 )
 _CHARACTER_CHANGES = (
-    select(Character.slug, Character.name, CharacterStatus.status, CharacterStatus.note,
-           CharacterStatus.revealed_in)
+    select(
+        Character.slug,
+        Character.name,
+        CharacterStatus.status,
+        CharacterStatus.note,
+        CharacterStatus.revealed_in,
+    )
     .join(CharacterStatus, CharacterStatus.character_id == Character.id)
-    .where(Character.show_id == SHOW, CharacterStatus.revealed_in == _POSITION,
-           Character.introduced_in <= H,
-           # a newcomer's first status is already said by "new faces"
-           Character.introduced_in < _POSITION)
+    .where(
+        Character.show_id == SHOW,
+        CharacterStatus.revealed_in == _POSITION,
+        Character.introduced_in <= H,
+        # a newcomer's first status is already said by "new faces"
+        Character.introduced_in < _POSITION,
+    )
     .order_by(Character.sort_order, CharacterStatus.id)
 )
 _INTRODUCED = (
@@ -79,8 +92,9 @@ class QuestionReads(GateCore):
 
     def _question(self, q: Row[Any]) -> QuestionView:
         if q.answered_in is not None and q.answered_in <= self.h:
-            return QuestionView(q.slug, q.text, self._episode_card(q.raised_in), q.answer,
-                                self._card_at(q.answered_in))
+            return QuestionView(
+                q.slug, q.text, self._episode_card(q.raised_in), q.answer, self._card_at(q.answered_in)
+            )
         return QuestionView(q.slug, q.text, self._episode_card(q.raised_in))
 
     def questions(self) -> QuestionBoard:
@@ -137,12 +151,13 @@ class QuestionReads(GateCore):
         answered = [q for q in news if q.answered is not None and q.answered.position == position]
         changes = [
             StatusChange(title, kind, slug, self._status(status, note, revealed_in))
-            for kind, statement in (("storyline", _STORYLINE_CHANGES),
-                                    ("character", _CHARACTER_CHANGES))
+            for kind, statement in (("storyline", _STORYLINE_CHANGES), ("character", _CHARACTER_CHANGES))
             for slug, title, status, note, revealed_in in self._read(statement, position=position)
         ]
         introduced = self._read(_INTRODUCED, position=position)
         return EpisodeNews(
-            tuple(raised), tuple(answered), tuple(changes),
+            tuple(raised),
+            tuple(answered),
+            tuple(changes),
             tuple(CharacterRef(slug, name) for slug, name in introduced),
         )

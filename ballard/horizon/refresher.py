@@ -22,16 +22,16 @@ def previously_on(gate: Gate) -> PreviouslyOn:
     latest = gate.current_episode()
     if latest is None:
         return PreviouslyOn(None, (), (), (), (), _next(gate))
-    cases = tuple(s for s in gate.storylines(levels=())
-                  if s.status is None or s.status.status not in CLOSED)
+    cases = tuple(s for s in gate.storylines(levels=()) if s.status is None or s.status.status not in CLOSED)
     fates = tuple(
         change
         for position in range(max(1, gate.h - RECENT + 1), gate.h + 1)
         for change in gate.episode_news(position).status_changes
         if change.url_kind == "character"
     )
-    twists = tuple(point for section in gate.recap(latest.slug).sections
-                   for point in section.points if point.is_twist)
+    twists = tuple(
+        point for section in gate.recap(latest.slug).sections for point in section.points if point.is_twist
+    )
     return PreviouslyOn(latest, cases, fates, gate.questions().open, twists, _next(gate))
 
 

@@ -15,8 +15,11 @@ from ballard.vocabulary import words
 
 _CHARACTERS = (
     select(Character.slug, Character.name)
-    .where(Character.show_id == SHOW, Character.introduced_in <= H,
-           Character.slug.in_(bindparam("slugs", expanding=True)))
+    .where(
+        Character.show_id == SHOW,
+        Character.introduced_in <= H,
+        Character.slug.in_(bindparam("slugs", expanding=True)),
+    )
     .order_by(Character.sort_order)
 )
 
@@ -29,18 +32,30 @@ def _ties_statement(episode: bool, character: bool) -> Select:
     conditions = []
     if episode:
         position: BindParameter[int] = bindparam("position")
-        conditions.append(or_(Relationship.revealed_in == position,
-                              Relationship.ended_in == position))
+        conditions.append(or_(Relationship.revealed_in == position, Relationship.ended_in == position))
     if character:
         slug: BindParameter[str] = bindparam("character")
         conditions.append(or_(who.slug == slug, whom.slug == slug))
     return (
-        select(Relationship.kind, Relationship.note, Relationship.revealed_in,
-               Relationship.ended_in, who.slug, who.name, whom.slug, whom.name)
+        select(
+            Relationship.kind,
+            Relationship.note,
+            Relationship.revealed_in,
+            Relationship.ended_in,
+            who.slug,
+            who.name,
+            whom.slug,
+            whom.name,
+        )
         .join(who, Relationship.who_id == who.id)
         .join(whom, Relationship.whom_id == whom.id)
-        .where(Relationship.show_id == SHOW, Relationship.revealed_in <= H,
-               who.introduced_in <= H, whom.introduced_in <= H, *conditions)
+        .where(
+            Relationship.show_id == SHOW,
+            Relationship.revealed_in <= H,
+            who.introduced_in <= H,
+            whom.introduced_in <= H,
+            *conditions,
+        )
         .order_by(Relationship.sort_order, Relationship.id)
     )
 
@@ -52,10 +67,14 @@ class RelationshipReads(GateCore):
         statement = _ties_statement(position is not None, character is not None)
         rows = self._read(statement, position=position, character=character)
         return [
-            TieView(CharacterRef(r[4], r[5]), r.kind, CharacterRef(r[6], r[7]), r.note,
-                    self._episode_card(r.revealed_in),
-                    self._card_at(r.ended_in) if r.ended_in is not None
-                    and r.ended_in <= self.h else None)
+            TieView(
+                CharacterRef(r[4], r[5]),
+                r.kind,
+                CharacterRef(r[6], r[7]),
+                r.note,
+                self._episode_card(r.revealed_in),
+                self._card_at(r.ended_in) if r.ended_in is not None and r.ended_in <= self.h else None,
+            )
             for r in rows
         ]
 
@@ -71,12 +90,17 @@ class RelationshipReads(GateCore):
         result = []
         for t in self._ties(character=slug):
             from_whom = t.whom.slug == slug
-            result.append(ConnectionView(t.who if from_whom else t.whom, t.kind,
-                                         words(t.kind, from_whom), t.note, t.since, t.ended))
+            result.append(
+                ConnectionView(
+                    t.who if from_whom else t.whom, t.kind, words(t.kind, from_whom), t.note, t.since, t.ended
+                )
+            )
         return tuple(result)
 
     def episode_ties(self, position: int) -> tuple[tuple[TieView, ...], tuple[TieView, ...]]:
         """(revealed, ended): the ties episode `position` (<= h) revealed and ended."""
         ties = self._ties(position=position)
-        return (tuple(t for t in ties if t.since.position == position),
-                tuple(t for t in ties if t.ended is not None and t.ended.position == position))
+        return (
+            tuple(t for t in ties if t.since.position == position),
+            tuple(t for t in ties if t.ended is not None and t.ended.position == position),
+        )

@@ -28,20 +28,22 @@ if TYPE_CHECKING:
 PAGE_SIZE = 20
 SNIPPET = 180  # characters around the first match
 K1, B = 1.2, 0.75
-ENDPOINTS = {"character": ("guide.character", "character"),
-             "storyline": ("guide.storyline", "storyline"),
-             "question": ("guide.question", "question"),
-             "episode": ("guide.recap", "episode"), "plot point": ("guide.recap", "episode")}
+ENDPOINTS = {
+    "character": ("guide.character", "character"),
+    "storyline": ("guide.storyline", "storyline"),
+    "question": ("guide.question", "question"),
+    "episode": ("guide.recap", "episode"),
+    "plot point": ("guide.recap", "episode"),
+}
 
 
 def search(gate: Gate, query: str, kind: str | None = None, page: int = 1) -> SearchResults:
     terms = parse(query)
     ranked = _ranked(gate, terms, names_only=False)
-    counts = tuple((k, n) for k in SEARCH_KINDS
-                   if (n := sum(1 for _, best in ranked if best[0].kind == k)))
+    counts = tuple((k, n) for k in SEARCH_KINDS if (n := sum(1 for _, best in ranked if best[0].kind == k)))
     chosen = [r for r in ranked if kind is None or r[1][0].kind == kind]
     pages = math.ceil(len(chosen) / PAGE_SIZE)
-    shown = chosen[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    shown = chosen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     hits = tuple(_hit(gate, entries) for _, entries in shown)
     suggestions = () if ranked or not terms else _did_you_mean(gate, terms[0].words[0])
     return SearchResults(query.strip(), hits, suggestions, len(ranked), counts, kind, page, pages)
@@ -88,8 +90,7 @@ def _ranked(gate: Gate, terms, names_only: bool) -> list[tuple[float, list[Match
         best = sorted(by_content, key=lambda m: -entry_score[m.id])
         score = round(sum(entry_score[m.id] for m in by_content), 9)
         ranked.append((score, best))
-    ranked.sort(key=lambda r: (-r[0], SEARCH_KINDS.index(r[1][0].kind),
-                               r[1][0].sort_order, r[1][0].document))
+    ranked.sort(key=lambda r: (-r[0], SEARCH_KINDS.index(r[1][0].kind), r[1][0].sort_order, r[1][0].document))
     return ranked
 
 
@@ -136,5 +137,7 @@ def _did_you_mean(gate: Gate, word: str) -> tuple[str, ...]:
             if low <= len(w) <= high:
                 spellings[fold(w).casefold()][w] += 1
     vocabulary = sorted(spellings)
-    return tuple(min(spellings[w].items(), key=lambda item: (-item[1], item[0]))[0]
-                 for w in difflib.get_close_matches(word, vocabulary, n=3, cutoff=0.75))
+    return tuple(
+        min(spellings[w].items(), key=lambda item: (-item[1], item[0]))[0]
+        for w in difflib.get_close_matches(word, vocabulary, n=3, cutoff=0.75)
+    )

@@ -20,15 +20,14 @@ from ballard.horizon.search_query import CONFIG, Term
 from ballard.models import SearchEntry
 from ballard.textfold import MARK_END, MARK_START, marked_spans
 
-_COLUMNS = ("e.id, e.document, e.kind, e.target, e.title, e.weight, e.words, e.sort_order, "
-            "e.body, e.folded, e.tokens")
+_COLUMNS = (
+    "e.id, e.document, e.kind, e.target, e.title, e.weight, e.words, e.sort_order, e.body, e.folded, e.tokens"
+)
 _VISIBLE = "e.show_id = :show AND e.visible_from <= :h"
-_HEADLINE = f"HighlightAll=true, StartSel=\"{MARK_START}\", StopSel=\"{MARK_END}\""
+_HEADLINE = f'HighlightAll=true, StartSel="{MARK_START}", StopSel="{MARK_END}"'
 # Built once, with bind parameters: building a select costs more than running it.
-_VISIBLE_ENTRIES = (SearchEntry.show_id == bindparam("show"),
-                    SearchEntry.visible_from <= bindparam("h"))
-_STATISTICS = select(func.count(), func.coalesce(func.sum(SearchEntry.words), 0)).where(
-    *_VISIBLE_ENTRIES)
+_VISIBLE_ENTRIES = (SearchEntry.show_id == bindparam("show"), SearchEntry.visible_from <= bindparam("h"))
+_STATISTICS = select(func.count(), func.coalesce(func.sum(SearchEntry.words), 0)).where(*_VISIBLE_ENTRIES)
 _TEXTS = select(SearchEntry.folded).where(*_VISIBLE_ENTRIES).order_by(SearchEntry.id)
 
 
@@ -49,8 +48,9 @@ class Match:
     spans: tuple[tuple[int, int], ...]
 
 
-def matches(session: Session, show_id: int, h: int, terms: tuple[Term, ...],
-            names_only: bool = False) -> list[Match]:
+def matches(
+    session: Session, show_id: int, h: int, terms: tuple[Term, ...], names_only: bool = False
+) -> list[Match]:
     """Every visible entry matching each term, in one query whatever the number of terms."""
     if not terms:
         return []
@@ -65,18 +65,33 @@ def matches(session: Session, show_id: int, h: int, terms: tuple[Term, ...],
                 f"SELECT {i} AS term, {_COLUMNS}, ts_headline('{CONFIG}', e.tokens, q, "
                 f"'{_HEADLINE}') AS marked FROM search_entries e, "
                 f"(SELECT {term.tsquery_sql(f'q{i}', f'p{i}')} AS q) AS tq "
-                f"WHERE to_tsvector('{CONFIG}'::regconfig, e.tokens) @@ q AND {_VISIBLE}{only}")
+                f"WHERE to_tsvector('{CONFIG}'::regconfig, e.tokens) @@ q AND {_VISIBLE}{only}"
+            )
         else:
             params[f"q{i}"] = term.fts5(show_id)
             parts.append(
                 f"SELECT {i} AS term, {_COLUMNS}, highlight(search_fts, 0, "
                 f"char(1), char(2)) AS marked FROM search_fts CROSS "
                 f"JOIN search_entries e ON e.id = search_fts.rowid "
-                f"WHERE search_fts MATCH :q{i} AND {_VISIBLE}{only}")
+                f"WHERE search_fts MATCH :q{i} AND {_VISIBLE}{only}"
+            )
     rows = session.connection().execute(text(" UNION ALL ".join(parts)), params).all()
-    return [Match(r.term, r.id, r.document, r.kind, r.target, r.title, r.weight, r.words,
-                  r.sort_order, r.body, marked_spans(r.marked, r.folded, show_id, r.tokens))
-            for r in sorted(rows, key=lambda r: (r.term, r.id))]
+    return [
+        Match(
+            r.term,
+            r.id,
+            r.document,
+            r.kind,
+            r.target,
+            r.title,
+            r.weight,
+            r.words,
+            r.sort_order,
+            r.body,
+            marked_spans(r.marked, r.folded, show_id, r.tokens),
+        )
+        for r in sorted(rows, key=lambda r: (r.term, r.id))
+    ]
 
 
 def visible_statistics(session: Session, show_id: int, h: int) -> tuple[int, float]:

@@ -20,10 +20,15 @@ from ballard.horizon.values import (
 from ballard.models import PlotPoint, Storyline, StorylineStatus
 
 _STATUSES = (
-    select(StorylineStatus.storyline_id, StorylineStatus.status, StorylineStatus.note,
-           StorylineStatus.revealed_in)
-    .where(StorylineStatus.storyline_id.in_(bindparam("ids", expanding=True)),
-           StorylineStatus.revealed_in <= H)
+    select(
+        StorylineStatus.storyline_id,
+        StorylineStatus.status,
+        StorylineStatus.note,
+        StorylineStatus.revealed_in,
+    )
+    .where(
+        StorylineStatus.storyline_id.in_(bindparam("ids", expanding=True)), StorylineStatus.revealed_in <= H
+    )
     .order_by(StorylineStatus.revealed_in, StorylineStatus.id)
 )
 _COUNTS = (
@@ -76,9 +81,16 @@ class StorylineReads(GateCore):
                 (cards[position - 1], tuple(point for _, point in group))
                 for position, group in groupby(by_storyline[s.slug], key=lambda row: row[0])
             )
-            result.append(StorylineView(
-                s.slug, s.title, s.summary, history[-1] if history else None, history, points,
-            ))
+            result.append(
+                StorylineView(
+                    s.slug,
+                    s.title,
+                    s.summary,
+                    history[-1] if history else None,
+                    history,
+                    points,
+                )
+            )
         return result
 
     def storyline(self, slug: str) -> StorylineView:

@@ -228,8 +228,14 @@ class EpisodeNews:
 
     @property
     def empty(self) -> bool:
-        return not (self.questions_raised or self.questions_answered or self.status_changes
-                    or self.characters_introduced or self.ties_revealed or self.ties_ended)
+        return not (
+            self.questions_raised
+            or self.questions_answered
+            or self.status_changes
+            or self.characters_introduced
+            or self.ties_revealed
+            or self.ties_ended
+        )
 
 
 @dataclass(frozen=True)
@@ -257,8 +263,12 @@ class SearchHit:
         """The snippet escaped, with <mark> around the matched words and nothing else."""
         out, at = [], 0
         for start, end in self.marks:
-            out += [escape(self.snippet[at:start]), Markup("<mark>"),
-                    escape(self.snippet[start:end]), Markup("</mark>")]
+            out += [
+                escape(self.snippet[at:start]),
+                Markup("<mark>"),
+                escape(self.snippet[start:end]),
+                Markup("</mark>"),
+            ]
             at = end
         out.append(escape(self.snippet[at:]))
         return Markup("").join(out)

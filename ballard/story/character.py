@@ -21,40 +21,54 @@ from ballard.story.fields import (
     no_control_characters,
 )
 
-StatusText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
-                       no_control_characters]
-RoleText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
-                     no_control_characters]
+StatusText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), no_control_characters
+]
+RoleText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), no_control_characters
+]
 
 
 class BioIn(Row):
     revealed_in: Annotated[Stamp, Editor("Shown from")]
-    text: Annotated[Text, Shown("revealed_in"), Editor(
-        "Bio", missing="Write the bio, or set the episode to — to drop the row.", lines=2)]
+    text: Annotated[
+        Text,
+        Shown("revealed_in"),
+        Editor("Bio", missing="Write the bio, or set the episode to — to drop the row.", lines=2),
+    ]
 
 
 class CharacterStatusIn(Row):
     revealed_in: Annotated[Stamp, Editor("Shown from")]
-    status: Annotated[StatusText, Shown("revealed_in"), Editor(
-        "Status", missing="Give a short status, such as active.")]
+    status: Annotated[
+        StatusText, Shown("revealed_in"), Editor("Status", missing="Give a short status, such as active.")
+    ]
     note: Annotated[Text | None, Shown("revealed_in"), Editor("Note", lines=2)] = None
 
 
 class AliasIn(Row):
     revealed_in: Annotated[Stamp, Editor("Shown from")]
-    alias: Annotated[ShortText, Shown("revealed_in"), Editor(
-        "Alias", missing="Write the alias, or set the episode to — to drop the row.")]
+    alias: Annotated[
+        ShortText,
+        Shown("revealed_in"),
+        Editor("Alias", missing="Write the alias, or set the episode to — to drop the row."),
+    ]
 
 
 class CharacterIn(Row):
     slug: Annotated[Slug, Shown("introduced_in")]  # in the addresses of their pages
     name: Annotated[ShortText, Shown("introduced_in"), Editor("Name")]
-    short_names: Annotated[list[ShortText], NotLinted("never shown: what the lint looks for"), Editor(
-        "Short names", hint="Comma-separated spellings the spoiler lint looks for, such as "
-                            "Ballard, Renée. Never shown to viewers.")] = []
+    short_names: Annotated[
+        list[ShortText],
+        NotLinted("never shown: what the lint looks for"),
+        Editor(
+            "Short names",
+            hint="Comma-separated spellings the spoiler lint looks for, such as "
+            "Ballard, Renée. Never shown to viewers.",
+        ),
+    ] = []
     introduced_in: Annotated[Stamp, Editor("Introduced in")]
-    role: Annotated[RoleText, Shown("introduced_in"), Editor(
-        "Role", hint="Short, safe at the stamp above.")]
+    role: Annotated[RoleText, Shown("introduced_in"), Editor("Role", hint="Short, safe at the stamp above.")]
     actor: Annotated[ShortText | None, Shown("introduced_in"), Editor("Played by")] = None
     bios: Annotated[list[BioIn], Field(max_length=MAX_ROWS), Editor("Bio, in stages")] = []
     statuses: Annotated[list[CharacterStatusIn], Field(max_length=MAX_ROWS), Editor("Status")] = []
@@ -66,20 +80,26 @@ def fill(row: Character, data: CharacterIn) -> None:
     row.name, row.short_names, row.introduced_in = data.name, list(data.short_names), data.introduced_in
     row.role, row.actor = data.role, data.actor
     row.bios = [CharacterBio(revealed_in=b.revealed_in, text=b.text) for b in by_stamp(data.bios)]
-    row.statuses = [CharacterStatus(revealed_in=s.revealed_in, status=s.status, note=s.note)
-                    for s in by_stamp(data.statuses)]
-    row.aliases = [CharacterAlias(revealed_in=a.revealed_in, alias=a.alias)
-                   for a in by_stamp(data.aliases)]
+    row.statuses = [
+        CharacterStatus(revealed_in=s.revealed_in, status=s.status, note=s.note)
+        for s in by_stamp(data.statuses)
+    ]
+    row.aliases = [CharacterAlias(revealed_in=a.revealed_in, alias=a.alias) for a in by_stamp(data.aliases)]
 
 
 def dump(row: Character) -> CharacterIn:
     """The row as the pack (and the editor's snapshot) has it."""
     return CharacterIn(
-        slug=row.slug, name=row.name, short_names=row.short_names,
-        introduced_in=row.introduced_in, role=row.role, actor=row.actor,
+        slug=row.slug,
+        name=row.name,
+        short_names=row.short_names,
+        introduced_in=row.introduced_in,
+        role=row.role,
+        actor=row.actor,
         bios=[BioIn(revealed_in=b.revealed_in, text=b.text) for b in row.bios],
-        statuses=[CharacterStatusIn(revealed_in=s.revealed_in, status=s.status, note=s.note)
-                  for s in row.statuses],
+        statuses=[
+            CharacterStatusIn(revealed_in=s.revealed_in, status=s.status, note=s.note) for s in row.statuses
+        ],
         aliases=[AliasIn(revealed_in=a.revealed_in, alias=a.alias) for a in row.aliases],
     )
 

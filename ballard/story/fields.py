@@ -43,8 +43,7 @@ def parse_episode_code(code: str) -> tuple[int, int] | None:
 
 
 def is_slug(value: str) -> bool:
-    return isinstance(value, str) and len(value) <= SLUG_MAX_LENGTH \
-        and _SLUG.fullmatch(value) is not None
+    return isinstance(value, str) and len(value) <= SLUG_MAX_LENGTH and _SLUG.fullmatch(value) is not None
 
 
 def has_control_characters(value: str) -> bool:
@@ -60,10 +59,14 @@ def _no_control_characters(value: str) -> str:
 no_control_characters = AfterValidator(_no_control_characters)
 
 Slug = Annotated[str, StringConstraints(pattern=f"^{SLUG_REGEX}$", max_length=SLUG_MAX_LENGTH)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=PROSE_MAX),
-                 no_control_characters]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                             max_length=SHORT_TEXT_MAX), no_control_characters]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=PROSE_MAX), no_control_characters
+]
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_TEXT_MAX),
+    no_control_characters,
+]
 Stamp = Annotated[int, Field(ge=0)]
 EpisodeStamp = Annotated[int, Field(ge=1)]
 
@@ -111,17 +114,24 @@ class Editor:
     lines: int | None = None  # a text area of this many lines; None: one line
 
 
-Sources = Annotated[list[ShortText], NotLinted("editor-only: fact sheet keys, never shown"),
-                    Editor("Sources", hint="Comma-separated fact sheet keys, such as D1, M1.")]
+Sources = Annotated[
+    list[ShortText],
+    NotLinted("editor-only: fact sheet keys, never shown"),
+    Editor("Sources", hint="Comma-separated fact sheet keys, such as D1, M1."),
+]
 
 
 # Old slugs of a row that was renamed (because its slug said too much, say): its old
 # addresses answer with a permanent redirect to the new one, but only where the row
 # itself is visible (ballard/horizon/); elsewhere they answer as an unknown slug does.
 FormerSlugs = Annotated[
-    list[Slug], NotLinted("never shown: old addresses, redirected only where the row is visible"),
-    Editor("Former slugs", hint="Comma-separated old slugs whose addresses redirect here "
-                                "once the row is visible.")]
+    list[Slug],
+    NotLinted("never shown: old addresses, redirected only where the row is visible"),
+    Editor(
+        "Former slugs",
+        hint="Comma-separated old slugs whose addresses redirect here once the row is visible.",
+    ),
+]
 
 
 class Row(BaseModel):

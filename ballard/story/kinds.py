@@ -41,18 +41,27 @@ class StoryKind:
 
 
 EPISODE = StoryKind(EntityKind.EPISODE.value, "episode", EpisodeIn, Episode)
-STORYLINE = StoryKind(EntityKind.STORYLINE.value, "storyline", StorylineIn, Storyline,
-                      {"statuses": StorylineStatus})
-CHARACTER = StoryKind(EntityKind.CHARACTER.value, "character", CharacterIn, Character,
-                      {"bios": CharacterBio, "statuses": CharacterStatus,
-                       "aliases": CharacterAlias})
+STORYLINE = StoryKind(
+    EntityKind.STORYLINE.value, "storyline", StorylineIn, Storyline, {"statuses": StorylineStatus}
+)
+CHARACTER = StoryKind(
+    EntityKind.CHARACTER.value,
+    "character",
+    CharacterIn,
+    Character,
+    {"bios": CharacterBio, "statuses": CharacterStatus, "aliases": CharacterAlias},
+)
 PLOT_POINT = StoryKind(EntityKind.PLOT_POINT.value, "plot point", PlotPointIn, PlotPoint)
 QUESTION = StoryKind(EntityKind.QUESTION.value, "question", QuestionIn, Question)
-RELATIONSHIP = StoryKind(EntityKind.RELATIONSHIP.value, "relationship", RelationshipIn,
-                         Relationship)
+RELATIONSHIP = StoryKind(EntityKind.RELATIONSHIP.value, "relationship", RelationshipIn, Relationship)
 
-KINDS: dict[str, StoryKind] = {k.name: k for k in (EPISODE, STORYLINE, CHARACTER, PLOT_POINT,
-                                                   QUESTION, RELATIONSHIP)}
+KINDS: dict[str, StoryKind] = {
+    k.name: k for k in (EPISODE, STORYLINE, CHARACTER, PLOT_POINT, QUESTION, RELATIONSHIP)
+}
 # The kinds the pack lists at the top level by slug, and the list each is in.
-SLUGGED_LISTS: dict[str, StoryKind] = {"storylines": STORYLINE, "characters": CHARACTER,
-                                       "questions": QUESTION, "relationships": RELATIONSHIP}
+SLUGGED_LISTS: dict[str, StoryKind] = {
+    "storylines": STORYLINE,
+    "characters": CHARACTER,
+    "questions": QUESTION,
+    "relationships": RELATIONSHIP,
+}

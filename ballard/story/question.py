@@ -25,8 +25,12 @@ class QuestionIn(Row):
     raised_in: Annotated[EpisodeStamp, Editor("Raised in")]
     answered_in: Annotated[EpisodeStamp | None, Editor("Answered in")] = None
     # Checked even when absent: an answer and its episode go together.
-    answer: Annotated[Text | None, Shown("answered_in"), Field(validate_default=True), Editor(
-        "Answer", hint="Give it together with the episode.", lines=2)] = None
+    answer: Annotated[
+        Text | None,
+        Shown("answered_in"),
+        Field(validate_default=True),
+        Editor("Answer", hint="Give it together with the episode.", lines=2),
+    ] = None
     confidence: Annotated[Confidence, Editor("Confidence")] = Confidence.SURE
     sources: Sources = []
     former_slugs: FormerSlugs = []
@@ -58,8 +62,13 @@ def fill(row: Question, data: QuestionIn) -> None:
 def dump(row: Question) -> QuestionIn:
     """The row as the pack (and the editor's snapshot) has it."""
     return QuestionIn(
-        slug=row.slug, text=row.text, raised_in=row.raised_in, answered_in=row.answered_in,
-        answer=row.answer, confidence=row.confidence, sources=row.sources,
+        slug=row.slug,
+        text=row.text,
+        raised_in=row.raised_in,
+        answered_in=row.answered_in,
+        answer=row.answer,
+        confidence=row.confidence,
+        sources=row.sources,
         former_slugs=row.former_slugs,
     )
 

@@ -27,15 +27,21 @@ from ballard.vocabulary import RelationshipKind
 class RelationshipIn(Row):
     slug: Annotated[Slug, NotLinted("never shown: the pack's and the editor's key")]
     who: Annotated[Slug, Ref("character"), Editor("Who")]
-    kind: Annotated[RelationshipKind, Editor(
-        "Kind", hint="Read as: who <kind> whom, such as “Rawls works for Ballard”.")]
+    kind: Annotated[
+        RelationshipKind, Editor("Kind", hint="Read as: who <kind> whom, such as “Rawls works for Ballard”.")
+    ]
     whom: Annotated[Slug, Ref("character"), Editor("Whom")]
-    note: Annotated[Text | None, Shown("revealed_in"), Editor(
-        "Note", hint="Optional, in our own words, safe at the episode below.", lines=2)] = None
-    revealed_in: Annotated[EpisodeStamp, Editor(
-        "Shown from", hint="Never before both characters are introduced.")]
-    ended_in: Annotated[EpisodeStamp | None, Editor(
-        "Ended in", hint="A partnership over, a romance stopped, a death.")] = None
+    note: Annotated[
+        Text | None,
+        Shown("revealed_in"),
+        Editor("Note", hint="Optional, in our own words, safe at the episode below.", lines=2),
+    ] = None
+    revealed_in: Annotated[
+        EpisodeStamp, Editor("Shown from", hint="Never before both characters are introduced.")
+    ]
+    ended_in: Annotated[
+        EpisodeStamp | None, Editor("Ended in", hint="A partnership over, a romance stopped, a death.")
+    ] = None
     confidence: Annotated[Confidence, Editor("Confidence")] = Confidence.SURE
     sources: Sources = []
 
@@ -66,11 +72,16 @@ def fill(row: Relationship, data: RelationshipIn, characters: Mapping[str, Chara
 def dump(row: Relationship) -> RelationshipIn:
     """The row as the pack (and the editor's snapshot) has it."""
     return RelationshipIn(
-        slug=row.slug, who=row.who.slug, kind=row.kind, whom=row.whom.slug, note=row.note,
-        revealed_in=row.revealed_in, ended_in=row.ended_in, confidence=row.confidence,
+        slug=row.slug,
+        who=row.who.slug,
+        kind=row.kind,
+        whom=row.whom.slug,
+        note=row.note,
+        revealed_in=row.revealed_in,
+        ended_in=row.ended_in,
+        confidence=row.confidence,
         sources=row.sources,
     )
-
 
 
 class RelationshipLater(Row):

@@ -14,14 +14,19 @@ from ballard.models import Character, PlotPoint, Question, Relationship, Storyli
 Slugged = TypeVar("Slugged", Storyline, Character, Question, Relationship)
 
 
-def slugged_row(session: Session, show_id: int, model: type[Slugged], slug: str,
-                row: Slugged | None, sort_order: int | None) -> Slugged:
+def slugged_row(
+    session: Session,
+    show_id: int,
+    model: type[Slugged],
+    slug: str,
+    row: Slugged | None,
+    sort_order: int | None,
+) -> Slugged:
     """`row`, the slug's row if it has one, else a new one (added), put at `sort_order`
     in the show's list of its kind; None: where it is, or after the last when new."""
     if row is None:
         if sort_order is None:
-            top = session.scalar(select(func.max(model.sort_order))
-                                 .where(model.show_id == show_id))
+            top = session.scalar(select(func.max(model.sort_order)).where(model.show_id == show_id))
             sort_order = 0 if top is None else top + 1
         row = model(show_id=show_id, slug=slug, sort_order=sort_order)
         session.add(row)

@@ -52,27 +52,45 @@ class EpisodeIn(Row):
     number: Annotated[int, Field(ge=1)]
     # Shown from the episode's own position (and before, as a title only, to a viewer who
     # opts in to upcoming titles).
-    title: Annotated[ShortText | None, Shown(), Editor(
-        "Title", hint="Leave empty while the title is not established.")] = None
-    release_date: Annotated[dt.date | None, Editor(
-        "Release date", hint="YYYY-MM-DD; leave empty when unknown.")] = None
+    title: Annotated[
+        ShortText | None, Shown(), Editor("Title", hint="Leave empty while the title is not established.")
+    ] = None
+    release_date: Annotated[
+        dt.date | None, Editor("Release date", hint="YYYY-MM-DD; leave empty when unknown.")
+    ] = None
     runtime_minutes: Annotated[int | None, Field(ge=1, le=600), Editor("Runtime (minutes)")] = None
     writer: Annotated[ShortText | None, Shown(), Editor("Written by")] = None
     director: Annotated[ShortText | None, Shown(), Editor("Directed by")] = None
     # What the episode is about, and what to remember going into the next one: shown from
     # the episode's own position, in our own words, safe for a viewer who has watched it.
-    summary: Annotated[Text | None, Shown(), Editor(
-        "Summary", hint="2 to 4 sentences: what the episode is about. Safe at this episode.",
-        lines=4)] = None
-    before_next: Annotated[Text | None, Shown(), Editor(
-        "Before the next episode", hint="A short paragraph: the 3 to 5 things to remember "
-        "going into the next episode. Safe at this episode.", lines=4)] = None
+    summary: Annotated[
+        Text | None,
+        Shown(),
+        Editor("Summary", hint="2 to 4 sentences: what the episode is about. Safe at this episode.", lines=4),
+    ] = None
+    before_next: Annotated[
+        Text | None,
+        Shown(),
+        Editor(
+            "Before the next episode",
+            hint="A short paragraph: the 3 to 5 things to remember "
+            "going into the next episode. Safe at this episode.",
+            lines=4,
+        ),
+    ] = None
     plot_points: list[PlotPointIn] = []
 
 
 # What the editor edits on an episode's own page (its plot points have pages of their own).
-EPISODE_OWN_FIELDS = ("title", "release_date", "runtime_minutes", "writer", "director",
-                      "summary", "before_next")
+EPISODE_OWN_FIELDS = (
+    "title",
+    "release_date",
+    "runtime_minutes",
+    "writer",
+    "director",
+    "summary",
+    "before_next",
+)
 
 
 def fill_show(row: Show, data: ShowIn) -> None:
@@ -91,6 +109,8 @@ def fill_episode(row: Episode, data: EpisodeIn) -> None:
 
 
 def dump_episode(row: Episode, plot_points: list[PlotPointIn] | None = None) -> EpisodeIn:
-    return EpisodeIn(number=row.number, plot_points=plot_points or [],
-                     **{name: getattr(row, name) for name in EPISODE_OWN_FIELDS})
-
+    return EpisodeIn(
+        number=row.number,
+        plot_points=plot_points or [],
+        **{name: getattr(row, name) for name in EPISODE_OWN_FIELDS},
+    )

@@ -30,10 +30,12 @@ class StorylineIn(Row):
     slug: Annotated[Slug, Shown("introduced_in")]  # in the addresses of its pages
     title: Annotated[ShortText, Shown("introduced_in"), Editor("Title")]
     introduced_in: Annotated[Stamp, Editor("Introduced in")]
-    summary: Annotated[Text, Shown("introduced_in"), Editor(
-        "Summary", hint="One sentence, safe for a viewer at its stamp.", lines=3)]
-    statuses: Annotated[list[StorylineStatusIn], Field(max_length=MAX_ROWS),
-                        Editor("Case status")] = []
+    summary: Annotated[
+        Text,
+        Shown("introduced_in"),
+        Editor("Summary", hint="One sentence, safe for a viewer at its stamp.", lines=3),
+    ]
+    statuses: Annotated[list[StorylineStatusIn], Field(max_length=MAX_ROWS), Editor("Case status")] = []
 
 
 def fill(row: Storyline, data: StorylineIn) -> None:
@@ -48,9 +50,13 @@ def fill(row: Storyline, data: StorylineIn) -> None:
 def dump(row: Storyline) -> StorylineIn:
     """The row as the pack (and the editor's snapshot) has it."""
     return StorylineIn(
-        slug=row.slug, title=row.title, introduced_in=row.introduced_in, summary=row.summary,
-        statuses=[StorylineStatusIn(revealed_in=s.revealed_in, status=s.status, note=s.note)
-                  for s in row.statuses],
+        slug=row.slug,
+        title=row.title,
+        introduced_in=row.introduced_in,
+        summary=row.summary,
+        statuses=[
+            StorylineStatusIn(revealed_in=s.revealed_in, status=s.status, note=s.note) for s in row.statuses
+        ],
     )
 
 

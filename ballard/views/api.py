@@ -92,8 +92,9 @@ def reject_unknown_parameters():
     unknown = sorted(set(request.args) - allowed)
     if unknown:
         accepted = ", ".join(sorted(allowed)) or "none"
-        return json_error(400, "bad_request",
-                          f"Unknown query parameter {unknown[0]!r}. Accepted here: {accepted}.")
+        return json_error(
+            400, "bad_request", f"Unknown query parameter {unknown[0]!r}. Accepted here: {accepted}."
+        )
     repeated = sorted(name for name in allowed if len(request.args.getlist(name)) > 1)
     if repeated:
         return json_error(400, "bad_request", f"Give the query parameter {repeated[0]!r} once.")
@@ -132,17 +133,22 @@ def _url(gate: horizon.Gate, endpoint: str, **values: str) -> str:
 def show_shape(show: horizon.ShowInfo) -> Show:
     """A show's h = 0 facts."""
     return Show(
-        slug=show.slug, title=show.title, network=show.network, premise=show.premise,
-        episode_count=show.episode_count, url=url_for("api.show", show=show.slug),
+        slug=show.slug,
+        title=show.title,
+        network=show.network,
+        premise=show.premise,
+        episode_count=show.episode_count,
+        url=url_for("api.show", show=show.slug),
         start=url_for("api.home", show=show.slug, h=0),
     )
 
 
 def _at(gate: horizon.Gate) -> dict[str, Any]:
     """The fields every answer at a horizon starts with (api_shapes.At)."""
-    return {"show": ShowBrief(slug=gate.show.slug, title=gate.show.title,
-                              episode_count=gate.show.episode_count),
-            "h": gate.h}
+    return {
+        "show": ShowBrief(slug=gate.show.slug, title=gate.show.title, episode_count=gate.show.episode_count),
+        "h": gate.h,
+    }
 
 
 def watched_episode(gate: horizon.Gate, card: horizon.EpisodeCard) -> WatchedEpisode:
@@ -150,17 +156,23 @@ def watched_episode(gate: horizon.Gate, card: horizon.EpisodeCard) -> WatchedEpi
     # accepts only True) instead of being labelled watched.
     return WatchedEpisode(
         # (a bool where the shape wants Literal[True]: the runtime check is the point)
-        position=card.position, code=card.code, slug=card.slug,
+        position=card.position,
+        code=card.code,
+        slug=card.slug,
         watched=card.watched,  # type: ignore[arg-type]
-        title=card.title, display_title=card.display_title, release_date=card.release_date,
-        runtime_minutes=card.runtime_minutes, writer=card.writer, director=card.director,
-        summary=card.summary, before_next=card.before_next,
+        title=card.title,
+        display_title=card.display_title,
+        release_date=card.release_date,
+        runtime_minutes=card.runtime_minutes,
+        writer=card.writer,
+        director=card.director,
+        summary=card.summary,
+        before_next=card.before_next,
         url=_url(gate, "api.recap", episode=card.slug),
     )
 
 
-def episode_shape(gate: horizon.Gate,
-                  card: horizon.EpisodeCard) -> WatchedEpisode | UnwatchedEpisode:
+def episode_shape(gate: horizon.Gate, card: horizon.EpisodeCard) -> WatchedEpisode | UnwatchedEpisode:
     """A watched episode in full; an unwatched one as its position and code only."""
     if not card.watched:
         return UnwatchedEpisode(position=card.position, code=card.code, watched=False)
@@ -177,13 +189,11 @@ def since(card: horizon.EpisodeCard | None) -> EpisodeRef | None:
 
 
 def character_ref(gate: horizon.Gate, ref: horizon.CharacterRef) -> CharacterRef:
-    return CharacterRef(slug=ref.slug, name=ref.name,
-                        url=_url(gate, "api.character", character=ref.slug))
+    return CharacterRef(slug=ref.slug, name=ref.name, url=_url(gate, "api.character", character=ref.slug))
 
 
 def storyline_ref(gate: horizon.Gate, ref: horizon.StorylineRef) -> StorylineRef:
-    return StorylineRef(slug=ref.slug, title=ref.title,
-                        url=_url(gate, "api.storyline", storyline=ref.slug))
+    return StorylineRef(slug=ref.slug, title=ref.title, url=_url(gate, "api.storyline", storyline=ref.slug))
 
 
 StatusKind = Literal["character", "storyline"]
@@ -198,20 +208,29 @@ def current_status(view: horizon.StatusView | None) -> Status | None:
 
 
 def point_shape(gate: horizon.Gate, point: horizon.PlotPointView) -> PlotPoint:
-    return PlotPoint(text=point.text, level=point.level, twist=point.is_twist,
-                     characters=[character_ref(gate, c) for c in point.characters])
+    return PlotPoint(
+        text=point.text,
+        level=point.level,
+        twist=point.is_twist,
+        characters=[character_ref(gate, c) for c in point.characters],
+    )
 
 
 def points_by_episode(gate: horizon.Gate, groups) -> list[EpisodePoints]:
-    return [EpisodePoints(episode=episode_ref(card),
-                          points=[point_shape(gate, p) for p in points])
-            for card, points in groups]
+    return [
+        EpisodePoints(episode=episode_ref(card), points=[point_shape(gate, p) for p in points])
+        for card, points in groups
+    ]
 
 
 def question_shape(gate: horizon.Gate, q: horizon.QuestionView) -> Question:
     return Question(
-        slug=q.slug, text=q.text, raised=since(q.raised), answer=q.answer,
-        answered=since(q.answered), url=_url(gate, "api.question", question=q.slug),
+        slug=q.slug,
+        text=q.text,
+        raised=since(q.raised),
+        answer=q.answer,
+        answered=since(q.answered),
+        url=_url(gate, "api.question", question=q.slug),
     )
 
 
@@ -219,10 +238,13 @@ def news_shape(gate: horizon.Gate, news: horizon.EpisodeNews) -> News:
     return News(
         characters_introduced=[character_ref(gate, c) for c in news.characters_introduced],
         status_changes=[
-            StatusChange(kind=cast(StatusKind, change.url_kind), slug=change.slug, name=change.subject,
-                         change=status_shape(change.change),
-                         url=_url(gate, f"api.{change.url_kind}",
-                                  **{change.url_kind: change.slug}))
+            StatusChange(
+                kind=cast(StatusKind, change.url_kind),
+                slug=change.slug,
+                name=change.subject,
+                change=status_shape(change.change),
+                url=_url(gate, f"api.{change.url_kind}", **{change.url_kind: change.slug}),
+            )
             for change in news.status_changes
         ],
         questions_raised=[question_shape(gate, q) for q in news.questions_raised],
@@ -233,38 +255,64 @@ def news_shape(gate: horizon.Gate, news: horizon.EpisodeNews) -> News:
 
 
 def tie_shape(gate: horizon.Gate, tie: horizon.TieView) -> Tie:
-    return Tie(who=character_ref(gate, tie.who), kind=tie.kind, words=tie.words,
-               whom=character_ref(gate, tie.whom), note=tie.note, since=episode_ref(tie.since),
-               ended=since(tie.ended))
+    return Tie(
+        who=character_ref(gate, tie.who),
+        kind=tie.kind,
+        words=tie.words,
+        whom=character_ref(gate, tie.whom),
+        note=tie.note,
+        since=episode_ref(tie.since),
+        ended=since(tie.ended),
+    )
 
 
 def connection_shape(gate: horizon.Gate, c: horizon.ConnectionView) -> Connection:
-    return Connection(other=character_ref(gate, c.other), kind=c.kind, words=c.words,
-                      note=c.note, since=episode_ref(c.since), ended=since(c.ended))
+    return Connection(
+        other=character_ref(gate, c.other),
+        kind=c.kind,
+        words=c.words,
+        note=c.note,
+        since=episode_ref(c.since),
+        ended=since(c.ended),
+    )
 
 
 def _storyline_fields(gate: horizon.Gate, s: horizon.StorylineView) -> dict[str, Any]:
     """The fields of StorylineSummary, which the longer storyline shapes extend."""
-    return {"slug": s.slug, "title": s.title, "summary": s.summary,
-            "status": current_status(s.status),
-            "url": _url(gate, "api.storyline", storyline=s.slug)}
+    return {
+        "slug": s.slug,
+        "title": s.title,
+        "summary": s.summary,
+        "status": current_status(s.status),
+        "url": _url(gate, "api.storyline", storyline=s.slug),
+    }
 
 
 def _character_fields(gate: horizon.Gate, c: horizon.CharacterSummary) -> dict[str, Any]:
     """The fields of CharacterSummary, which CharacterDetail extends."""
-    return {"slug": c.slug, "name": c.name, "role": c.role, "actor": c.actor,
-            "status": current_status(c.status), "aliases": list(c.aliases),
-            "url": _url(gate, "api.character", character=c.slug)}
+    return {
+        "slug": c.slug,
+        "name": c.name,
+        "role": c.role,
+        "actor": c.actor,
+        "status": current_status(c.status),
+        "aliases": list(c.aliases),
+        "url": _url(gate, "api.character", character=c.slug),
+    }
 
 
 def hit_shape(gate: horizon.Gate, hit: horizon.SearchHit) -> SearchHit:
     """A search hit links to the API resource and to the HTML page it came from."""
     args = dict(hit.args)
     api_endpoint = "api." + hit.endpoint.removeprefix("guide.")
-    return SearchHit(kind=cast(SearchKind, hit.kind), title=hit.title, snippet=hit.snippet,
-                     snippet_html=str(hit.snippet_html), url=_url(gate, api_endpoint, **args),
-                     page=_url(gate, hit.endpoint, **args)
-                     + (f"#{hit.fragment}" if hit.fragment else ""))
+    return SearchHit(
+        kind=cast(SearchKind, hit.kind),
+        title=hit.title,
+        snippet=hit.snippet,
+        snippet_html=str(hit.snippet_html),
+        url=_url(gate, api_endpoint, **args),
+        page=_url(gate, hit.endpoint, **args) + (f"#{hit.fragment}" if hit.fragment else ""),
+    )
 
 
 # --- endpoints (named as in guide.py) ------------------------------------------------------
@@ -291,21 +339,22 @@ def show(show: str):
 def home(show: str, h: str):
     gate = _gate(show, h)
     current = gate.current_episode()
-    return _answer(Home(
-        **_at(gate),
-        premise=gate.show.premise,
-        current_episode=watched_episode(gate, current) if current else None,
-        news=news_shape(gate, gate.episode_news(current.position)) if current else None,
-        horizons=[SliderStop(h=stop.value, label=stop.label) for stop in gate.slider_stops()],
-        links=Links(**{name: _url(gate, f"api.{name}") for name in Links.model_fields}),
-    ))
+    return _answer(
+        Home(
+            **_at(gate),
+            premise=gate.show.premise,
+            current_episode=watched_episode(gate, current) if current else None,
+            news=news_shape(gate, gate.episode_news(current.position)) if current else None,
+            horizons=[SliderStop(h=stop.value, label=stop.label) for stop in gate.slider_stops()],
+            links=Links(**{name: _url(gate, f"api.{name}") for name in Links.model_fields}),
+        )
+    )
 
 
 @bp.get("/shows/<slug:show>/at/<h>/episodes")
 def episodes(show: str, h: str):
     gate = _gate(show, h)
-    return _answer(EpisodeList(**_at(gate),
-                               episodes=[episode_shape(gate, e) for e in gate.episodes()]))
+    return _answer(EpisodeList(**_at(gate), episodes=[episode_shape(gate, e) for e in gate.episodes()]))
 
 
 @bp.get("/shows/<slug:show>/at/<h>/episodes/<episode_code:episode>")
@@ -313,23 +362,35 @@ def recap(show: str, h: str, episode: str):
     gate = _gate(show, h)
     recap = gate.recap(episode)
     following = recap.next if recap.next and recap.next.watched else None
-    return _answer(Recap(
+    return _answer(
+        Recap(
+            **_at(gate),
+            episode=watched_episode(gate, recap.episode),
+            storylines=[
+                RecapSection(
+                    storyline=storyline_ref(gate, section.storyline),
+                    points=[point_shape(gate, p) for p in section.points],
+                )
+                for section in recap.sections
+            ],
+            news=news_shape(gate, gate.episode_news(recap.episode.position)),
+            previous=watched_episode(gate, recap.previous) if recap.previous else None,
+            next=watched_episode(gate, following) if following else None,
+        )
+    )
+
+
+def _story(
+    gate: horizon.Gate, view: Literal["condensed", "full"], storylines: Iterable[horizon.StorylineView]
+) -> Story:
+    return Story(
         **_at(gate),
-        episode=watched_episode(gate, recap.episode),
-        storylines=[RecapSection(storyline=storyline_ref(gate, section.storyline),
-                                 points=[point_shape(gate, p) for p in section.points])
-                    for section in recap.sections],
-        news=news_shape(gate, gate.episode_news(recap.episode.position)),
-        previous=watched_episode(gate, recap.previous) if recap.previous else None,
-        next=watched_episode(gate, following) if following else None,
-    ))
-
-
-def _story(gate: horizon.Gate, view: Literal["condensed", "full"],
-           storylines: Iterable[horizon.StorylineView]) -> Story:
-    return Story(**_at(gate), view=view, storylines=[
-        StorylineStory(**_storyline_fields(gate, s), episodes=points_by_episode(gate, s.points))
-        for s in storylines])
+        view=view,
+        storylines=[
+            StorylineStory(**_storyline_fields(gate, s), episodes=points_by_episode(gate, s.points))
+            for s in storylines
+        ],
+    )
 
 
 @bp.get("/shows/<slug:show>/at/<h>/story")
@@ -347,65 +408,90 @@ def story_full(show: str, h: str):
 @bp.get("/shows/<slug:show>/at/<h>/storylines")
 def storylines(show: str, h: str):
     gate = _gate(show, h)
-    return _answer(StorylineList(**_at(gate), storylines=[
-        StorylineSummary(**_storyline_fields(gate, s)) for s in gate.storylines()]))
+    return _answer(
+        StorylineList(
+            **_at(gate),
+            storylines=[StorylineSummary(**_storyline_fields(gate, s)) for s in gate.storylines()],
+        )
+    )
 
 
 @bp.get("/shows/<slug:show>/at/<h>/storylines/<slug:storyline>")
 def storyline(show: str, h: str, storyline: str):
     gate = _gate(show, h)
     view = gate.storyline(storyline)
-    return _answer(Storyline(**_at(gate), storyline=StorylineDetail(
-        **_storyline_fields(gate, view),
-        history=[status_shape(row) for row in view.history],
-        episodes=points_by_episode(gate, view.points),
-    )))
+    return _answer(
+        Storyline(
+            **_at(gate),
+            storyline=StorylineDetail(
+                **_storyline_fields(gate, view),
+                history=[status_shape(row) for row in view.history],
+                episodes=points_by_episode(gate, view.points),
+            ),
+        )
+    )
 
 
 @bp.get("/shows/<slug:show>/at/<h>/characters")
 def characters(show: str, h: str):
     gate = _gate(show, h)
-    return _answer(CharacterList(**_at(gate), characters=[
-        CharacterSummary(**_character_fields(gate, c)) for c in gate.characters()]))
+    return _answer(
+        CharacterList(
+            **_at(gate),
+            characters=[CharacterSummary(**_character_fields(gate, c)) for c in gate.characters()],
+        )
+    )
 
 
 @bp.get("/shows/<slug:show>/at/<h>/characters/<slug:character>")
 def character(show: str, h: str, character: str):
     gate = _gate(show, h)
     detail = gate.character(character)
-    return _answer(Character(**_at(gate), character=CharacterDetail(
-        **_character_fields(gate, detail.summary),
-        introduced=since(detail.introduced),
-        bios=[Bio(text=b.text, episode=since(b.episode)) for b in detail.bios],
-        history=[status_shape(row) for row in detail.history],
-        appearances=[episode_ref(card) for card in detail.appearances],
-        connections=[connection_shape(gate, c) for c in detail.connections],
-    )))
+    return _answer(
+        Character(
+            **_at(gate),
+            character=CharacterDetail(
+                **_character_fields(gate, detail.summary),
+                introduced=since(detail.introduced),
+                bios=[Bio(text=b.text, episode=since(b.episode)) for b in detail.bios],
+                history=[status_shape(row) for row in detail.history],
+                appearances=[episode_ref(card) for card in detail.appearances],
+                connections=[connection_shape(gate, c) for c in detail.connections],
+            ),
+        )
+    )
 
 
 @bp.get("/shows/<slug:show>/at/<h>/connections")
 def connections(show: str, h: str):
     gate = _gate(show, h)
     found = gate.connections()
-    return _answer(ConnectionList(
-        **_at(gate), characters=[character_ref(gate, c) for c in found.characters],
-        ties=[tie_shape(gate, t) for t in found.ties]))
+    return _answer(
+        ConnectionList(
+            **_at(gate),
+            characters=[character_ref(gate, c) for c in found.characters],
+            ties=[tie_shape(gate, t) for t in found.ties],
+        )
+    )
 
 
 @bp.get("/shows/<slug:show>/at/<h>/questions")
 def questions(show: str, h: str):
     gate = _gate(show, h)
     board = gate.questions()
-    return _answer(QuestionBoard(**_at(gate),
-                                 open=[question_shape(gate, q) for q in board.open],
-                                 answered=[question_shape(gate, q) for q in board.answered]))
+    return _answer(
+        QuestionBoard(
+            **_at(gate),
+            open=[question_shape(gate, q) for q in board.open],
+            answered=[question_shape(gate, q) for q in board.answered],
+        )
+    )
 
 
 @bp.get("/shows/<slug:show>/at/<h>/questions/<slug:question>")
 def question(show: str, h: str, question: str):
     gate = _gate(show, h)
-    return _answer(QuestionAnswer(**_at(gate),
-                                  question=question_shape(gate, gate.question(question))))
+    return _answer(QuestionAnswer(**_at(gate), question=question_shape(gate, gate.question(question))))
 
 
 @bp.get("/shows/<slug:show>/at/<h>/next-season")
@@ -413,11 +499,14 @@ def next_season(show: str, h: str):
     """Before the first finale: `finished: false` and nothing else (no count, no list)."""
     gate = _gate(show, h)
     found = gate.next_season_questions()
-    return _answer(NextSeason(
-        **_at(gate), finished=found is not None,
-        season=None if found is None else found[0].number,
-        questions=None if found is None else [question_shape(gate, q) for q in found[1]],
-    ))
+    return _answer(
+        NextSeason(
+            **_at(gate),
+            finished=found is not None,
+            season=None if found is None else found[0].number,
+            questions=None if found is None else [question_shape(gate, q) for q in found[1]],
+        )
+    )
 
 
 @bp.get("/shows/<slug:show>/at/<h>/next-season/<season>")
@@ -426,22 +515,29 @@ def season_left_open(show: str, h: str, season: str):
     gate = _gate(show, h)
     span = gate.season_span(horizon.parse_season(season))
     found = gate.left_open_after(span.number)
-    return _answer(NextSeason(
-        **_at(gate), finished=found is not None, season=span.number,
-        questions=None if found is None else [question_shape(gate, q) for q in found],
-    ))
+    return _answer(
+        NextSeason(
+            **_at(gate),
+            finished=found is not None,
+            season=span.number,
+            questions=None if found is None else [question_shape(gate, q) for q in found],
+        )
+    )
 
 
 @bp.get("/shows/<slug:show>/at/<h>/timeline")
 def timeline(show: str, h: str):
     gate = _gate(show, h)
-    return _answer(Timeline(
-        **_at(gate),
-        episodes=[episode_ref(card) for card in gate.episodes()[: gate.h]],
-        storylines=[TimelineRow(storyline=storyline_ref(gate, row.storyline),
-                                counts=list(row.counts))
-                    for row in gate.timeline()],
-    ))
+    return _answer(
+        Timeline(
+            **_at(gate),
+            episodes=[episode_ref(card) for card in gate.episodes()[: gate.h]],
+            storylines=[
+                TimelineRow(storyline=storyline_ref(gate, row.storyline), counts=list(row.counts))
+                for row in gate.timeline()
+            ],
+        )
+    )
 
 
 @bp.get("/shows/<slug:show>/at/<h>/search")
@@ -449,21 +545,31 @@ def search(show: str, h: str):
     gate = _gate(show, h)
     raw = request.args.get("q", "")
     if query_too_long(raw):
-        return json_error(400, "bad_request",
-                          f"Searches are limited to {MAX_QUERY_LENGTH} characters.")
+        return json_error(400, "bad_request", f"Searches are limited to {MAX_QUERY_LENGTH} characters.")
     options = search_options(request.args)
     if isinstance(options, str):
         return json_error(400, "bad_request", options)
     kind, number = options
     query = raw.strip()
     # The raw text: a last word with no space after it is still being typed (a prefix).
-    results = (gate.search(raw, kind, number) if query
-               else horizon.SearchResults(query, (), (), kind=kind, page=number))
-    return _answer(SearchResults(
-        **_at(gate), query=query, hits=[hit_shape(gate, hit) for hit in results.hits],
-        suggestions=list(results.suggestions), total=results.total,
-        counts=[SearchCount(kind=cast(SearchKind, k), hits=n) for k, n in results.counts],
-        kind=cast(SearchKind | None, results.kind), page=results.page, pages=results.pages))
+    results = (
+        gate.search(raw, kind, number)
+        if query
+        else horizon.SearchResults(query, (), (), kind=kind, page=number)
+    )
+    return _answer(
+        SearchResults(
+            **_at(gate),
+            query=query,
+            hits=[hit_shape(gate, hit) for hit in results.hits],
+            suggestions=list(results.suggestions),
+            total=results.total,
+            counts=[SearchCount(kind=cast(SearchKind, k), hits=n) for k, n in results.counts],
+            kind=cast(SearchKind | None, results.kind),
+            page=results.page,
+            pages=results.pages,
+        )
+    )
 
 
 @bp.get("/shows/<slug:show>/at/<h>/suggest")
@@ -471,7 +577,7 @@ def suggest(show: str, h: str):
     gate = _gate(show, h)
     raw = request.args.get("q", "")
     if query_too_long(raw):
-        return json_error(400, "bad_request",
-                          f"Searches are limited to {MAX_QUERY_LENGTH} characters.")
-    return _answer(Suggestions(**_at(gate), query=raw,
-                               suggestions=list(gate.suggest(raw)) if raw.strip() else []))
+        return json_error(400, "bad_request", f"Searches are limited to {MAX_QUERY_LENGTH} characters.")
+    return _answer(
+        Suggestions(**_at(gate), query=raw, suggestions=list(gate.suggest(raw)) if raw.strip() else [])
+    )

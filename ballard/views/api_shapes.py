@@ -36,8 +36,7 @@ class Closed(BaseModel):
 Position = Annotated[int, Field(ge=1)]
 Horizon = Annotated[int, Field(ge=0)]
 Count = Annotated[int, Field(ge=0)]
-Url = Annotated[str, Field(description="A path on this site.",
-                           json_schema_extra={"format": "uri-reference"})]
+Url = Annotated[str, Field(description="A path on this site.", json_schema_extra={"format": "uri-reference"})]
 
 
 class ErrorDetail(Closed):
@@ -80,9 +79,13 @@ class EpisodeRef(Closed):
 
 
 # The episode a stamped row dates from.
-Since = Annotated[EpisodeRef | None, Field(
-    description="The episode a fact dates from; null when it is known from the premise "
-                "(before the first episode).")]
+Since = Annotated[
+    EpisodeRef | None,
+    Field(
+        description="The episode a fact dates from; null when it is known from the premise "
+        "(before the first episode)."
+    ),
+]
 
 
 class WatchedEpisode(Closed):
@@ -99,10 +102,13 @@ class WatchedEpisode(Closed):
     runtime_minutes: Annotated[int, Field(ge=1)] | None
     writer: str | None
     director: str | None
-    summary: Annotated[str | None, Field(
-        description="What the episode is about, in 2 to 4 sentences; null when not written.")]
-    before_next: Annotated[str | None, Field(
-        description="What to remember going into the next episode; null when not written.")]
+    summary: Annotated[
+        str | None,
+        Field(description="What the episode is about, in 2 to 4 sentences; null when not written."),
+    ]
+    before_next: Annotated[
+        str | None, Field(description="What to remember going into the next episode; null when not written.")
+    ]
     url: Url
 
 
@@ -163,9 +169,13 @@ class Question(Closed):
     url: Url
 
 
-RelationshipKindName = Annotated[str, Field(
-    description="A kind of tie, one of: " + ", ".join(k.value for k in RelationshipKind),
-    json_schema_extra={"enum": [k.value for k in RelationshipKind]})]
+RelationshipKindName = Annotated[
+    str,
+    Field(
+        description="A kind of tie, one of: " + ", ".join(k.value for k in RelationshipKind),
+        json_schema_extra={"enum": [k.value for k in RelationshipKind]},
+    ),
+]
 
 
 class Tie(Closed):
@@ -261,8 +271,9 @@ class SearchHit(Closed):
     kind: SearchKind
     title: str
     snippet: str
-    snippet_html: Annotated[str, Field(
-        description="The snippet as HTML: escaped, with <mark> around the matched words.")]
+    snippet_html: Annotated[
+        str, Field(description="The snippet as HTML: escaped, with <mark> around the matched words.")
+    ]
     url: Url
     page: Annotated[Url, Field(description="The HTML page of the hit.")]
 
@@ -358,11 +369,16 @@ class QuestionAnswer(At):
 
 class NextSeason(At):
     finished: Annotated[bool, Field(description="Whether h has reached a season's finale.")]
-    season: Annotated[int | None, Field(
-        description="The latest season whose finale h has reached; null before the first.")]
-    questions: Annotated[list[Question] | None, Field(
-        description="Questions still open at that season's finale (with their answer once "
-                    "h reaches it); null before the first finale.")]
+    season: Annotated[
+        int | None, Field(description="The latest season whose finale h has reached; null before the first.")
+    ]
+    questions: Annotated[
+        list[Question] | None,
+        Field(
+            description="Questions still open at that season's finale (with their answer once "
+            "h reaches it); null before the first finale."
+        ),
+    ]
 
 
 class TimelineRow(Closed):
@@ -406,4 +422,3 @@ class Suggestions(At):
 
     query: str
     suggestions: list[str]
-

@@ -37,6 +37,7 @@ from ballard.redirects import safe_local_path
 
 bp = Blueprint("auth", __name__)
 
+
 class _LoginManager(LoginManager):
     """Flask-Login without its "remember me" cookie, which editors never get.
 
@@ -176,10 +177,13 @@ def login():
     if not throttle.allowed:
         minutes = math.ceil(throttle.retry_after_seconds / 60)
         form.form_errors.append(
-            f"Too many failed sign-ins. Wait {minutes} minute{'s' if minutes != 1 else ''} "
-            "and try again.")
-        return (render_template("auth/login.html", form=form), 429,
-                {"Retry-After": str(throttle.retry_after_seconds)})
+            f"Too many failed sign-ins. Wait {minutes} minute{'s' if minutes != 1 else ''} and try again."
+        )
+        return (
+            render_template("auth/login.html", form=form),
+            429,
+            {"Retry-After": str(throttle.retry_after_seconds)},
+        )
     user = accounts.authenticate(db, form.email.data, form.password.data)
     if user is None:  # the reservation stays, as this failure
         form.form_errors.append("That email and password do not match an editor account.")

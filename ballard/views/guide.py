@@ -81,12 +81,16 @@ def link_preview(gate: horizon.Gate | None) -> dict[str, str]:
     """Title and description for <meta>, OpenGraph and Twitter cards: from the URL's
     horizon alone, never from the reader's cookie, and safe for someone at h = 0."""
     if gate is None:
-        return {"title": "Ballard Guide",
-                "description": "Spoiler-safe episode guides that stop where you stopped."}
+        return {
+            "title": "Ballard Guide",
+            "description": "Spoiler-safe episode guides that stop where you stopped.",
+        }
     reach = f"episodes 1 to {gate.h}" if gate.h else "the premise only"
-    return {"title": f"{gate.show.title} guide",
-            "description": f"A spoiler-safe guide to {gate.show.title}: recaps, characters "
-                           f"and open questions, covering {reach}."}
+    return {
+        "title": f"{gate.show.title} guide",
+        "description": f"A spoiler-safe guide to {gate.show.title}: recaps, characters "
+        f"and open questions, covering {reach}.",
+    }
 
 
 @bp.errorhandler(ShareGuard)
@@ -102,7 +106,11 @@ def share_guard(guard: ShareGuard):
         at_mine = url_for("guide.home", show=gate.show.slug, h=0)
     form = ProgressForm(gate.show.episode_count, horizon=gate.h, next=request.path + suffix)
     return render_template(
-        "guide/guard.html", gate=gate, saved_h=guard.saved_h, at_mine=at_mine, form=form,
+        "guide/guard.html",
+        gate=gate,
+        saved_h=guard.saved_h,
+        at_mine=at_mine,
+        form=form,
     )
 
 
@@ -143,7 +151,8 @@ def home(show: str, h: str):
     gate = _gate(show, h)
     current = gate.current_episode()
     return _page(
-        "guide/home.html", gate,
+        "guide/home.html",
+        gate,
         form=ProgressForm(gate.show.episode_count, horizon=gate.h),
         preferences=UpcomingTitlesForm(enabled=gate.show_upcoming_titles),
         notice=NOTICES.get(request.args.get("notice", "")),
@@ -163,15 +172,13 @@ def episodes(show: str, h: str):
 def recap(show: str, h: str, episode: str):
     gate = _gate(show, h)
     recap = gate.recap(episode)
-    return _page("guide/recap.html", gate, recap=recap,
-                 news=gate.episode_news(recap.episode.position))
+    return _page("guide/recap.html", gate, recap=recap, news=gate.episode_news(recap.episode.position))
 
 
 @bp.get("/<slug:show>/at/<h>/story")
 def story(show: str, h: str):
     gate = _gate(show, h)
-    return _page("guide/story.html", gate, storylines=gate.storylines(CONDENSED_LEVELS),
-                 full=False)
+    return _page("guide/story.html", gate, storylines=gate.storylines(CONDENSED_LEVELS), full=False)
 
 
 @bp.get("/<slug:show>/at/<h>/story/full")
@@ -218,8 +225,14 @@ def next_season(show: str, h: str):
     gate = _gate(show, h)
     season = gate.latest_finished_season()
     finale = gate.season_finale(season.number) if season else None
-    return _page("guide/next_season.html", gate, season=season, finale=finale,
-                 questions=list(finale.questions) if finale else None, seasons=gate.seasons())
+    return _page(
+        "guide/next_season.html",
+        gate,
+        season=season,
+        finale=finale,
+        questions=list(finale.questions) if finale else None,
+        seasons=gate.seasons(),
+    )
 
 
 @bp.get("/<slug:show>/at/<h>/next-season/<season>")
@@ -229,15 +242,20 @@ def season_left_open(show: str, h: str, season: str):
     gate = _gate(show, h)
     span = gate.season_span(horizon.parse_season(season))
     finale = gate.season_finale(span.number)
-    return _page("guide/next_season.html", gate, season=span, finale=finale,
-                 questions=list(finale.questions) if finale else None, seasons=gate.seasons())
+    return _page(
+        "guide/next_season.html",
+        gate,
+        season=span,
+        finale=finale,
+        questions=list(finale.questions) if finale else None,
+        seasons=gate.seasons(),
+    )
 
 
 @bp.get("/<slug:show>/at/<h>/timeline")
 def timeline(show: str, h: str):
     gate = _gate(show, h)
-    return _page("guide/timeline.html", gate, rows=gate.timeline(),
-                 episodes=gate.episodes()[: gate.h])
+    return _page("guide/timeline.html", gate, rows=gate.timeline(), episodes=gate.episodes()[: gate.h])
 
 
 @bp.get("/<slug:show>/at/<h>/connections")
@@ -277,10 +295,12 @@ def search(show: str, h: str):
     query = raw.strip()
     options = search_options(request.args)
     if query_too_long(raw) or isinstance(options, str):
-        error = (options if isinstance(options, str)
-                 else f"Searches are limited to {MAX_QUERY_LENGTH} characters.")
-        return _page("guide/search.html", gate, results=None, query=query[:MAX_QUERY_LENGTH],
-                     error=error), 400
+        error = (
+            options if isinstance(options, str) else f"Searches are limited to {MAX_QUERY_LENGTH} characters."
+        )
+        return _page(
+            "guide/search.html", gate, results=None, query=query[:MAX_QUERY_LENGTH], error=error
+        ), 400
     kind, number = options
     # The raw text: a last word with no space after it is still being typed (a prefix).
     results = gate.search(raw, kind, number) if query else None
@@ -295,8 +315,7 @@ def set_progress(show: str):
     if not form.validate_on_submit():
         saved = read_progress(request, info.slug, info.episode_count)
         gate = horizon.Gate(get_session(), info, saved.h or 0)
-        return _page("guide/progress_error.html", gate, form=form,
-                     stops=gate.slider_stops()), 400
+        return _page("guide/progress_error.html", gate, form=form, stops=gate.slider_stops()), 400
     h = form.horizon.data
     # The same page at the new horizon (or its nearest parent there), else home.
     target = same_page_at(horizon.Gate(get_session(), info, h), form.safe_next(info.slug))

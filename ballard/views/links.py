@@ -30,9 +30,14 @@ def gate_url(gate: horizon.Gate, endpoint: str, **values: Any) -> str:
     url_for, which also raises what it raises.
     """
     arguments = (gate.show.slug, str(gate.h), *values.values())
-    if (endpoint.startswith(".") or "show" in values or "h" in values
-            or not all(type(v) is str for v in values.values())
-            or not _PLAIN.fullmatch("/".join(arguments)) or not has_request_context()):
+    if (
+        endpoint.startswith(".")
+        or "show" in values
+        or "h" in values
+        or not all(type(v) is str for v in values.values())
+        or not _PLAIN.fullmatch("/".join(arguments))
+        or not has_request_context()
+    ):
         return url_for(endpoint, show=gate.show.slug, h=gate.h, **values)
     patterns = current_app.extensions.setdefault("gate_url_patterns", {})
     key = (request.script_root, endpoint, *values)
@@ -41,8 +46,10 @@ def gate_url(gate: horizon.Gate, endpoint: str, **values: Any) -> str:
         slots: dict[str, Any] = {name: _SLOT.format(i) for i, name in enumerate(("show", "h", *values))}
         # "/zq0zq/at/zq1zq/characters/zq2zq" -> "/{0}/at/{1}/characters/{2}"
         pieces = _SLOTS.split(url_for(endpoint, **slots))
-        pattern = "".join(p.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else "{" + p + "}"
-                          for i, p in enumerate(pieces))
+        pattern = "".join(
+            p.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else "{" + p + "}"
+            for i, p in enumerate(pieces)
+        )
         if len(patterns) < _MAX_PATTERNS:  # script roots come from the proxy: bound them
             patterns[key] = pattern
     return pattern.format(*arguments)
@@ -59,6 +66,8 @@ def episode_link(gate: horizon.Gate, card: EpisodeCard | None) -> Markup:
 def character_links(gate: horizon.Gate, characters: Iterable[CharacterRef]) -> Markup:
     """Comma-separated links to characters' pages."""
     return Markup(", ").join(
-        Markup(f'<a href="{escape(gate_url(gate, "guide.character", character=c.slug))}">'
-               f'{escape(c.name)}</a>')
-        for c in characters)
+        Markup(
+            f'<a href="{escape(gate_url(gate, "guide.character", character=c.slug))}">{escape(c.name)}</a>'
+        )
+        for c in characters
+    )

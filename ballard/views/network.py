@@ -29,11 +29,20 @@ from ballard.views.palette import initials
 from ballard.vocabulary import WORDS, RelationshipKind
 
 FAMILIES: dict[str, tuple[RelationshipKind, ...]] = {
-    "family": (RelationshipKind.SPOUSE, RelationshipKind.PARENT, RelationshipKind.CHILD,
-               RelationshipKind.SIBLING, RelationshipKind.GRANDPARENT),
-    "work": (RelationshipKind.PARTNER, RelationshipKind.WORKS_FOR,
-             RelationshipKind.FORMER_PARTNER, RelationshipKind.MENTOR,
-             RelationshipKind.INFORMANT),
+    "family": (
+        RelationshipKind.SPOUSE,
+        RelationshipKind.PARENT,
+        RelationshipKind.CHILD,
+        RelationshipKind.SIBLING,
+        RelationshipKind.GRANDPARENT,
+    ),
+    "work": (
+        RelationshipKind.PARTNER,
+        RelationshipKind.WORKS_FOR,
+        RelationshipKind.FORMER_PARTNER,
+        RelationshipKind.MENTOR,
+        RelationshipKind.INFORMANT,
+    ),
     "romance": (RelationshipKind.ROMANCE,),
     "conflict": (RelationshipKind.RIVAL,),
     "suspicion": (RelationshipKind.SUSPECT_OF,),
@@ -42,7 +51,8 @@ FAMILY: dict[RelationshipKind, str] = {k: f for f, kinds in FAMILIES.items() for
 # Line styles (stroke-dasharray, "" is solid): within a family, the n-th kind's.
 STYLES = ("", "9 4", "2 4", "12 4 2 4", "2 4 2 4 8 4")
 DASHES: dict[RelationshipKind, str] = {
-    k: STYLES[i] for kinds in FAMILIES.values() for i, k in enumerate(kinds)}
+    k: STYLES[i] for kinds in FAMILIES.values() for i, k in enumerate(kinds)
+}
 
 # Sizes, in px (Graphviz's points): text boxes are estimated a little wide (CHAR of the
 # font size per character), so the drawn text never outgrows the box the engine kept.
@@ -54,7 +64,7 @@ MARGIN = 8
 ENGINE = "neato"
 # Kamada-Kawai (mode=KK) gave the most compact pictures on Ballard (h=10: 1135x852 px
 # against 1718x848 with stress majorization, both with no crossing and no collision).
-GRAPH = 'overlap=false, splines=true, start=1, mode=KK'
+GRAPH = "overlap=false, splines=true, start=1, mode=KK"
 EDGE_LENGTH = 0.5  # inches, each half-line's ideal length
 
 
@@ -113,8 +123,7 @@ def family_of(kind: str) -> str:
 
 
 def tie_label(tie: horizon.TieView) -> str:
-    return WORDS[RelationshipKind(tie.kind)].label + (
-        f" · ended {tie.ended.code}" if tie.ended else "")
+    return WORDS[RelationshipKind(tie.kind)].label + (f" · ended {tie.ended.code}" if tie.ended else "")
 
 
 def _n(value: float) -> str:
@@ -135,11 +144,12 @@ def graph_source(connections: horizon.Connections) -> str:
     """The engine's input: characters as pills, each tie as two half-lines through its
     label's node. Names in it are indexes: nothing but sizes and the shape of the graph."""
     index = {c.slug: i for i, c in enumerate(connections.characters)}
-    lines = [f"graph g {{ graph [{GRAPH}]; edge [len={EDGE_LENGTH}];",
-             'node [shape=box, fixedsize=true, label=""];']
+    lines = [
+        f"graph g {{ graph [{GRAPH}]; edge [len={EDGE_LENGTH}];",
+        'node [shape=box, fixedsize=true, label=""];',
+    ]
     for i, c in enumerate(connections.characters):
-        lines.append(f"c{i} [width={_pill_width(c.name) / 72:.4f}, "
-                     f"height={PILL_HEIGHT / 72:.4f}];")
+        lines.append(f"c{i} [width={_pill_width(c.name) / 72:.4f}, height={PILL_HEIGHT / 72:.4f}];")
     for j, tie in enumerate(connections.ties):
         width = (_text_width(tie_label(tie), LABEL_FONT) + 6) / 72
         lines.append(f"t{j} [width={width:.4f}, height={LABEL_HEIGHT / 72:.4f}];")
@@ -154,8 +164,9 @@ def run_engine(source: str) -> str:
     program = shutil.which(ENGINE)
     if program is None:
         raise RuntimeError(f"Graphviz's {ENGINE} is not installed: run scripts/ensure-graphviz")
-    result = subprocess.run([program, "-Tplain"], input=source, capture_output=True,
-                            text=True, check=True, timeout=30)
+    result = subprocess.run(
+        [program, "-Tplain"], input=source, capture_output=True, text=True, check=True, timeout=30
+    )
     return result.stdout
 
 
@@ -178,9 +189,8 @@ def _parse_plain(text: str):
             nodes[parts[1]] = (x * 72, (graph_h - y) * 72, w * 72, h * 72)
         elif parts[0] == "edge":
             count = int(parts[3])
-            numbers = [float(v) for v in parts[4:4 + 2 * count]]
-            points = [(numbers[i] * 72, (graph_h - numbers[i + 1]) * 72)
-                      for i in range(0, len(numbers), 2)]
+            numbers = [float(v) for v in parts[4 : 4 + 2 * count]]
+            points = [(numbers[i] * 72, (graph_h - numbers[i + 1]) * 72) for i in range(0, len(numbers), 2)]
             edges.append((parts[1], parts[2], points))
     return width, height, nodes, edges
 
@@ -209,10 +219,20 @@ def layout(connections: horizon.Connections) -> Network | None:
     for i, person in enumerate(people):
         x, y, w, h = places[f"c{i}"]
         left, top = x - w / 2 + dx, y - h / 2 + dy
-        nodes.append(Node(
-            person.slug, person.name, initials(person.name), _n(left), _n(top),
-            _n(w), _n(left + AVATAR_RADIUS + 3), _n(top + h / 2),
-            _n(left + 2 * AVATAR_RADIUS + 9), _n(top + h / 2 + 5)))
+        nodes.append(
+            Node(
+                person.slug,
+                person.name,
+                initials(person.name),
+                _n(left),
+                _n(top),
+                _n(w),
+                _n(left + AVATAR_RADIUS + 3),
+                _n(top + h / 2),
+                _n(left + 2 * AVATAR_RADIUS + 9),
+                _n(top + h / 2 + 5),
+            )
+        )
     index = {c.slug: i for i, c in enumerate(people)}
     edges = []
     for j, tie in enumerate(connections.ties):
@@ -221,17 +241,27 @@ def layout(connections: horizon.Connections) -> Network | None:
         first = halves[(who, mid)]
         second = halves[(mid, whom)]
         x, y, _, _ = places[mid]
-        edges.append(Edge(
-            tie.kind, FAMILY[kind], tie_label(tie),
-            _path(first, dx, dy) + _path(second, dx, dy),
-            _n(x + dx), _n(y + dy + 4), DASHES[kind], not WORDS[kind].symmetric,
-            tie.ended is not None, tie.who.slug, tie.whom.slug))
+        edges.append(
+            Edge(
+                tie.kind,
+                FAMILY[kind],
+                tie_label(tie),
+                _path(first, dx, dy) + _path(second, dx, dy),
+                _n(x + dx),
+                _n(y + dy + 4),
+                DASHES[kind],
+                not WORDS[kind].symmetric,
+                tie.ended is not None,
+                tie.who.slug,
+                tie.whom.slug,
+            )
+        )
     kinds = [k for k in RelationshipKind if any(t.kind == k.value for t in connections.ties)]
     kinds.sort(key=lambda k: list(FAMILY).index(k))
-    legend = tuple(LegendEntry(k.value, FAMILY[k], WORDS[k].label, DASHES[k],
-                               not WORDS[k].symmetric) for k in kinds)
-    return Network(round(width + 2 * MARGIN), round(height + 2 * MARGIN), tuple(nodes),
-                   tuple(edges), legend)
+    legend = tuple(
+        LegendEntry(k.value, FAMILY[k], WORDS[k].label, DASHES[k], not WORDS[k].symmetric) for k in kinds
+    )
+    return Network(round(width + 2 * MARGIN), round(height + 2 * MARGIN), tuple(nodes), tuple(edges), legend)
 
 
 # --- one character's ties ------------------------------------------------------------------
@@ -270,17 +300,25 @@ class EgoPicture:
 
 
 def _pill(slug: str, name: str, left: float, top: float) -> Node:
-    return Node(slug, name, initials(name), _n(left), _n(top), _n(_pill_width(name)),
-                _n(left + AVATAR_RADIUS + 3), _n(top + PILL_HEIGHT / 2),
-                _n(left + 2 * AVATAR_RADIUS + 9), _n(top + PILL_HEIGHT / 2 + 5))
+    return Node(
+        slug,
+        name,
+        initials(name),
+        _n(left),
+        _n(top),
+        _n(_pill_width(name)),
+        _n(left + AVATAR_RADIUS + 3),
+        _n(top + PILL_HEIGHT / 2),
+        _n(left + 2 * AVATAR_RADIUS + 9),
+        _n(top + PILL_HEIGHT / 2 + 5),
+    )
 
 
 def ego_label(tie: horizon.ConnectionView) -> str:
     return tie.words + (f" · ended {tie.ended.code}" if tie.ended else "")
 
 
-def ego_layout(slug: str, name: str,
-               ties: tuple[horizon.ConnectionView, ...]) -> EgoPicture | None:
+def ego_layout(slug: str, name: str, ties: tuple[horizon.ConnectionView, ...]) -> EgoPicture | None:
     """`name`'s ties (visible at h, in the show's order), the first half above them and
     the rest below; None without a tie."""
     if not ties:
@@ -297,17 +335,30 @@ def ego_layout(slug: str, name: str,
         ends.append(mid)
         kind = RelationshipKind(tie.kind)
         label = ego_label(tie)
-        drawn.append(EgoTie(
-            tie.kind, FAMILY[kind], label,
-            f"M{_n(x)} {_n(mid)}L{_n(MARGIN + EGO_INDENT - 4)} {_n(mid)}",
-            _n(MARGIN + EGO_INDENT), _n(top + 13), DASHES[kind], tie.ended is not None,
-            _pill(tie.other.slug, tie.other.name, MARGIN + EGO_INDENT, pill_top)))
+        drawn.append(
+            EgoTie(
+                tie.kind,
+                FAMILY[kind],
+                label,
+                f"M{_n(x)} {_n(mid)}L{_n(MARGIN + EGO_INDENT - 4)} {_n(mid)}",
+                _n(MARGIN + EGO_INDENT),
+                _n(top + 13),
+                DASHES[kind],
+                tie.ended is not None,
+                _pill(tie.other.slug, tie.other.name, MARGIN + EGO_INDENT, pill_top),
+            )
+        )
     top_end = min(ends[0], centre_top) if above else centre_top + PILL_HEIGHT
     bottom_end = max(ends[-1], centre_top + PILL_HEIGHT)
     trunk = f"M{_n(x)} {_n(top_end)}L{_n(x)} {_n(bottom_end)}"
     widths = [_pill_width(name)] + [
-        EGO_INDENT + max(_pill_width(t.other.name), _text_width(ego_label(t), LABEL_FONT))
-        for t in ties]
+        EGO_INDENT + max(_pill_width(t.other.name), _text_width(ego_label(t), LABEL_FONT)) for t in ties
+    ]
     height = centre_top + PILL_HEIGHT + 6 + (len(ties) - above) * EGO_ROW + MARGIN
-    return EgoPicture(round(max(widths) + 2 * MARGIN), round(height),
-                      _pill(slug, name, MARGIN, centre_top), trunk, tuple(drawn))
+    return EgoPicture(
+        round(max(widths) + 2 * MARGIN),
+        round(height),
+        _pill(slug, name, MARGIN, centre_top),
+        trunk,
+        tuple(drawn),
+    )

@@ -55,33 +55,57 @@ class _UntitledSchemas(GenerateJsonSchema):
         return False
 
 
-def component_schemas(models: list[type[BaseModel]]) -> tuple[dict[type[BaseModel], Schema],
-                                                               dict[str, Schema]]:
+def component_schemas(
+    models: list[type[BaseModel]],
+) -> tuple[dict[type[BaseModel], Schema], dict[str, Schema]]:
     """({model: its $ref}, {schema name: schema}) for the models and all they contain, as
     answers are served (serialization mode)."""
-    refs, top = models_json_schema([(m, "serialization") for m in models],
-                                   ref_template="#/components/schemas/{model}",
-                                   schema_generator=_UntitledSchemas)
+    refs, top = models_json_schema(
+        [(m, "serialization") for m in models],
+        ref_template="#/components/schemas/{model}",
+        schema_generator=_UntitledSchemas,
+    )
     # A schema's name is its key in the document; the title pydantic copies from the
     # class name would only repeat it.
-    schemas = {name: {k: v for k, v in schema.items() if k != "title"}
-               for name, schema in top["$defs"].items()}
+    schemas = {
+        name: {k: v for k, v in schema.items() if k != "title"} for name, schema in top["$defs"].items()
+    }
     # (every key's model is one of `models`: BaseModels, no pydantic dataclasses)
     return {cast(type[BaseModel], model): ref for (model, _mode), ref in refs.items()}, schemas
 
 
 # What the operations answer; the schemas of all they contain come with them.
 ANSWERS: list[type[BaseModel]] = [
-    ShowList, Show, Home, EpisodeList, Recap, Story, StorylineList, Storyline, CharacterList,
-    Character, ConnectionList, QuestionBoard, QuestionAnswer, NextSeason, Timeline, SearchResults,
+    ShowList,
+    Show,
+    Home,
+    EpisodeList,
+    Recap,
+    Story,
+    StorylineList,
+    Storyline,
+    CharacterList,
+    Character,
+    ConnectionList,
+    QuestionBoard,
+    QuestionAnswer,
+    NextSeason,
+    Timeline,
+    SearchResults,
     Suggestions,
 ]
 REFS, SCHEMAS = component_schemas([Error, *ANSWERS])
 
 
 def _path_parameter(name: str, description: str, schema: Schema, example: Any) -> Schema:
-    return {"name": name, "in": "path", "required": True, "description": description,
-            "schema": schema, "example": example}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": schema,
+        "example": example,
+    }
 
 
 # What the URL converters accept (ballard/converters.py): anything else is the 404.
@@ -91,31 +115,41 @@ EPISODE_CODE: Schema = {"type": "string", "pattern": EPISODE_PATTERN}
 
 def _slug(name: str, example: str) -> Schema:
     return _path_parameter(
-        name, f"The {name}'s slug. One not yet introduced at h answers the same 404 as an "
-        "unknown one.", SLUG, example,
+        name,
+        f"The {name}'s slug. One not yet introduced at h answers the same 404 as an unknown one.",
+        SLUG,
+        example,
     )
 
 
 PARAMETERS: dict[str, Schema] = {
     "show": _path_parameter("show", "The show's slug.", SLUG, "ballard"),
     "h": _path_parameter(
-        "h", "The horizon: the position of the last episode watched (0 = not started). "
+        "h",
+        "The horizon: the position of the last episode watched (0 = not started). "
         "Written without leading zeros; past the show's last episode it answers 404.",
-        {"type": "integer", "minimum": 0, "maximum": 9999}, 4,
+        {"type": "integer", "minimum": 0, "maximum": 9999},
+        4,
     ),
     "episode": _path_parameter(
-        "episode", "An episode code in lower case. An episode after h answers 404.",
-        EPISODE_CODE, "s1e3",
+        "episode",
+        "An episode code in lower case. An episode after h answers 404.",
+        EPISODE_CODE,
+        "s1e3",
     ),
     "character": _slug("character", "renee-ballard"),
     "storyline": _slug("storyline", "cover-up"),
     "question": _slug("question", "who-killed-sarah"),
     "season": _path_parameter(
-        "season", "A season number, without leading zeros. A season the show lacks "
-        "answers 404.", {"type": "integer", "minimum": 1, "maximum": 999}, 1,
+        "season",
+        "A season number, without leading zeros. A season the show lacks answers 404.",
+        {"type": "integer", "minimum": 1, "maximum": 999},
+        1,
     ),
     "IfNoneMatch": {
-        "name": "If-None-Match", "in": "header", "required": False,
+        "name": "If-None-Match",
+        "in": "header",
+        "required": False,
         "description": "An ETag from an earlier answer: 304 with no body when unchanged.",
         "schema": {"type": "string"},
     },
@@ -127,48 +161,63 @@ RESPONSES: dict[str, Schema] = {
         "headers": {"ETag": {"schema": {"type": "string"}, "required": True}},
     },
     "BadRequest": {
-        "description": "A malformed query: an unknown parameter, or a search term that is "
-                       "too long.",
+        "description": "A malformed query: an unknown parameter, or a search term that is too long.",
         "content": {"application/json": {"schema": dict(REFS[Error])}},
     },
     "NotFound": {
         "description": "Nothing here at this horizon. An unknown show, slug or path, a "
-                       "malformed or out-of-range horizon, an episode after h and a "
-                       "character, storyline or question not yet introduced all answer "
-                       "this same 404, byte for byte.",
+        "malformed or out-of-range horizon, an episode after h and a "
+        "character, storyline or question not yet introduced all answer "
+        "this same 404, byte for byte.",
         "content": {"application/json": {"schema": dict(REFS[Error])}},
     },
     "Renamed": {
         "description": "A former slug of a question visible at h: the same answer lives at "
-                       "its new slug, for good. Before the question is raised, a former "
-                       "slug answers the 404 an unknown slug answers.",
-        "headers": {"Location": {"schema": {"type": "string"}, "required": True,
-                                 "description": "The same address with the new slug."}},
+        "its new slug, for good. Before the question is raised, a former "
+        "slug answers the 404 an unknown slug answers.",
+        "headers": {
+            "Location": {
+                "schema": {"type": "string"},
+                "required": True,
+                "description": "The same address with the new slug.",
+            }
+        },
     },
 }
 
 
-def _operation(operation_id: str, summary: str, answer: type[BaseModel], parameters: list[str],
-               *, query: list[Schema] | None = None, description: str | None = None,
-               renamed: bool = False) -> Schema:
+def _operation(
+    operation_id: str,
+    summary: str,
+    answer: type[BaseModel],
+    parameters: list[str],
+    *,
+    query: list[Schema] | None = None,
+    description: str | None = None,
+    renamed: bool = False,
+) -> Schema:
     ok = {
         "description": "OK",
         "headers": {
-            "ETag": {"schema": {"type": "string"}, "required": True,
-                     "description": "A hash of the exact bytes of the answer."},
+            "ETag": {
+                "schema": {"type": "string"},
+                "required": True,
+                "description": "A hash of the exact bytes of the answer.",
+            },
             "Cache-Control": {
                 "schema": {"type": "string", "pattern": "^public, (no-cache|max-age=0)"},
                 "required": True,
                 "description": "Browsers revalidate (max-age=0 or no-cache); shared caches "
-                               "may keep the answer for s-maxage seconds."},
+                "may keep the answer for s-maxage seconds.",
+            },
         },
         "content": {"application/json": {"schema": dict(REFS[answer])}},
     }
     operation: Schema = {
         "operationId": operation_id,
         "summary": summary,
-        "parameters": [{"$ref": f"#/components/parameters/{p}"}
-                       for p in (*parameters, "IfNoneMatch")] + (query or []),
+        "parameters": [{"$ref": f"#/components/parameters/{p}"} for p in (*parameters, "IfNoneMatch")]
+        + (query or []),
         "responses": {
             "200": ok,
             "304": {"$ref": "#/components/responses/NotModified"},
@@ -185,91 +234,156 @@ def _operation(operation_id: str, summary: str, answer: type[BaseModel], paramet
 
 AT = "/api/v1/shows/{show}/at/{h}"
 SEARCH_QUERY = {
-    "name": "q", "in": "query", "required": False,
+    "name": "q",
+    "in": "query",
+    "required": False,
     "description": "Words to find, case-insensitively, in everything visible at h. Empty or "
-                   f"absent: no hits. Longer than {MAX_QUERY_LENGTH} characters: 400.",
+    f"absent: no hits. Longer than {MAX_QUERY_LENGTH} characters: 400.",
     "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
     "example": "rawls",
 }
 SEARCH_KIND = {
-    "name": "kind", "in": "query", "required": False,
+    "name": "kind",
+    "in": "query",
+    "required": False,
     "description": "Only hits of this kind (the counts still cover every kind).",
     "schema": {"type": "string", "enum": list(SEARCH_KINDS)},
 }
 SEARCH_PAGE = {
-    "name": "page", "in": "query", "required": False,
+    "name": "page",
+    "in": "query",
+    "required": False,
     "description": f"Which page of {SEARCH_PAGE_SIZE} hits, from 1; past the last, no hits.",
     "schema": {"type": "string", "pattern": "^[1-9][0-9]{0,3}$"},
 }
 
 PATHS: dict[str, Schema] = {
     "/api/v1/shows": {"get": _operation("index", "Every show", ShowList, [])},
-    "/api/v1/shows/{show}": {"get": _operation(
-        "show", "A show's premise-level facts", Show, ["show"])},
-    AT: {"get": _operation(
-        "home", "A show at h: the latest episode, what it added, the slider's stops",
-        Home, ["show", "h"])},
-    f"{AT}/episodes": {"get": _operation(
-        "episodes", "Every episode; those after h as position and code only",
-        EpisodeList, ["show", "h"])},
-    f"{AT}/episodes/{{episode}}": {"get": _operation(
-        "recap", "A watched episode's recap by storyline, and what it added",
-        Recap, ["show", "h", "episode"])},
-    f"{AT}/story": {"get": _operation(
-        "story", "The story so far by storyline: major points and twists",
-        Story, ["show", "h"])},
-    f"{AT}/story/full": {"get": _operation(
-        "story_full", "The story so far by storyline: every plot point",
-        Story, ["show", "h"])},
-    f"{AT}/storylines": {"get": _operation(
-        "storylines", "Storylines introduced by h, with their status as of h",
-        StorylineList, ["show", "h"])},
-    f"{AT}/storylines/{{storyline}}": {"get": _operation(
-        "storyline", "One storyline: status history and plot points up to h",
-        Storyline, ["show", "h", "storyline"])},
-    f"{AT}/characters": {"get": _operation(
-        "characters", "Characters introduced by h, as of h",
-        CharacterList, ["show", "h"])},
-    f"{AT}/characters/{{character}}": {"get": _operation(
-        "character", "One character as of h: bio, status timeline, appearances",
-        Character, ["show", "h", "character"])},
-    f"{AT}/connections": {"get": _operation(
-        "connections", "Who is tied to whom at h: relationships revealed by h",
-        ConnectionList, ["show", "h"])},
-    f"{AT}/questions": {"get": _operation(
-        "questions", "Questions raised by h: still open, and answered by h",
-        QuestionBoard, ["show", "h"])},
-    f"{AT}/questions/{{question}}": {"get": _operation(
-        "question", "One question as of h", QuestionAnswer, ["show", "h", "question"],
-        renamed=True)},
-    f"{AT}/next-season": {"get": _operation(
-        "next_season", "Questions the latest season finished by h leaves open",
-        NextSeason, ["show", "h"])},
-    f"{AT}/next-season/{{season}}": {"get": _operation(
-        "season_left_open", "Questions one season's finale leaves open (once h reaches it)",
-        NextSeason, ["show", "h", "season"])},
-    f"{AT}/timeline": {"get": _operation(
-        "timeline", "Plot points per storyline per watched episode",
-        Timeline, ["show", "h"])},
-    f"{AT}/search": {"get": _operation(
-        "search", "Search what is visible at h", SearchResults, ["show", "h"],
-        query=[SEARCH_QUERY, SEARCH_KIND, SEARCH_PAGE])},
-    f"{AT}/suggest": {"get": _operation(
-        "suggest", "Typeahead: visible names, aliases and titles for the query as typed",
-        Suggestions, ["show", "h"], query=[SEARCH_QUERY])},
-    "/api/v1/openapi.json": {"get": {
-        "operationId": "openapi",
-        "summary": "This document",
-        "responses": {
-            "200": {
-                "description": "The OpenAPI document.",
-                "headers": {"ETag": {"schema": {"type": "string"}, "required": True}},
-                "content": {"application/json": {"schema": {"type": "object"}}},
+    "/api/v1/shows/{show}": {"get": _operation("show", "A show's premise-level facts", Show, ["show"])},
+    AT: {
+        "get": _operation(
+            "home", "A show at h: the latest episode, what it added, the slider's stops", Home, ["show", "h"]
+        )
+    },
+    f"{AT}/episodes": {
+        "get": _operation(
+            "episodes", "Every episode; those after h as position and code only", EpisodeList, ["show", "h"]
+        )
+    },
+    f"{AT}/episodes/{{episode}}": {
+        "get": _operation(
+            "recap",
+            "A watched episode's recap by storyline, and what it added",
+            Recap,
+            ["show", "h", "episode"],
+        )
+    },
+    f"{AT}/story": {
+        "get": _operation(
+            "story", "The story so far by storyline: major points and twists", Story, ["show", "h"]
+        )
+    },
+    f"{AT}/story/full": {
+        "get": _operation(
+            "story_full", "The story so far by storyline: every plot point", Story, ["show", "h"]
+        )
+    },
+    f"{AT}/storylines": {
+        "get": _operation(
+            "storylines",
+            "Storylines introduced by h, with their status as of h",
+            StorylineList,
+            ["show", "h"],
+        )
+    },
+    f"{AT}/storylines/{{storyline}}": {
+        "get": _operation(
+            "storyline",
+            "One storyline: status history and plot points up to h",
+            Storyline,
+            ["show", "h", "storyline"],
+        )
+    },
+    f"{AT}/characters": {
+        "get": _operation("characters", "Characters introduced by h, as of h", CharacterList, ["show", "h"])
+    },
+    f"{AT}/characters/{{character}}": {
+        "get": _operation(
+            "character",
+            "One character as of h: bio, status timeline, appearances",
+            Character,
+            ["show", "h", "character"],
+        )
+    },
+    f"{AT}/connections": {
+        "get": _operation(
+            "connections",
+            "Who is tied to whom at h: relationships revealed by h",
+            ConnectionList,
+            ["show", "h"],
+        )
+    },
+    f"{AT}/questions": {
+        "get": _operation(
+            "questions", "Questions raised by h: still open, and answered by h", QuestionBoard, ["show", "h"]
+        )
+    },
+    f"{AT}/questions/{{question}}": {
+        "get": _operation(
+            "question", "One question as of h", QuestionAnswer, ["show", "h", "question"], renamed=True
+        )
+    },
+    f"{AT}/next-season": {
+        "get": _operation(
+            "next_season", "Questions the latest season finished by h leaves open", NextSeason, ["show", "h"]
+        )
+    },
+    f"{AT}/next-season/{{season}}": {
+        "get": _operation(
+            "season_left_open",
+            "Questions one season's finale leaves open (once h reaches it)",
+            NextSeason,
+            ["show", "h", "season"],
+        )
+    },
+    f"{AT}/timeline": {
+        "get": _operation(
+            "timeline", "Plot points per storyline per watched episode", Timeline, ["show", "h"]
+        )
+    },
+    f"{AT}/search": {
+        "get": _operation(
+            "search",
+            "Search what is visible at h",
+            SearchResults,
+            ["show", "h"],
+            query=[SEARCH_QUERY, SEARCH_KIND, SEARCH_PAGE],
+        )
+    },
+    f"{AT}/suggest": {
+        "get": _operation(
+            "suggest",
+            "Typeahead: visible names, aliases and titles for the query as typed",
+            Suggestions,
+            ["show", "h"],
+            query=[SEARCH_QUERY],
+        )
+    },
+    "/api/v1/openapi.json": {
+        "get": {
+            "operationId": "openapi",
+            "summary": "This document",
+            "responses": {
+                "200": {
+                    "description": "The OpenAPI document.",
+                    "headers": {"ETag": {"schema": {"type": "string"}, "required": True}},
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+                "304": {"$ref": "#/components/responses/NotModified"},
+                "400": {"$ref": "#/components/responses/BadRequest"},
             },
-            "304": {"$ref": "#/components/responses/NotModified"},
-            "400": {"$ref": "#/components/responses/BadRequest"},
-        },
-    }},
+        }
+    },
 }
 
 DOCUMENT: Schema = {

@@ -22,9 +22,12 @@ def healthz():
             response = jsonify(status="ok", database="ok", revision=found.revision)
         else:
             response = jsonify(
-                status="unavailable", database="not_at_head", revision=found.revision,
-                head=found.head, reason=f"The database is not at the migrations' head. "
-                                        f"Run: {UPGRADE_COMMAND}")
+                status="unavailable",
+                database="not_at_head",
+                revision=found.revision,
+                head=found.head,
+                reason=f"The database is not at the migrations' head. Run: {UPGRADE_COMMAND}",
+            )
             response.status_code = 503
     if response.status_code == 503:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

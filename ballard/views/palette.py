@@ -33,7 +33,7 @@ def avatar_class(slug: str) -> str:
 
 
 def initials(name: str) -> str:
-    """"Renée Ballard" -> "RB", "Tutu" -> "T": the first letters of the first and last
+    """ "Renée Ballard" -> "RB", "Tutu" -> "T": the first letters of the first and last
     words (what an avatar shows; no photos)."""
     words = [w for w in re.split(r"[\s\-]+", name) if w[:1].isalnum()]
     if not words:

@@ -28,7 +28,9 @@ _NEEDS: dict[str, tuple[str, Callable[[horizon.Gate, dict], object]]] = {
     "guide.storyline": ("guide.story", lambda g, a: g.storyline(a["storyline"])),
     "guide.question": ("guide.questions", lambda g, a: g.question(a["question"])),
     "guide.season_left_open": (
-        "guide.next_season", lambda g, a: g.season_span(horizon.parse_season(a["season"]))),
+        "guide.next_season",
+        lambda g, a: g.season_span(horizon.parse_season(a["season"])),
+    ),
 }
 
 

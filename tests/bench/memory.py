@@ -33,9 +33,14 @@ def show_urls(session, show) -> list[str]:
 
     from ballard.models import Character, Episode, Question, Season, Storyline
 
-    codes = [f"s{s}e{e}" for s, e in session.execute(
-        select(Season.number, Episode.number).join(Season, Episode.season_id == Season.id)
-        .where(Episode.show_id == show.id))]
+    codes = [
+        f"s{s}e{e}"
+        for s, e in session.execute(
+            select(Season.number, Episode.number)
+            .join(Season, Episode.season_id == Season.id)
+            .where(Episode.show_id == show.id)
+        )
+    ]
     kinds = {
         "storylines": session.scalars(select(Storyline.slug).where(Storyline.show_id == show.id)),
         "characters": session.scalars(select(Character.slug).where(Character.show_id == show.id)),
@@ -45,9 +50,17 @@ def show_urls(session, show) -> list[str]:
     urls = []
     for h in range(len(codes) + 1):
         for prefix in (f"/{show.slug}/at/{h}", f"/api/v1/shows/{show.slug}/at/{h}"):
-            urls += [f"{prefix}/", f"{prefix}/episodes", f"{prefix}/story", f"{prefix}/story/full",
-                     f"{prefix}/storylines", f"{prefix}/characters", f"{prefix}/questions",
-                     f"{prefix}/next-season", f"{prefix}/timeline"]
+            urls += [
+                f"{prefix}/",
+                f"{prefix}/episodes",
+                f"{prefix}/story",
+                f"{prefix}/story/full",
+                f"{prefix}/storylines",
+                f"{prefix}/characters",
+                f"{prefix}/questions",
+                f"{prefix}/next-season",
+                f"{prefix}/timeline",
+            ]
             urls += [f"{prefix}/episodes/{code}" for code in codes[:h]]
             urls += [f"{prefix}/{kind}/{slug}" for kind, slugs in kinds.items() for slug in slugs]
     return urls
@@ -68,14 +81,20 @@ def main() -> None:
     from ballard.models import Show
     from ballard.progress import cookie_name, progress_cookie_value
 
-    app = create_app({"ENV": "production", "DATABASE_URL": f"sqlite:///{db}",
-                      "SECRET_KEY": SECRET, "PAGE_CACHE_MB": 100_000})
+    app = create_app(
+        {
+            "ENV": "production",
+            "DATABASE_URL": f"sqlite:///{db}",
+            "SECRET_KEY": SECRET,
+            "PAGE_CACHE_MB": 100_000,
+        }
+    )
     cache = app.extensions["ballard.page_cache"]
     with app.app_context():
         from sqlalchemy import select
 
         shows = list(get_session().scalars(select(Show).order_by(Show.id)))
-        crawl = shows[:args.crawl]
+        crawl = shows[: args.crawl]
         urls = {s.slug: show_urls(get_session(), s) for s in crawl}
         finished = "; ".join(f"{cookie_name(s.slug)}={progress_cookie_value(10)}" for s in crawl)
     client = app.test_client(use_cookies=False)
@@ -91,15 +110,21 @@ def main() -> None:
     after = rss_mb()
     per_show_cache = cache.bytes / len(crawl) / MB
     per_show_rss = (after - base) / len(crawl)
-    print(f"{len(shows)} shows in the catalogue; crawled {len(crawl)} in full: {requests} requests "
-          f"in {time.perf_counter() - started:.0f} s, {len(cache)} entries kept")
-    print(f"worker RSS before {base:.0f} MB, after {after:.0f} MB; page cache {cache.bytes / MB:.1f} MB "
-          f"({per_show_cache:.2f} MB and {per_show_rss:.2f} MB RSS per show)")
-    print(f"every show cached (extrapolated to {len(shows)}): page cache "
-          f"{per_show_cache * len(shows):.0f} MB, worker RSS about "
-          f"{base + per_show_rss * len(shows):.0f} MB; with the default BALLARD_PAGE_CACHE_MB=64 "
-          f"the cache holds {64 / per_show_cache:.0f} shows' pages and RSS stays near "
-          f"{base + 64 * per_show_rss / per_show_cache:.0f} MB")
+    print(
+        f"{len(shows)} shows in the catalogue; crawled {len(crawl)} in full: {requests} requests "
+        f"in {time.perf_counter() - started:.0f} s, {len(cache)} entries kept"
+    )
+    print(
+        f"worker RSS before {base:.0f} MB, after {after:.0f} MB; page cache {cache.bytes / MB:.1f} MB "
+        f"({per_show_cache:.2f} MB and {per_show_rss:.2f} MB RSS per show)"
+    )
+    print(
+        f"every show cached (extrapolated to {len(shows)}): page cache "
+        f"{per_show_cache * len(shows):.0f} MB, worker RSS about "
+        f"{base + per_show_rss * len(shows):.0f} MB; with the default BALLARD_PAGE_CACHE_MB=64 "
+        f"the cache holds {64 / per_show_cache:.0f} shows' pages and RSS stays near "
+        f"{base + 64 * per_show_rss / per_show_cache:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

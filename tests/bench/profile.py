@@ -30,12 +30,14 @@ def main() -> None:
     if db is None:
         db = Path(tempfile.mkdtemp(prefix="ballard-profile-")) / "p.db"
         for command in (["db", "upgrade"], ["content", "load"]):
-            subprocess.run(["flask", "--app", "app", *command], env=env_for(db), check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                ["flask", "--app", "app", *command], env=env_for(db), check=True, stdout=subprocess.DEVNULL
+            )
     from ballard import create_app
 
-    app = create_app({"ENV": "production", "DATABASE_URL": f"sqlite:///{db}",
-                      "SECRET_KEY": SECRET, "PAGE_CACHE_MB": 0})
+    app = create_app(
+        {"ENV": "production", "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": SECRET, "PAGE_CACHE_MB": 0}
+    )
     client = app.test_client(use_cookies=False)
     headers = {"Cookie": reader_cookie(10)}
     for path in PAGES.values():  # warm up: imports, template compilation, the pool

@@ -61,15 +61,25 @@ def free_port() -> int:
 
 
 def env_for(db: Path, **extra: str) -> dict[str, str]:
-    env = dict(os.environ, BALLARD_ENV="production", BALLARD_SECRET_KEY=SECRET,
-               BALLARD_DATABASE_URL=f"sqlite:///{db}", PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        BALLARD_ENV="production",
+        BALLARD_SECRET_KEY=SECRET,
+        BALLARD_DATABASE_URL=f"sqlite:///{db}",
+        PYTHONPATH=str(ROOT),
+    )
     env.update(extra)
     return env
 
 
 def flask(db: Path, *args: str) -> None:
-    subprocess.run([str(VENV_BIN / "flask"), "--app", "app", *args], cwd=ROOT,
-                   env=env_for(db), check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "app", *args],
+        cwd=ROOT,
+        env=env_for(db),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 @contextmanager
@@ -78,9 +88,12 @@ def gunicorn(module: str, env: dict[str, str]):
     env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1")
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(
-        [*pinned(SERVER_CORE), str(VENV_BIN / "gunicorn"), "-c", "python:ballard.gunicorn_conf",
-         module],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        [*pinned(SERVER_CORE), str(VENV_BIN / "gunicorn"), "-c", "python:ballard.gunicorn_conf", module],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -118,7 +131,8 @@ def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> di
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-        "p50_ms": _ms(latency["50"]), "p99_ms": _ms(latency["99"]),
+        "p50_ms": _ms(latency["50"]),
+        "p99_ms": _ms(latency["99"]),
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": sum(map(int, errors.groups())) if errors else 0,
     }
@@ -149,8 +163,9 @@ def page_facts(db: Path) -> dict[str, tuple[int, int, str]]:
 
     # Production, as the servers run: the reader cookie has its __Host- name there (under
     # "testing" the app read no cookie and these figures were the share guard's page).
-    app = create_app({"ENV": "production", "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": SECRET,
-                      "PAGE_CACHE_MB": 0})
+    app = create_app(
+        {"ENV": "production", "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": SECRET, "PAGE_CACHE_MB": 0}
+    )
     logging.getLogger("ballard.request").disabled = True  # no request lines in the table
     client = app.test_client(use_cookies=False)  # so the explicit Cookie header is sent
     count = [0]
@@ -180,16 +195,19 @@ def load_catalogue(db: Path, shows: int) -> None:
 
 def table(rows: list[tuple], header: tuple) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "  ".join(str(c).rjust(w) if i else str(c).ljust(w)  # noqa: E731
-                               for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+
+    def line(r: tuple) -> str:
+        return "  ".join(
+            str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+
     return "\n".join([line(header), line(tuple("-" * w for w in widths)), *map(line, rows)])
 
 
 def median_spread(values: list[float], digits: int = 0) -> str:
-    """"median (min-max)" of the rounds."""
+    """ "median (min-max)" of the rounds."""
     fmt = f"{{:.{digits}f}}"
-    return (f"{fmt.format(statistics.median(values))} "
-            f"({fmt.format(min(values))}-{fmt.format(max(values))})")
+    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}-{fmt.format(max(values))})"
 
 
 def cached_target(page: str) -> float:
@@ -207,13 +225,21 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--shows", type=int, default=100, help="shows in the large catalogue")
     parser.add_argument("--soak", type=int, default=60, help="soak seconds (0 to skip)")
-    parser.add_argument("--varnish-soak", type=int, default=60,
-                        help="soak seconds through Varnish at 256 connections (0 to skip)")
+    parser.add_argument(
+        "--varnish-soak",
+        type=int,
+        default=60,
+        help="soak seconds through Varnish at 256 connections (0 to skip)",
+    )
     parser.add_argument("--no-varnish", action="store_true", help="skip the Varnish rows")
-    parser.add_argument("--groups", default=",".join(GROUPS),
-                        help="comma-separated groups to run (default: all): " + ", ".join(GROUPS))
-    parser.add_argument("--json", type=Path, default=ROOT / "instance" / "bench.json",
-                        help="where to write the figures")
+    parser.add_argument(
+        "--groups",
+        default=",".join(GROUPS),
+        help="comma-separated groups to run (default: all): " + ", ".join(GROUPS),
+    )
+    parser.add_argument(
+        "--json", type=Path, default=ROOT / "instance" / "bench.json", help="where to write the figures"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("make bench needs wrk: apt-get install wrk", file=sys.stderr)
@@ -225,8 +251,12 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="ballard-bench-"))
     small, large = work / "small.db", work / "large.db"
     with_large = "large uncached" in chosen
-    print(f"setting up {small}" + (f" and {large} ({args.shows} generated shows + Ballard)"
-                                   if with_large else "") + "...", flush=True)
+    print(
+        f"setting up {small}"
+        + (f" and {large} ({args.shows} generated shows + Ballard)" if with_large else "")
+        + "...",
+        flush=True,
+    )
     for db in (small, large) if with_large else (small,):
         flask(db, "db", "upgrade")
         flask(db, "content", "load")
@@ -250,18 +280,22 @@ def main() -> int:
     }
     groups = {g: groups[g] for g in GROUPS if g in chosen}
     pin = " ".join(pinned(SERVER_CORE)) or "not pinned (one core)"
-    print(f"servers: {pin}, 1 gunicorn worker each; wrk: {' '.join(pinned(WRK_CORE)) or '-'} "
-          f"-t1 -c{args.connections} -d{args.seconds}s; {args.rounds} interleaved rounds; "
-          f"load average at start {loadavg()} on {os.cpu_count()} cores", flush=True)
+    print(
+        f"servers: {pin}, 1 gunicorn worker each; wrk: {' '.join(pinned(WRK_CORE)) or '-'} "
+        f"-t1 -c{args.connections} -d{args.seconds}s; {args.rounds} interleaved rounds; "
+        f"load average at start {loadavg()} on {os.cpu_count()} cores",
+        flush=True,
+    )
 
     runs: dict[str, dict[str, list[dict]]] = {g: {n: [] for n in PAGES} for g in groups}
     hellos: dict[str, list[dict]] = {g: [] for g in groups}
     loads: list[list[float]] = [loadavg()]
-    with (gunicorn("tests.bench.hello:app", env_for(small)) as hello,
-          gunicorn("app:app", env_for(small)) as cached,
-          gunicorn("app:app", env_for(small, **off)) as uncached,
-          (gunicorn("app:app", env_for(large, **off)) if with_large else nullcontext())
-          as large_uncached):
+    with (
+        gunicorn("tests.bench.hello:app", env_for(small)) as hello,
+        gunicorn("app:app", env_for(small)) as cached,
+        gunicorn("app:app", env_for(small, **off)) as uncached,
+        gunicorn("app:app", env_for(large, **off)) if with_large else nullcontext() as large_uncached,
+    ):
         bases = {"cached": cached, "uncached": uncached, "large uncached": large_uncached}
         for round_ in range(1, args.rounds + 1):
             for group, (server, extra) in groups.items():
@@ -291,42 +325,75 @@ def main() -> int:
             if group == "conditional":
                 errors = sum(r["socket_errors"] for r in rs)  # 304s count as non-2xx in wrk
             summary[group][name] = {
-                "rps": [r["rps"] for r in rs], "x_hello": ratios, "target": target,
-                "met": ratio >= target, "p50_ms": [r["p50_ms"] for r in rs],
-                "p99_ms": [r["p99_ms"] for r in rs], "errors": errors,
+                "rps": [r["rps"] for r in rs],
+                "x_hello": ratios,
+                "target": target,
+                "met": ratio >= target,
+                "p50_ms": [r["p50_ms"] for r in rs],
+                "p99_ms": [r["p99_ms"] for r in rs],
+                "errors": errors,
                 "sql": (facts_large if group == "large uncached" else facts)[name][0],
-                "bytes": facts[name][1]}
-            rows.append((name, median_spread([r["rps"] for r in rs]),
-                         median_spread(ratios, 2), f">= {target}", "ok" if ratio >= target else "MISS",
-                         f"{statistics.median(r['p50_ms'] for r in rs):.2f}",
-                         f"{statistics.median(r['p99_ms'] for r in rs):.2f}",
-                         summary[group][name]["sql"] if "uncached" in group else 0,
-                         facts[name][1], errors))
-        note = {"cached": "answered by the front; SQL: one version read per worker per second",
-                "cached gzip": "as cached, with a browser's Accept-Encoding",
-                "conditional": "If-None-Match: 304 from the front",
-                "uncached": "BALLARD_PAGE_CACHE_MB=0",
-                "large uncached": f"BALLARD_PAGE_CACHE_MB=0, {args.shows} more shows"}[group]
+                "bytes": facts[name][1],
+            }
+            rows.append(
+                (
+                    name,
+                    median_spread([r["rps"] for r in rs]),
+                    median_spread(ratios, 2),
+                    f">= {target}",
+                    "ok" if ratio >= target else "MISS",
+                    f"{statistics.median(r['p50_ms'] for r in rs):.2f}",
+                    f"{statistics.median(r['p99_ms'] for r in rs):.2f}",
+                    summary[group][name]["sql"] if "uncached" in group else 0,
+                    facts[name][1],
+                    errors,
+                )
+            )
+        note = {
+            "cached": "answered by the front; SQL: one version read per worker per second",
+            "cached gzip": "as cached, with a browser's Accept-Encoding",
+            "conditional": "If-None-Match: 304 from the front",
+            "uncached": "BALLARD_PAGE_CACHE_MB=0",
+            "large uncached": f"BALLARD_PAGE_CACHE_MB=0, {args.shows} more shows",
+        }[group]
         print(f"\n{group} ({note})")
-        print(table(rows, ("page", "req/s", "x hello", "target", "", "p50 ms", "p99 ms",
-                           "SQL/req", "bytes", "errors")))
+        print(
+            table(
+                rows,
+                ("page", "req/s", "x hello", "target", "", "p50 ms", "p99 ms", "SQL/req", "bytes", "errors"),
+            )
+        )
 
     rows = []
     summary["scale"] = {}
     for name in PAGES if with_large and "uncached" in groups else ():
-        costs = [s["rps"] / big["rps"] for s, big in zip(runs["uncached"][name],
-                                                        runs["large uncached"][name], strict=True)]
+        costs = [
+            s["rps"] / big["rps"]
+            for s, big in zip(runs["uncached"][name], runs["large uncached"][name], strict=True)
+        ]
         cost = statistics.median(costs)
         same_sql = facts[name][0] == facts_large[name][0]
-        summary["scale"][name] = {"cost": costs, "target": SCALE_TARGET,
-                                  "met": cost <= SCALE_TARGET and same_sql,
-                                  "sql": [facts[name][0], facts_large[name][0]]}
-        rows.append((name, median_spread(costs, 2), f"<= {SCALE_TARGET}",
-                     "ok" if cost <= SCALE_TARGET else "MISS",
-                     f"{facts[name][0]}/{facts_large[name][0]}", "ok" if same_sql else "MISS"))
+        summary["scale"][name] = {
+            "cost": costs,
+            "target": SCALE_TARGET,
+            "met": cost <= SCALE_TARGET and same_sql,
+            "sql": [facts[name][0], facts_large[name][0]],
+        }
+        rows.append(
+            (
+                name,
+                median_spread(costs, 2),
+                f"<= {SCALE_TARGET}",
+                "ok" if cost <= SCALE_TARGET else "MISS",
+                f"{facts[name][0]}/{facts_large[name][0]}",
+                "ok" if same_sql else "MISS",
+            )
+        )
     if rows:
-        print(f"\nscale: Ballard pages with {args.shows} more shows, every cache off "
-              f"(cost = small req/s / large req/s, same round)")
+        print(
+            f"\nscale: Ballard pages with {args.shows} more shows, every cache off "
+            f"(cost = small req/s / large req/s, same round)"
+        )
         print(table(rows, ("page", "cost x", "target", "", "SQL small/large", "")))
 
     soak = None
@@ -338,46 +405,100 @@ def main() -> int:
                 f"local paths = {{{paths}}}\nlocal i = 0\n"
                 f'wrk.headers["Cookie"] = "{reader_cookie(10)}"\n'
                 "request = function()\n  i = i % #paths + 1\n"
-                "  return wrk.format(nil, paths[i])\nend\n")
-            out = subprocess.run([*pinned(WRK_CORE), "wrk", "-t1", "-c64", f"-d{args.soak}s",
-                                  "--latency", "-s", str(script), base],
-                                 capture_output=True, text=True, check=True).stdout
+                "  return wrk.format(nil, paths[i])\nend\n"
+            )
+            out = subprocess.run(
+                [
+                    *pinned(WRK_CORE),
+                    "wrk",
+                    "-t1",
+                    "-c64",
+                    f"-d{args.soak}s",
+                    "--latency",
+                    "-s",
+                    str(script),
+                    base,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
             non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
             errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
             lat = dict(re.findall(r"^\s+(50|90|99)%\s+([\d.]+\w+)", out, re.M))
-            soak = {"seconds": args.soak, "connections": 64,
-                    "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-                    "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-                    "p50_ms": _ms(lat["50"]), "p90_ms": _ms(lat["90"]), "p99_ms": _ms(lat["99"]),
-                    "non2xx": int(non2xx.group(1)) if non2xx else 0,
-                    "socket_errors": sum(map(int, errors.groups())) if errors else 0}
+            soak = {
+                "seconds": args.soak,
+                "connections": 64,
+                "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+                "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+                "p50_ms": _ms(lat["50"]),
+                "p90_ms": _ms(lat["90"]),
+                "p99_ms": _ms(lat["99"]),
+                "non2xx": int(non2xx.group(1)) if non2xx else 0,
+                "socket_errors": sum(map(int, errors.groups())) if errors else 0,
+            }
             soak["met"] = soak["non2xx"] == 0 and soak["socket_errors"] == 0
-            print(f"\nsoak: {args.soak} s, 64 connections, all page types in turn: "
-                  f"{soak['requests']} requests, {soak['rps']:.0f} req/s, p50 {soak['p50_ms']:.2f} ms, "
-                  f"p90 {soak['p90_ms']:.2f} ms, p99 {soak['p99_ms']:.2f} ms, "
-                  f"non-2xx {soak['non2xx']}, socket errors {soak['socket_errors']} "
-                  f"(target: 0 errors) {'ok' if soak['met'] else 'MISS'}")
+            print(
+                f"\nsoak: {args.soak} s, 64 connections, all page types in turn: "
+                f"{soak['requests']} requests, {soak['rps']:.0f} req/s, p50 {soak['p50_ms']:.2f} ms, "
+                f"p90 {soak['p90_ms']:.2f} ms, p99 {soak['p99_ms']:.2f} ms, "
+                f"non-2xx {soak['non2xx']}, socket errors {soak['socket_errors']} "
+                f"(target: 0 errors) {'ok' if soak['met'] else 'MISS'}"
+            )
     through_varnish = {}
     if not args.no_varnish:
         from tests.bench import varnish
+
         through_varnish = varnish.run(
-            args, PAGES, reader_cookie(10),
+            args,
+            PAGES,
+            reader_cookie(10),
             lambda url, headers: wrk(url, args.seconds, args.connections, headers),
-            gunicorn, env_for(small), work, pinned(SERVER_CORE), pinned(WRK_CORE), free_port, _ms)
+            gunicorn,
+            env_for(small),
+            work,
+            pinned(SERVER_CORE),
+            pinned(WRK_CORE),
+            free_port,
+            _ms,
+        )
     loads.append(loadavg())
-    print(f"\nload average: start {loads[0]}, after each round {loads[1:-1]}, end {loads[-1]} "
-          f"({os.cpu_count()} cores; other processes share them)")
+    print(
+        f"\nload average: start {loads[0]}, after each round {loads[1:-1]}, end {loads[-1]} "
+        f"({os.cpu_count()} cores; other processes share them)"
+    )
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({
-        "settings": {"seconds": args.seconds, "rounds": args.rounds,
-                     "connections": args.connections, "shows": args.shows,
-                     "server_pinning": pinned(SERVER_CORE), "wrk_pinning": pinned(WRK_CORE),
-                     "cores": os.cpu_count()},
-        "load_average": loads, "hello": {g: [h["rps"] for h in hellos[g]] for g in groups},
-        "results": summary, "soak": soak, "through_varnish": through_varnish,
-        "pages": {name: {"path": path, "sql": facts[name][0], "sql_large": facts_large[name][0],
-                         "bytes": facts[name][1]} for name, path in PAGES.items()},
-    }, indent=2) + "\n")
+    args.json.write_text(
+        json.dumps(
+            {
+                "settings": {
+                    "seconds": args.seconds,
+                    "rounds": args.rounds,
+                    "connections": args.connections,
+                    "shows": args.shows,
+                    "server_pinning": pinned(SERVER_CORE),
+                    "wrk_pinning": pinned(WRK_CORE),
+                    "cores": os.cpu_count(),
+                },
+                "load_average": loads,
+                "hello": {g: [h["rps"] for h in hellos[g]] for g in groups},
+                "results": summary,
+                "soak": soak,
+                "through_varnish": through_varnish,
+                "pages": {
+                    name: {
+                        "path": path,
+                        "sql": facts[name][0],
+                        "sql_large": facts_large[name][0],
+                        "bytes": facts[name][1],
+                    }
+                    for name, path in PAGES.items()
+                },
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"figures written to {args.json}")
     shutil.rmtree(work)
     return 0

@@ -28,8 +28,7 @@ QUERIES = ("olivas", "detective", "de", "the car", '"the car"', "ballard partner
 def _app(url: str):
     from ballard import create_app
 
-    return create_app({"ENV": "testing", "DATABASE_URL": url, "SECRET_KEY": SECRET,
-                       "PAGE_CACHE_SIZE": 0})
+    return create_app({"ENV": "testing", "DATABASE_URL": url, "SECRET_KEY": SECRET, "PAGE_CACHE_SIZE": 0})
 
 
 def _prepare(url: str) -> None:
@@ -117,16 +116,20 @@ def _plan(engine, statement: str, parameters, rounds: int) -> tuple[float, int]:
     """The matching statement's execution time in the server (best of `rounds`) and the
     buffers it touched: a count of work that other load on the machine does not change."""
     with engine.connect() as conn:
-        plans = [conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement,
-                                      parameters).scalar_one()[0] for _ in range(rounds)]
+        plans = [
+            conn.exec_driver_sql(
+                "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters
+            ).scalar_one()[0]
+            for _ in range(rounds)
+        ]
     top = plans[-1]["Plan"]
-    return (min(p["Execution Time"] for p in plans),
-            top["Shared Hit Blocks"] + top["Shared Read Blocks"])
+    return (min(p["Execution Time"] for p in plans), top["Shared Hit Blocks"] + top["Shared Read Blocks"])
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", help="PostgreSQL database to rebuild (default: SQLite)")
     parser.add_argument("--shows", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=7)
@@ -137,22 +140,44 @@ def main() -> int:
     small = _measure(url, args.rounds, args.per_round)
     _add_catalogue(url, args.shows)
     large = _measure(url, args.rounds, args.per_round)
-    rows = [(repr(q), f"{small[q][0]:.2f}", f"{large[q][0]:.2f}", f"{large[q][0] / small[q][0]:.2f}",
-             f"{small[q][1]:.2f}", f"{large[q][1]:.2f}", f"{large[q][1] / small[q][1]:.2f}",
-             f"{small[q][2]}/{large[q][2]}") for q in QUERIES]
-    header = ("query", "page ms 1x", f"{args.shows}x", "cost x", "SQL ms 1x", f"{args.shows}x",
-              "cost x", "statements")
+    rows = [
+        (
+            repr(q),
+            f"{small[q][0]:.2f}",
+            f"{large[q][0]:.2f}",
+            f"{large[q][0] / small[q][0]:.2f}",
+            f"{small[q][1]:.2f}",
+            f"{large[q][1]:.2f}",
+            f"{large[q][1] / small[q][1]:.2f}",
+            f"{small[q][2]}/{large[q][2]}",
+        )
+        for q in QUERIES
+    ]
+    header = (
+        "query",
+        "page ms 1x",
+        f"{args.shows}x",
+        "cost x",
+        "SQL ms 1x",
+        f"{args.shows}x",
+        "cost x",
+        "statements",
+    )
     postgres = url.startswith("postgresql")
     if postgres:
-        rows = [(*r, f"{small[q][3]:.3f}", f"{large[q][3]:.3f}", f"{small[q][4]}/{large[q][4]}")
-                for r, q in zip(rows, QUERIES, strict=True)]
+        rows = [
+            (*r, f"{small[q][3]:.3f}", f"{large[q][3]:.3f}", f"{small[q][4]}/{large[q][4]}")
+            for r, q in zip(rows, QUERIES, strict=True)
+        ]
         header = (*header, "match ms 1x", f"{args.shows}x", "buffers")
     engine = "PostgreSQL" if postgres else "SQLite"
     print(f"search on {engine}, Ballard at h = 10, then with {args.shows} generated shows added")
     print(table(rows, header))
     if postgres:
-        print("match ms: the matching statement's execution time in the server (EXPLAIN "
-              "ANALYZE, best of the rounds); buffers: the pages it touched")
+        print(
+            "match ms: the matching statement's execution time in the server (EXPLAIN "
+            "ANALYZE, best of the rounds); buffers: the pages it touched"
+        )
     return 0
 
 

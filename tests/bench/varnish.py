@@ -34,9 +34,26 @@ def varnish(backend: str, work: Path, port: int, pinned: list[str]):
     vcl.write_text(VCL.read_text().replace('.port = "8000";', f'.port = "{backend_port}";'))
     name = str(work / "varnish")
     proc = subprocess.Popen(
-        [*pinned, VARNISHD, "-F", "-j", "none", "-n", name, "-a", f"127.0.0.1:{port}",
-         "-f", str(vcl), "-s", "malloc,256m", "-p", "http_gzip_support=off"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            *pinned,
+            VARNISHD,
+            "-F",
+            "-j",
+            "none",
+            "-n",
+            name,
+            "-a",
+            f"127.0.0.1:{port}",
+            "-f",
+            str(vcl),
+            "-s",
+            "malloc,256m",
+            "-p",
+            "http_gzip_support=off",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -54,16 +71,20 @@ def varnish(backend: str, work: Path, port: int, pinned: list[str]):
 
 
 def counters(name: str) -> dict[str, int]:
-    out = subprocess.run([VARNISHSTAT, "-n", name, "-1", "-j"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [VARNISHSTAT, "-n", name, "-1", "-j"], capture_output=True, text=True, check=True
+    ).stdout
     data = json.loads(out)
     data = data.get("counters", data)
-    return {k: int(data[f"MAIN.{k}"]["value"])
-            for k in ("cache_hit", "cache_miss", "cache_hitmiss", "backend_req", "client_req")}
+    return {
+        k: int(data[f"MAIN.{k}"]["value"])
+        for k in ("cache_hit", "cache_miss", "cache_hitmiss", "backend_req", "client_req")
+    }
 
 
-def soak(base: str, paths: list[str], cookie: str, seconds: int, connections: int,
-         work: Path, pinned: list[str]) -> str:
+def soak(
+    base: str, paths: list[str], cookie: str, seconds: int, connections: int, work: Path, pinned: list[str]
+) -> str:
     script = work / "varnish-mix.lua"
     listed = ", ".join(f'"{p}"' for p in paths)
     script.write_text(
@@ -71,14 +92,29 @@ def soak(base: str, paths: list[str], cookie: str, seconds: int, connections: in
         f'wrk.headers["Cookie"] = "{cookie}"\n'
         'wrk.headers["Accept-Encoding"] = "gzip, deflate, br"\n'
         "request = function()\n  i = i % #paths + 1\n"
-        "  return wrk.format(nil, paths[i])\nend\n")
-    return subprocess.run([*pinned, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s",
-                           "--latency", "-s", str(script), base],
-                          capture_output=True, text=True, check=True).stdout
+        "  return wrk.format(nil, paths[i])\nend\n"
+    )
+    return subprocess.run(
+        [*pinned, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
-def run(args, pages: dict[str, str], cookie: str, wrk, gunicorn, env: dict[str, str],
-        work: Path, server_pin: list[str], wrk_pin: list[str], free_port, ms) -> dict:
+def run(
+    args,
+    pages: dict[str, str],
+    cookie: str,
+    wrk,
+    gunicorn,
+    env: dict[str, str],
+    work: Path,
+    server_pin: list[str],
+    wrk_pin: list[str],
+    free_port,
+    ms,
+) -> dict:
     """Every figure through Varnish, printed and returned for the JSON file."""
     if not Path(VARNISHD).exists():
         print("\nthrough Varnish: skipped, varnishd is not installed (scripts/ensure-varnish)")
@@ -86,10 +122,11 @@ def run(args, pages: dict[str, str], cookie: str, wrk, gunicorn, env: dict[str, 
     port = free_port()
     gzip = {"Accept-Encoding": "gzip, deflate, br"}
     rows, figures = [], {"pages": {}}
-    with (gunicorn("tests.bench.hello:app", env) as hello,
-          gunicorn("app:app", dict(env, BALLARD_SHARED_CACHE_URLS=f"http://127.0.0.1:{port}/"))
-          as origin,
-          varnish(origin, work / "varnish-bench", port, server_pin) as (base, name)):
+    with (
+        gunicorn("tests.bench.hello:app", env) as hello,
+        gunicorn("app:app", dict(env, BALLARD_SHARED_CACHE_URLS=f"http://127.0.0.1:{port}/")) as origin,
+        varnish(origin, work / "varnish-bench", port, server_pin) as (base, name),
+    ):
         for path in [*pages.values(), STATIC]:  # warm: one miss each
             request = urllib.request.Request(base + path, headers={"Cookie": cookie, **gzip})
             urllib.request.urlopen(request, timeout=10).close()
@@ -99,7 +136,8 @@ def run(args, pages: dict[str, str], cookie: str, wrk, gunicorn, env: dict[str, 
             hello_rps.append(wrk(hello + "/", {})["rps"])
             for page, path in pages.items():
                 figures["pages"].setdefault(page, []).append(
-                    wrk(base + path, {"Cookie": cookie, **gzip})["rps"])
+                    wrk(base + path, {"Cookie": cookie, **gzip})["rps"]
+                )
             figures.setdefault("static", []).append(wrk(base + STATIC, gzip)["rps"])
         after = counters(name)
         hits = after["cache_hit"] - before["cache_hit"]
@@ -112,38 +150,46 @@ def run(args, pages: dict[str, str], cookie: str, wrk, gunicorn, env: dict[str, 
             rows.append((page, f"{m:.0f}", f"{m / h:.1f}"))
         m = sorted(figures["static"])[len(figures["static"]) // 2]
         rows.append((f"static file {STATIC} (ceiling)", f"{m:.0f}", f"{m / h:.1f}"))
-        print(f"\nthrough Varnish (cached pages, reader at h=10, gzip; hello {h:.0f} req/s "
-              f"straight from gunicorn; median of {args.rounds} rounds)")
+        print(
+            f"\nthrough Varnish (cached pages, reader at h=10, gzip; hello {h:.0f} req/s "
+            f"straight from gunicorn; median of {args.rounds} rounds)"
+        )
         width = max(len(r[0]) for r in rows)
         print(f"{'page'.ljust(width)}  {'req/s':>8}  {'x hello':>7}")
         for page, rps, ratio in rows:
             print(f"{page.ljust(width)}  {rps:>8}  {ratio:>7}")
-        print(f"hit ratio over these runs: {figures['hit_ratio']:.4f} "
-              f"({hits} hits of {lookups} lookups)")
+        print(f"hit ratio over these runs: {figures['hit_ratio']:.4f} ({hits} hits of {lookups} lookups)")
         if args.varnish_soak:
             before = counters(name)
             out = soak(base, list(pages.values()), cookie, args.varnish_soak, 256, work, wrk_pin)
             after = counters(name)
             origin_requests = after["backend_req"] - before["backend_req"]
             non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-            errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
-                               r"timeout (\d+)", out)
+            errors = re.search(
+                r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+                r"timeout (\d+)",
+                out,
+            )
             lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
             result = {
-                "seconds": args.varnish_soak, "connections": 256,
+                "seconds": args.varnish_soak,
+                "connections": 256,
                 "requests": int(re.search(r"(\d+) requests in", out).group(1)),
                 "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-                "p50_ms": ms(lat["50"]), "p99_ms": ms(lat["99"]),
+                "p50_ms": ms(lat["50"]),
+                "p99_ms": ms(lat["99"]),
                 "non2xx": int(non2xx.group(1)) if non2xx else 0,
                 "socket_errors": sum(map(int, errors.groups())) if errors else 0,
                 "origin_requests": origin_requests,
                 "origin_rps": origin_requests / args.varnish_soak,
             }
             figures["soak"] = result
-            print(f"soak through Varnish: {args.varnish_soak} s, 256 connections, "
-                  f"{len(pages)} pages in turn: {result['requests']} requests, "
-                  f"{result['rps']:.0f} req/s, p50 {result['p50_ms']:.2f} ms, p99 "
-                  f"{result['p99_ms']:.2f} ms, non-2xx {result['non2xx']}, socket errors "
-                  f"{result['socket_errors']}; origin {origin_requests} requests "
-                  f"({result['origin_rps']:.2f}/s)")
+            print(
+                f"soak through Varnish: {args.varnish_soak} s, 256 connections, "
+                f"{len(pages)} pages in turn: {result['requests']} requests, "
+                f"{result['rps']:.0f} req/s, p50 {result['p50_ms']:.2f} ms, p99 "
+                f"{result['p99_ms']:.2f} ms, non-2xx {result['non2xx']}, socket errors "
+                f"{result['socket_errors']}; origin {origin_requests} requests "
+                f"({result['origin_rps']:.2f}/s)"
+            )
     return figures

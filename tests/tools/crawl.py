@@ -61,8 +61,7 @@ def compare(before: Path, after: Path) -> int:
     a, b = json.loads(before.read_text()), json.loads(after.read_text())
     only = sorted(set(a) ^ set(b))
     changed = sorted(k for k in set(a) & set(b) if a[k] != b[k])
-    print(f"{len(a)} responses before, {len(b)} after; {len(only)} in one crawl only, "
-          f"{len(changed)} differ")
+    print(f"{len(a)} responses before, {len(b)} after; {len(only)} in one crawl only, {len(changed)} differ")
     for key in (only + changed)[:40]:
         print("  ", key)
     return 1 if only or changed else 0

@@ -68,9 +68,13 @@ def _path_points(d: str) -> list[Point]:
                     p1, p2, p3 = ((numbers[i + j], numbers[i + j + 1]) for j in (0, 2, 4))
                     for step in range(1, 9):
                         t = step / 8
-                        a, b, c, e = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3
-                        points.append((a * p0[0] + b * p1[0] + c * p2[0] + e * p3[0],
-                                       a * p0[1] + b * p1[1] + c * p2[1] + e * p3[1]))
+                        a, b, c, e = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t**3
+                        points.append(
+                            (
+                                a * p0[0] + b * p1[0] + c * p2[0] + e * p3[0],
+                                a * p0[1] + b * p1[1] + c * p2[1] + e * p3[1],
+                            )
+                        )
             command, numbers = token, []
         else:
             numbers.append(float(token))
@@ -83,8 +87,10 @@ def _segments(points: list[Point]) -> list[tuple[Point, Point]]:
 
 def _cross(p: Point, q: Point, r: Point, s: Point) -> bool:
     """Segments pq and rs cross properly (touching ends do not count)."""
+
     def orient(a: Point, b: Point, c: Point) -> float:
         return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
     d1, d2 = orient(p, q, r), orient(p, q, s)
     d3, d4 = orient(r, s, p), orient(r, s, q)
     return d1 * d2 < 0 and d3 * d4 < 0
@@ -123,29 +129,36 @@ def measure(svg_text: str) -> Measure:
         text = name.get_text()
         nodes[a["data-slug"] if a.has_attr("data-slug") else a["href"]] = (
             (cx - r, cy - r, cx + r, cy + r),
-            text_box(float(name["x"]), float(name["y"]), text,
-                     name.get("text-anchor", "start"), NAME_FONT),
-            text, (cx, cy))
+            text_box(float(name["x"]), float(name["y"]), text, name.get("text-anchor", "start"), NAME_FONT),
+            text,
+            (cx, cy),
+        )
     edges = []  # (ends, points, label box, label)
     for index, g in enumerate(svg.select(".network-edge")):
         shape = g.find(["line", "path", "polyline"])
         if shape.name == "line":
-            points = [(float(shape["x1"]), float(shape["y1"])),
-                      (float(shape["x2"]), float(shape["y2"]))]
+            points = [(float(shape["x1"]), float(shape["y1"])), (float(shape["x2"]), float(shape["y2"]))]
         elif shape.name == "polyline":
             numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", shape["points"])]
             points = list(zip(numbers[::2], numbers[1::2], strict=False))
         else:
             points = _path_points(shape["d"])
         label = g.find("text")
-        box = text_box(float(label["x"]), float(label["y"]), label.get_text(),
-                       label.get("text-anchor", "middle"), EDGE_FONT)
+        box = text_box(
+            float(label["x"]),
+            float(label["y"]),
+            label.get_text(),
+            label.get("text-anchor", "middle"),
+            EDGE_FONT,
+        )
         if g.has_attr("data-who"):
             ends = {g["data-who"], g["data-whom"]}
         else:  # the pictures before issue 23: the nodes nearest the line's ends
-            ends = {key for key, (dot, _, _, centre) in nodes.items()
-                    if min(abs(centre[0] - p[0]) + abs(centre[1] - p[1])
-                           for p in (points[0], points[-1])) < 40}
+            ends = {
+                key
+                for key, (dot, _, _, centre) in nodes.items()
+                if min(abs(centre[0] - p[0]) + abs(centre[1] - p[1]) for p in (points[0], points[-1])) < 40
+            }
         edges.append((ends, points, box, f"{index}:{label.get_text()}"))
     result.ties, result.characters = len(edges), len(nodes)
     for (i, a), (j, b) in combinations(enumerate(edges), 2):
@@ -154,19 +167,17 @@ def measure(svg_text: str) -> Measure:
         if any(_cross(p, q, r, s) for p, q in _segments(a[1]) for r, s in _segments(b[1])):
             result.crossings.append((i, j))
     labels = [(e[3], e[2]) for e in edges] + [(n[2], n[1]) for n in nodes.values()]
-    result.label_on_label = [(a, b) for (a, ba), (b, bb) in combinations(labels, 2)
-                             if _overlap(ba, bb)]
+    result.label_on_label = [(a, b) for (a, ba), (b, bb) in combinations(labels, 2) if _overlap(ba, bb)]
     for dot, _, name, _ in nodes.values():
-        result.label_on_dot += [(label, name) for label, box in labels
-                                if label != name and _overlap(box, dot)]
+        result.label_on_dot += [
+            (label, name) for label, box in labels if label != name and _overlap(box, dot)
+        ]
     for index, (ends, points, _, _) in enumerate(edges):
         for e_index, (_, _, box, label) in enumerate(edges):
-            if e_index != index and any(_segment_hits_box(p, q, box)
-                                        for p, q in _segments(points)):
+            if e_index != index and any(_segment_hits_box(p, q, box) for p, q in _segments(points)):
                 result.label_on_line.append((label, index))
         for key, (_, name_box, name, _) in nodes.items():
-            if key not in ends and any(_segment_hits_box(p, q, name_box)
-                                       for p, q in _segments(points)):
+            if key not in ends and any(_segment_hits_box(p, q, name_box) for p, q in _segments(points)):
                 result.label_on_line.append((name, index))
     return result
 
@@ -201,16 +212,17 @@ def both_packs() -> dict[str, list[Path]]:
     from ballard.content import shipped_packs
 
     two = sorted((Path(__file__).parent.parent / "packs" / "two-seasons").glob("season-*.yaml"))
-    return {"ballard": [p for p in shipped_packs() if p.parent.name == "ballard"],
-            "harbor": two}
+    return {"ballard": [p for p in shipped_packs() if p.parent.name == "ballard"], "harbor": two}
 
 
 def main() -> int:
     print("show     h  ties chars  crossings  label/label  label/dot  label/line")
     for show, h, svg in pictures(both_packs()):
         m = measure(svg)
-        print(f"{show:8} {h:2} {m.ties:5} {m.characters:5} {len(m.crossings):10} "
-              f"{len(m.label_on_label):12} {len(m.label_on_dot):10} {len(m.label_on_line):11}")
+        print(
+            f"{show:8} {h:2} {m.ties:5} {m.characters:5} {len(m.crossings):10} "
+            f"{len(m.label_on_label):12} {len(m.label_on_dot):10} {len(m.label_on_line):11}"
+        )
         if "-v" in sys.argv:
             for what in ("label_on_label", "label_on_dot", "label_on_line"):
                 for item in getattr(m, what):

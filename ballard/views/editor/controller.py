@@ -61,9 +61,16 @@ def edit(page: EditPage):
     if not form.validate_on_submit():
         return _render(page), 400
     try:
-        saved = save_change(session, page.show, signed_in_editor(), page.kind, page.key,
-                            {**page.place, **form.to_data()}, form.version_token.data,
-                            token_key=page.token_key)
+        saved = save_change(
+            session,
+            page.show,
+            signed_in_editor(),
+            page.kind,
+            page.key,
+            {**page.place, **form.to_data()},
+            form.version_token.data,
+            token_key=page.token_key,
+        )
     except StaleChange as stale:
         form.version_token.data = version_token(page.fingerprint_key, stale.current)
         return _render(page, conflict=_conflict(page, stale)), 409
@@ -82,8 +89,10 @@ def edit(page: EditPage):
     return redirect(page.done(), code=303)
 
 
-NOT_SAVED = ("Not saved: the database could not take the change just now (it may be busy, "
-             "restarting or out of space). Nothing was written. Try saving again in a few seconds.")
+NOT_SAVED = (
+    "Not saved: the database could not take the change just now (it may be busy, "
+    "restarting or out of space). Nothing was written. Try saving again in a few seconds."
+)
 
 
 def _write_failed(exc: DBAPIError) -> dict[str, str]:
@@ -93,15 +102,28 @@ def _write_failed(exc: DBAPIError) -> dict[str, str]:
     return {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
-def _render(page: EditPage, conflict: dict | None = None,
-            blocked: tuple[list[str], dict[str, list[str]]] | None = None):
-    history = None if page.creating else url_for(
-        "editor.history", show=page.show.slug, kind=page.kind, key=page.key)
+def _render(
+    page: EditPage,
+    conflict: dict | None = None,
+    blocked: tuple[list[str], dict[str, list[str]]] | None = None,
+):
+    history = (
+        None
+        if page.creating
+        else url_for("editor.history", show=page.show.slug, kind=page.kind, key=page.key)
+    )
     general, row_problems = blocked or ([], {})
     return render_template(
-        EDITABLE[page.kind].template, show=page.show, form=page.form, kind=KINDS[page.kind],
-        key=page.key, creating=page.creating, conflict=conflict,
-        lint_blocked=blocked is not None, blocked=general, row_problems=row_problems,
+        EDITABLE[page.kind].template,
+        show=page.show,
+        form=page.form,
+        kind=KINDS[page.kind],
+        key=page.key,
+        creating=page.creating,
+        conflict=conflict,
+        lint_blocked=blocked is not None,
+        blocked=general,
+        row_problems=row_problems,
         history_url=history,
         delete_form=DeleteForm(prefix="delete", version_token=page.form.version_token.data),
         **page.context,
@@ -147,8 +169,7 @@ def show_value(value: Any) -> str:
     if value is None or value == [] or value == "":
         return "—"
     if isinstance(value, list) and all(isinstance(v, dict) for v in value):
-        return "; ".join(" · ".join(f"{k} {v}" for k, v in item.items() if v is not None)
-                         for item in value)
+        return "; ".join(" · ".join(f"{k} {v}" for k, v in item.items() if v is not None) for item in value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):
@@ -160,8 +181,10 @@ def flash_saved(saved: Saved, message: str) -> None:
     if saved.revision is None:
         flash("Nothing changed, so nothing was saved.", "notice")
         return
-    flash(f"{message} Revision {saved.revision.id}, content version "
-          f"{saved.revision.content_version}.", "success")
+    flash(
+        f"{message} Revision {saved.revision.id}, content version {saved.revision.content_version}.",
+        "success",
+    )
     for warning in saved.warnings:
         flash(f"Lint {warning}", "warning")
 
@@ -171,9 +194,14 @@ def refusal(exc: Exception, label: str, done: str, opened: str = "it") -> tuple[
     happen ("deleted", "restored"); `opened` what the editor had open."""
     if isinstance(exc, StaleChange):
         who = f" by {exc.last.user.email}" if exc.last else ""
-        return 409, f"Changed since you opened {opened}", [
-            f"This {label} was changed{who} after you opened {opened}, so it was not {done}. "
-            "Look at it again, then choose."]
+        return (
+            409,
+            f"Changed since you opened {opened}",
+            [
+                f"This {label} was changed{who} after you opened {opened}, so it was not {done}. "
+                "Look at it again, then choose."
+            ],
+        )
     if isinstance(exc, ChangeBlocked):
         return 400, f"Not {done}: the spoiler lint objects", [p.message for p in exc.problems]
     return 409, f"Not {done}", [str(exc)]
@@ -182,13 +210,28 @@ def refusal(exc: Exception, label: str, done: str, opened: str = "it") -> tuple[
 def delete(show: Show, kind: str, key: str, done: str, back: str):
     """POST: delete one entity (recorded as a revision, so it can be restored)."""
     label = KINDS[kind].label
-    return change(show, kind, key, None, done, back,
-                  f"{label.capitalize()} {key} deleted; it can be restored from the history.",
-                  "deleted")
+    return change(
+        show,
+        kind,
+        key,
+        None,
+        done,
+        back,
+        f"{label.capitalize()} {key} deleted; it can be restored from the history.",
+        "deleted",
+    )
 
 
-def change(show: Show, kind: str, key: str, data: dict | None, done: str, back: str,
-           message: str, verb: str = "changed"):
+def change(
+    show: Show,
+    kind: str,
+    key: str,
+    data: dict | None,
+    done: str,
+    back: str,
+    message: str,
+    verb: str = "changed",
+):
     """POST from a one-button form (delete, move): save `data` for the entity, checked
     against the version token the page was rendered with, like any edit."""
     form = DeleteForm(prefix="delete")
@@ -196,8 +239,7 @@ def change(show: Show, kind: str, key: str, data: dict | None, done: str, back: 
         return problem_page(show, 400, f"Not {verb}", form.version_token.errors, back)
     label = KINDS[kind].label
     try:
-        saved = save_change(get_session(), show, signed_in_editor(), kind, key, data,
-                            form.version_token.data)
+        saved = save_change(get_session(), show, signed_in_editor(), kind, key, data, form.version_token.data)
     except (StaleChange, ChangeRefused, ChangeBlocked) as exc:
         return problem_page(show, *refusal(exc, label, verb), back)
     except DBAPIError as exc:
@@ -209,5 +251,4 @@ def change(show: Show, kind: str, key: str, data: dict | None, done: str, back: 
 
 
 def problem_page(show: Show, code: int, title: str, messages: list[str], back: str):
-    return render_template("editor/problem.html", show=show, title=title, messages=messages,
-                           back=back), code
+    return render_template("editor/problem.html", show=show, title=title, messages=messages, back=back), code

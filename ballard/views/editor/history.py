@@ -39,19 +39,31 @@ class Change:
     token: str
 
 
-def revisions(row: Show, kind: str | None = None, key: str | None = None,
-              limit: int = HISTORY_PAGE_SIZE, offset: int = 0) -> list[Change]:
+def revisions(
+    row: Show,
+    kind: str | None = None,
+    key: str | None = None,
+    limit: int = HISTORY_PAGE_SIZE,
+    offset: int = 0,
+) -> list[Change]:
     session = get_session()
-    query = (select(Revision).where(Revision.show_id == row.id)
-             .order_by(Revision.id.desc()).limit(limit).offset(offset)
-             .options(selectinload(Revision.user)))
+    query = (
+        select(Revision)
+        .where(Revision.show_id == row.id)
+        .order_by(Revision.id.desc())
+        .limit(limit)
+        .offset(offset)
+        .options(selectinload(Revision.user))
+    )
     if kind:
         query = query.where(Revision.entity_kind == kind)
     if key:
         query = query.where(Revision.entity_key == key)
     found = session.scalars(query).all()
-    now = {(r.entity_kind, r.entity_key): KINDS[r.entity_kind].snapshot(session, row, r.entity_key)
-           for r in found}
+    now = {
+        (r.entity_kind, r.entity_key): KINDS[r.entity_kind].snapshot(session, row, r.entity_key)
+        for r in found
+    }
     return [_change(row, r, now[r.entity_kind, r.entity_key]) for r in found]
 
 
@@ -59,14 +71,20 @@ def _change(row: Show, r: Revision, current: dict | None) -> Change:
     before, after = r.before or {}, r.after or {}
     action = "created" if r.before is None else "deleted" if r.after is None else "changed"
     names = list(dict.fromkeys([*before, *after]))
-    fields = [(n, show_value(before.get(n)), show_value(after.get(n)))
-              for n in names if before.get(n) != after.get(n)]
+    fields = [
+        (n, show_value(before.get(n)), show_value(after.get(n)))
+        for n in names
+        if before.get(n) != after.get(n)
+    ]
     edit_url = None
     if current:
         endpoint, args = edit_url_args(r.entity_kind, r.entity_key)
         edit_url = url_for(endpoint, show=row.slug, **args)
     return Change(
-        r, action, fields, edit_url,
+        r,
+        action,
+        fields,
+        edit_url,
         restore_after=r.after is not None and r.after != current,
         restore_before=r.before is not None and r.before != current,
         token=version_token(r.entity_key, current),
@@ -90,7 +108,11 @@ def history(show: str):
     more = len(changes) > HISTORY_PAGE_SIZE
     args: dict[str, Any] = {k: v for k, v in (("kind", kind), ("key", key)) if v}
     return render_template(
-        "editor/history.html", show=row, changes=changes[:HISTORY_PAGE_SIZE], kind=kind, key=key,
+        "editor/history.html",
+        show=row,
+        changes=changes[:HISTORY_PAGE_SIZE],
+        kind=kind,
+        key=key,
         newer=url_for("editor.history", show=row.slug, page=number - 1, **args) if number > 1 else None,
         older=url_for("editor.history", show=row.slug, page=number + 1, **args) if more else None,
     )
@@ -105,21 +127,24 @@ def restore_revision(show: str):
         messages = [m for errors in form.errors.values() for m in errors]
         return problem_page(row, 400, "Not restored", messages, back)
     session = get_session()
-    revision = session.scalar(select(Revision).where(
-        Revision.id == int(form.revision.data), Revision.show_id == row.id))
+    revision = session.scalar(
+        select(Revision).where(Revision.id == int(form.revision.data), Revision.show_id == row.id)
+    )
     if revision is None:
         abort(404)
     kind, key = revision.entity_kind, revision.entity_key
     back = url_for("editor.history", show=row.slug, kind=kind, key=key)
     if (revision.before if form.which.data == "before" else revision.after) is None:
-        return problem_page(row, 400, "Not restored", [
-            "That version is the one where it did not exist; delete it from its page instead."],
-            back)
+        return problem_page(
+            row,
+            400,
+            "Not restored",
+            ["That version is the one where it did not exist; delete it from its page instead."],
+            back,
+        )
     try:
-        saved = restore(session, row, signed_in_editor(), revision, form.which.data,
-                        form.version_token.data)
+        saved = restore(session, row, signed_in_editor(), revision, form.which.data, form.version_token.data)
     except (StaleChange, ChangeRefused, ChangeBlocked) as exc:
-        return problem_page(row, *refusal(exc, KINDS[kind].label, "restored", "the history"),
-                            back)
+        return problem_page(row, *refusal(exc, KINDS[kind].label, "restored", "the history"), back)
     flash_saved(saved, f"Restored {KINDS[kind].label} {key} from revision {revision.id}.")
     return redirect(back, code=303)

@@ -56,32 +56,50 @@ def slugs(model: type[SluggedRow], show: Show) -> frozenset[str]:
 def ref_choices(show: Show) -> dict[str, list[tuple[str, str]]]:
     """What a plot point may name: storylines and characters, in the show's order."""
     session = get_session()
-    storylines = session.execute(select(Storyline.slug, Storyline.title).where(
-        Storyline.show_id == show.id).order_by(Storyline.sort_order)).all()
-    characters = session.execute(select(Character.slug, Character.name).where(
-        Character.show_id == show.id).order_by(Character.sort_order)).all()
-    return {"storyline": [tuple(s) for s in storylines],
-            "character": [tuple(c) for c in characters]}
+    storylines = session.execute(
+        select(Storyline.slug, Storyline.title)
+        .where(Storyline.show_id == show.id)
+        .order_by(Storyline.sort_order)
+    ).all()
+    characters = session.execute(
+        select(Character.slug, Character.name)
+        .where(Character.show_id == show.id)
+        .order_by(Character.sort_order)
+    ).all()
+    return {"storyline": [tuple(s) for s in storylines], "character": [tuple(c) for c in characters]}
 
 
 def episode_points(show: Show, slot: EpisodeSlot) -> list[PlotPoint]:
-    return list(get_session().scalars(
-        select(PlotPoint).where(PlotPoint.show_id == show.id,
-                                PlotPoint.episode_position == slot.position)
-        .order_by(PlotPoint.sort_order).options(selectinload(PlotPoint.storyline))))
+    return list(
+        get_session().scalars(
+            select(PlotPoint)
+            .where(PlotPoint.show_id == show.id, PlotPoint.episode_position == slot.position)
+            .order_by(PlotPoint.sort_order)
+            .options(selectinload(PlotPoint.storyline))
+        )
+    )
 
 
 def show_contents(show: Show) -> dict[str, Any]:
     """The overview's lists: points per episode, storylines, characters, questions."""
     session = get_session()
-    counts: dict[int, int] = dict(session.execute(
-        select(PlotPoint.episode_position, func.count())
-        .where(PlotPoint.show_id == show.id).group_by(PlotPoint.episode_position)).tuples().all())
+    counts: dict[int, int] = dict(
+        session.execute(
+            select(PlotPoint.episode_position, func.count())
+            .where(PlotPoint.show_id == show.id)
+            .group_by(PlotPoint.episode_position)
+        )
+        .tuples()
+        .all()
+    )
 
     def ordered(model: type[SluggedRow]) -> list:
-        return list(session.scalars(select(model).where(model.show_id == show.id)
-                                    .order_by(model.sort_order)))
+        return list(session.scalars(select(model).where(model.show_id == show.id).order_by(model.sort_order)))
 
-    return {"counts": counts, "storylines": ordered(Storyline),
-            "characters": ordered(Character), "questions": ordered(Question),
-            "relationships": ordered(Relationship)}
+    return {
+        "counts": counts,
+        "storylines": ordered(Storyline),
+        "characters": ordered(Character),
+        "questions": ordered(Question),
+        "relationships": ordered(Relationship),
+    }

@@ -60,13 +60,19 @@ def overview(show: str):
     except ChangeBlocked as blocked:
         findings, lint_error = [], "; ".join(p.message for p in blocked.problems)
     return render_template(
-        "editor/show.html", show=row, catalogue=catalogue, **show_contents(row),
+        "editor/show.html",
+        show=row,
+        catalogue=catalogue,
+        **show_contents(row),
         recent=revisions(row, limit=10),
-        findings=[str(f) for f in findings], lint_error=lint_error,
+        findings=[str(f) for f in findings],
+        lint_error=lint_error,
         can_add_episode=next_episode_code(session, row) is not None,
         seasons=season_numbers(row),
-        previews=[Preview(f"At {at(h)}", url_for("guide.home", show=row.slug, h=h))
-                  for h in range(catalogue.last_position + 1)],
+        previews=[
+            Preview(f"At {at(h)}", url_for("guide.home", show=row.slug, h=h))
+            for h in range(catalogue.last_position + 1)
+        ],
     )
 
 
@@ -74,8 +80,9 @@ def overview(show: str):
 
 
 def season_numbers(row: Show) -> list[int]:
-    return list(get_session().scalars(
-        select(Season.number).where(Season.show_id == row.id).order_by(Season.number)))
+    return list(
+        get_session().scalars(select(Season.number).where(Season.show_id == row.id).order_by(Season.number))
+    )
 
 
 def _episode_form(catalogue: Catalogue, code: str, **kwargs) -> EntityForm:
@@ -91,15 +98,19 @@ def new_season(show: str):
     back = url_for("editor.overview", show=row.slug)
     if request.method == "POST":
         if not form.validate_on_submit():
-            return problem_page(row, 400, "No season added", form.version_token.errors
-                                or ["The form expired; open it again."], back)
+            return problem_page(
+                row,
+                400,
+                "No season added",
+                form.version_token.errors or ["The form expired; open it again."],
+                back,
+            )
         try:
             season = add_season(get_session(), row)
         except ChangeRefused as refused:
             return problem_page(row, 409, "No season added", [str(refused)], back)
         flash(f"Season {season.number} added; now add its episodes.", "success")
-        return redirect(url_for("editor.new_season_episode", show=row.slug,
-                                season=season.number), code=303)
+        return redirect(url_for("editor.new_season_episode", show=row.slug, season=season.number), code=303)
     form.version_token.data = "new"
     return render_template("editor/new_season.html", show=row, form=form)
 
@@ -112,8 +123,9 @@ def new_season_episode(show: str, season: str):
     try:
         code = next_episode_code(get_session(), row, int(season))
     except ChangeRefused as refused:
-        return problem_page(row, 409, "No episode added", [str(refused)],
-                            url_for("editor.overview", show=row.slug))
+        return problem_page(
+            row, 409, "No episode added", [str(refused)], url_for("editor.overview", show=row.slug)
+        )
     if code is None:
         abort(404)
     return _new_episode(row, code)
@@ -130,10 +142,17 @@ def new_episode(show: str):
 
 def _new_episode(row: Show, code: str):
     session = get_session()
-    return edit(EditPage(
-        row, EntityKind.EPISODE.value, code, _episode_form(Catalogue(session, row), code),
-        lambda: url_for("editor.episode", show=row.slug, episode=code),
-        {"heading": f"New episode {code.upper()}", "points": [], "previews": []}, creating=True))
+    return edit(
+        EditPage(
+            row,
+            EntityKind.EPISODE.value,
+            code,
+            _episode_form(Catalogue(session, row), code),
+            lambda: url_for("editor.episode", show=row.slug, episode=code),
+            {"heading": f"New episode {code.upper()}", "points": [], "previews": []},
+            creating=True,
+        )
+    )
 
 
 @bp.route("/<slug:show>/episodes/<episode_code:episode>", methods=["GET", "POST"])
@@ -145,28 +164,50 @@ def episode(show: str, episode: str):
     current = KINDS[EntityKind.EPISODE].snapshot(session, row, slot.code)
     editable = EDITABLE[EntityKind.EPISODE]
     form = _episode_form(catalogue, slot.code, data=on_get(editable.form.initial(current or {})))
-    return edit(EditPage(
-        row, EntityKind.EPISODE.value, slot.code, form,
-        lambda: url_for("editor.episode", show=row.slug, episode=slot.code),
-        {"heading": slot.label, "slot": slot, "points": _with_move_forms(row, slot),
-         "previews": episode_previews(row, slot)}))
+    return edit(
+        EditPage(
+            row,
+            EntityKind.EPISODE.value,
+            slot.code,
+            form,
+            lambda: url_for("editor.episode", show=row.slug, episode=slot.code),
+            {
+                "heading": slot.label,
+                "slot": slot,
+                "points": _with_move_forms(row, slot),
+                "previews": episode_previews(row, slot),
+            },
+        )
+    )
 
 
 def _with_move_forms(row: Show, slot: EpisodeSlot) -> list[tuple[PlotPoint, DeleteForm]]:
     """Each point of the episode with the token form its up and down buttons post."""
     session, kind = get_session(), KINDS[EntityKind.PLOT_POINT]
-    return [(p, DeleteForm(prefix="delete", formdata=None, version_token=version_token(
-                p.slug, kind.snapshot(session, row, p.slug))))
-            for p in episode_points(row, slot)]
+    return [
+        (
+            p,
+            DeleteForm(
+                prefix="delete",
+                formdata=None,
+                version_token=version_token(p.slug, kind.snapshot(session, row, p.slug)),
+            ),
+        )
+        for p in episode_points(row, slot)
+    ]
 
 
 @bp.post("/<slug:show>/episodes/<episode_code:episode>/delete")
 def delete_episode(show: str, episode: str):
     row = show_or_404(show)
     slot = slot_or_404(Catalogue(get_session(), row), episode)
-    return delete(row, EntityKind.EPISODE.value, slot.code,
-                  url_for("editor.overview", show=row.slug),
-                  url_for("editor.episode", show=row.slug, episode=slot.code))
+    return delete(
+        row,
+        EntityKind.EPISODE.value,
+        slot.code,
+        url_for("editor.overview", show=row.slug),
+        url_for("editor.episode", show=row.slug, episode=slot.code),
+    )
 
 
 # --- plot points ------------------------------------------------------------------------------
@@ -175,7 +216,8 @@ def delete_episode(show: str, episode: str):
 
 def _point_form(catalogue: Catalogue, row: Show, slot: EpisodeSlot, **kwargs) -> EntityForm:
     return EDITABLE[EntityKind.PLOT_POINT].form(
-        catalogue, choices=ref_choices(row), floors={"revealed_in": slot.position}, **kwargs)
+        catalogue, choices=ref_choices(row), floors={"revealed_in": slot.position}, **kwargs
+    )
 
 
 def _point_or_404(row: Show, key: str) -> tuple[dict, EpisodeSlot, Catalogue]:
@@ -192,29 +234,64 @@ def new_plot_point(show: str, episode: str):
     row = show_or_404(show)
     catalogue = Catalogue(get_session(), row)
     slot = slot_or_404(catalogue, episode)
-    form = _point_form(catalogue, row, slot, creating=True, taken=slugs(PlotPoint, row),
-                       data=on_get({"revealed_in": slot.position, "level": "minor",
-                                    "confidence": "sure",
-                                    "slug": suggest_point_key(get_session(), row, slot.code)}))
+    form = _point_form(
+        catalogue,
+        row,
+        slot,
+        creating=True,
+        taken=slugs(PlotPoint, row),
+        data=on_get(
+            {
+                "revealed_in": slot.position,
+                "level": "minor",
+                "confidence": "sure",
+                "slug": suggest_point_key(get_session(), row, slot.code),
+            }
+        ),
+    )
     key = form.slug.data if request.method == "POST" and form.slug.data else ""
-    return edit(EditPage(
-        row, EntityKind.PLOT_POINT.value, key, form,
-        lambda: url_for("editor.episode", show=row.slug, episode=slot.code),
-        {"heading": f"New plot point in {slot.label}", "slot": slot, "previews": []},
-        creating=True, token_key="new", place={"episode": slot.code}))
+    return edit(
+        EditPage(
+            row,
+            EntityKind.PLOT_POINT.value,
+            key,
+            form,
+            lambda: url_for("editor.episode", show=row.slug, episode=slot.code),
+            {"heading": f"New plot point in {slot.label}", "slot": slot, "previews": []},
+            creating=True,
+            token_key="new",
+            place={"episode": slot.code},
+        )
+    )
 
 
 @bp.route("/<slug:show>/plot-points/<slug:point>", methods=["GET", "POST"])
 def plot_point(show: str, point: str):
     row = show_or_404(show)
     current, slot, catalogue = _point_or_404(row, point)
-    form = _point_form(catalogue, row, slot, fixed={"slug": point},
-                       data=on_get(EDITABLE[EntityKind.PLOT_POINT].form.initial(current)))
-    return edit(EditPage(
-        row, EntityKind.PLOT_POINT.value, point, form,
-        lambda: url_for("editor.plot_point", show=row.slug, point=point),
-        {"heading": f"Plot point {point} in {slot.label}", "slot": slot, "point": point,
-         "episodes": catalogue.slots, "previews": point_previews(row, slot, current["revealed_in"])}))
+    form = _point_form(
+        catalogue,
+        row,
+        slot,
+        fixed={"slug": point},
+        data=on_get(EDITABLE[EntityKind.PLOT_POINT].form.initial(current)),
+    )
+    return edit(
+        EditPage(
+            row,
+            EntityKind.PLOT_POINT.value,
+            point,
+            form,
+            lambda: url_for("editor.plot_point", show=row.slug, point=point),
+            {
+                "heading": f"Plot point {point} in {slot.label}",
+                "slot": slot,
+                "point": point,
+                "episodes": catalogue.slots,
+                "previews": point_previews(row, slot, current["revealed_in"]),
+            },
+        )
+    )
 
 
 @bp.post("/<slug:show>/plot-points/<slug:point>/move")
@@ -229,7 +306,9 @@ def move_plot_point(show: str, point: str):
         to = slot_or_404(catalogue, target)
         data: dict[str, Any] | None = {
             **{k: v for k, v in current.items() if k != "sort_order"},
-            "episode": to.code, "revealed_in": max(current["revealed_in"], to.position)}
+            "episode": to.code,
+            "revealed_in": max(current["revealed_in"], to.position),
+        }
         done = url_for("editor.episode", show=row.slug, episode=to.code)
     else:
         step = {"up": -1, "down": 1}.get(request.form.get("step", ""))
@@ -244,9 +323,13 @@ def move_plot_point(show: str, point: str):
 def delete_plot_point(show: str, point: str):
     row = show_or_404(show)
     _current, slot, _catalogue = _point_or_404(row, point)
-    return delete(row, EntityKind.PLOT_POINT.value, point,
-                  url_for("editor.episode", show=row.slug, episode=slot.code),
-                  url_for("editor.plot_point", show=row.slug, point=point))
+    return delete(
+        row,
+        EntityKind.PLOT_POINT.value,
+        point,
+        url_for("editor.episode", show=row.slug, episode=slot.code),
+        url_for("editor.plot_point", show=row.slug, point=point),
+    )
 
 
 # --- storylines, characters, questions (slugged) ---------------------------------------------
@@ -259,15 +342,25 @@ def _model(editable: Editable) -> type[SluggedRow]:
 
 def _new_slugged(editable: Editable, show: str):
     row = show_or_404(show)
-    form = editable.form(Catalogue(get_session(), row), creating=True,
-                         taken=slugs(_model(editable), row) | RESERVED_SLUGS,
-                         choices=ref_choices(row))
+    form = editable.form(
+        Catalogue(get_session(), row),
+        creating=True,
+        taken=slugs(_model(editable), row) | RESERVED_SLUGS,
+        choices=ref_choices(row),
+    )
     slug = form.slug.data if request.method == "POST" and form.slug.data else ""
-    return edit(EditPage(
-        row, editable.kind.name, slug, form,
-        lambda: url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)),
-        {"heading": f"New {editable.kind.label}", "previews": []}, creating=True,
-        token_key="new"))
+    return edit(
+        EditPage(
+            row,
+            editable.kind.name,
+            slug,
+            form,
+            lambda: url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)),
+            {"heading": f"New {editable.kind.label}", "previews": []},
+            creating=True,
+            token_key="new",
+        )
+    )
 
 
 def _edit_slugged(editable: Editable, show: str, slug: str):
@@ -276,24 +369,43 @@ def _edit_slugged(editable: Editable, show: str, slug: str):
     current = editable.kind.snapshot(session, row, slug)
     if current is None:
         abort(404)
-    form = editable.form(Catalogue(session, row), fixed={"slug": slug},
-                         data=on_get(editable.form.initial(current)), choices=ref_choices(row))
-    return edit(EditPage(
-        row, editable.kind.name, slug, form,
-        lambda: url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)),
-        # A question or relationship has no title or name: its kind and slug, then.
-        {"heading": current.get("title") or current.get("name")
-         or f"{editable.kind.label.capitalize()} {slug}",
-         "delete_url": url_for(f"editor.delete_{editable.kind.name}", show=row.slug,
-                               **editable.url_args(slug)),
-         "previews": editable.previews(row, current) if editable.previews else []}))
+    form = editable.form(
+        Catalogue(session, row),
+        fixed={"slug": slug},
+        data=on_get(editable.form.initial(current)),
+        choices=ref_choices(row),
+    )
+    return edit(
+        EditPage(
+            row,
+            editable.kind.name,
+            slug,
+            form,
+            lambda: url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)),
+            # A question or relationship has no title or name: its kind and slug, then.
+            {
+                "heading": current.get("title")
+                or current.get("name")
+                or f"{editable.kind.label.capitalize()} {slug}",
+                "delete_url": url_for(
+                    f"editor.delete_{editable.kind.name}", show=row.slug, **editable.url_args(slug)
+                ),
+                "previews": editable.previews(row, current) if editable.previews else [],
+            },
+        )
+    )
 
 
 def _delete_slugged(editable: Editable, show: str, slug: str):
     row = show_or_404(show)
     exists_or_404(row, editable.kind.name, slug)
-    return delete(row, editable.kind.name, slug, url_for("editor.overview", show=row.slug),
-                  url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)))
+    return delete(
+        row,
+        editable.kind.name,
+        slug,
+        url_for("editor.overview", show=row.slug),
+        url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)),
+    )
 
 
 def add_slugged_routes(editable: Editable, list_name: str) -> None:

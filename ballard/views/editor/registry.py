@@ -44,11 +44,11 @@ class Editable:
         return {self.arg or "episode": key}
 
 
-def _editable(name: str, submit: str, lead: tuple[str, ...] = (), template: str | None = None,
-              **kwargs: Any) -> Editable:
+def _editable(
+    name: str, submit: str, lead: tuple[str, ...] = (), template: str | None = None, **kwargs: Any
+) -> Editable:
     kind = KINDS[name]
-    return Editable(kind, entity_form(kind.story, submit, lead),
-                    template or f"editor/{name}.html", **kwargs)
+    return Editable(kind, entity_form(kind.story, submit, lead), template or f"editor/{name}.html", **kwargs)
 
 
 # Storylines, characters, questions and relationships share one edit page.
@@ -56,27 +56,54 @@ SLUGGED_PAGE = "editor/slugged.html"
 EDITABLE: dict[str, Editable] = {
     EntityKind.EPISODE: _editable("episode", "Save episode", endpoint="editor.episode"),
     # The text first: the list of characters to tick is long.
-    EntityKind.PLOT_POINT: _editable("plot_point", "Save plot point", endpoint="editor.plot_point",
-                                     lead=("text", "storyline", "level", "revealed_in"),
-                                     arg="point", model=PlotPoint),
-    EntityKind.STORYLINE: _editable("storyline", "Save storyline", endpoint="editor.storyline",
-                                    lead=("title", "summary"), arg="storyline",
-                                    template=SLUGGED_PAGE, model=Storyline,
-                                    previews=storyline_previews),
-    EntityKind.CHARACTER: _editable("character", "Save character", endpoint="editor.character",
-                                    arg="character", template=SLUGGED_PAGE, model=Character,
-                                    previews=character_previews),
-    EntityKind.QUESTION: _editable("question", "Save question", endpoint="editor.question",
-                                   arg="question", template=SLUGGED_PAGE, model=Question,
-                                   previews=question_previews),
-    EntityKind.RELATIONSHIP: _editable("relationship", "Save relationship",
-                                       endpoint="editor.relationship", arg="relationship",
-                                       template=SLUGGED_PAGE, model=Relationship,
-                                       previews=relationship_previews),
+    EntityKind.PLOT_POINT: _editable(
+        "plot_point",
+        "Save plot point",
+        endpoint="editor.plot_point",
+        lead=("text", "storyline", "level", "revealed_in"),
+        arg="point",
+        model=PlotPoint,
+    ),
+    EntityKind.STORYLINE: _editable(
+        "storyline",
+        "Save storyline",
+        endpoint="editor.storyline",
+        lead=("title", "summary"),
+        arg="storyline",
+        template=SLUGGED_PAGE,
+        model=Storyline,
+        previews=storyline_previews,
+    ),
+    EntityKind.CHARACTER: _editable(
+        "character",
+        "Save character",
+        endpoint="editor.character",
+        arg="character",
+        template=SLUGGED_PAGE,
+        model=Character,
+        previews=character_previews,
+    ),
+    EntityKind.QUESTION: _editable(
+        "question",
+        "Save question",
+        endpoint="editor.question",
+        arg="question",
+        template=SLUGGED_PAGE,
+        model=Question,
+        previews=question_previews,
+    ),
+    EntityKind.RELATIONSHIP: _editable(
+        "relationship",
+        "Save relationship",
+        endpoint="editor.relationship",
+        arg="relationship",
+        template=SLUGGED_PAGE,
+        model=Relationship,
+        previews=relationship_previews,
+    ),
 }
 # The kinds with list pages of their own, created and edited by slug alone.
-SLUGGED = {name: e for name, e in EDITABLE.items()
-           if e.arg is not None and name != EntityKind.PLOT_POINT}
+SLUGGED = {name: e for name, e in EDITABLE.items() if e.arg is not None and name != EntityKind.PLOT_POINT}
 
 
 def edit_url_args(kind: str, key: str) -> tuple[str, dict[str, Any]]:
