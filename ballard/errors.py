@@ -11,7 +11,7 @@ import re
 
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, ServiceUnavailable
 
 from ballard.horizon import NotVisible, Renamed
 
@@ -54,14 +54,20 @@ def csrf_failed(exc: CSRFError):
 
 
 def http_error(exc: HTTPException):
+    headers = {}
+    if isinstance(exc, ServiceUnavailable) and exc.retry_after is not None:
+        headers = {"Retry-After": str(exc.retry_after), "Cache-Control": "no-store"}
     if is_api_request():
-        headers = {}
         if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
             headers["Allow"] = ", ".join(sorted(exc.valid_methods))
         return json_error(exc.code or 500, _error_code(exc), exc.description or exc.name, headers)
-    return render_template(
-        "errors/error.html", code=exc.code, title=exc.name, message=exc.description, detail=None
-    ), exc.code
+    return (
+        render_template(
+            "errors/error.html", code=exc.code, title=exc.name, message=exc.description, detail=None
+        ),
+        exc.code,
+        headers,
+    )
 
 
 def server_error(_exc: Exception):

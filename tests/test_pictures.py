@@ -204,3 +204,18 @@ def test_every_character_picture_reads_and_says_each_tie_from_their_side(app, cl
             assert (m.crossings, m.collisions) == ([], 0), (h, slug)
             drawn += 1
     assert drawn > 20
+
+
+def test_a_picture_that_cannot_be_drawn_is_a_503_to_retry_not_a_500(tiny, reader, monkeypatch):
+    """Graphviz missing on a server (or failing): the reader gets our 503 with Retry-After
+    (it was a 500). Character pictures are laid out without the engine."""
+    network.run_engine.cache_clear()
+    monkeypatch.setattr(network, "ENGINE", "no-such-graphviz-engine")
+    try:
+        answer = reader.get("/tiny/at/4/connections")
+    finally:
+        network.run_engine.cache_clear()
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == str(network.ENGINE_RETRY_AFTER)
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert b"cannot be drawn just now" in answer.data

@@ -20,13 +20,18 @@ towards whom; an ended tie is faded and its label says when it ended.
 from __future__ import annotations
 
 import functools
+import logging
 import shutil
 import subprocess
 from dataclasses import dataclass
 
+from werkzeug.exceptions import ServiceUnavailable
+
 from ballard import horizon
 from ballard.views.palette import initials
 from ballard.vocabulary import WORDS, RelationshipKind
+
+logger = logging.getLogger(__name__)
 
 FAMILIES: dict[str, tuple[RelationshipKind, ...]] = {
     "family": (
@@ -158,15 +163,27 @@ def graph_source(connections: horizon.Connections) -> str:
     return "\n".join(lines)
 
 
+# A picture that cannot be drawn is our fault, and passing: a 503 the reader may retry.
+ENGINE_RETRY_AFTER = 30
+
+
 @functools.lru_cache(maxsize=512)
 def run_engine(source: str) -> str:
-    """Graphviz's plain-text answer for `source` (a pure function of it: kept)."""
+    """Graphviz's plain-text answer for `source` (a pure function of it: kept). A missing,
+    failing or stuck engine is a 503 with Retry-After (and logged), never a 500."""
     program = shutil.which(ENGINE)
-    if program is None:
-        raise RuntimeError(f"Graphviz's {ENGINE} is not installed: run scripts/ensure-graphviz")
-    result = subprocess.run(
-        [program, "-Tplain"], input=source, capture_output=True, text=True, check=True, timeout=30
-    )
+    try:
+        if program is None:
+            raise FileNotFoundError(f"Graphviz's {ENGINE} is not installed: run scripts/ensure-graphviz")
+        result = subprocess.run(
+            [program, "-Tplain"], input=source, capture_output=True, text=True, check=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        logger.error("connections picture not drawn: %s", exc)
+        raise ServiceUnavailable(
+            "The connections picture cannot be drawn just now. Please try again in a minute.",
+            retry_after=ENGINE_RETRY_AFTER,
+        ) from exc
     return result.stdout
 
 
