@@ -74,6 +74,7 @@ class PageCache:
         self._entries: OrderedDict[tuple, CachedPage] = OrderedDict()
         self._lock = threading.Lock()
         self.bytes = 0
+        self.hits = 0  # answers served from the cache: the tests' proof that a repeat was a hit
         self._version: tuple | None = None
         self._version_read_at = 0.0
 
@@ -100,6 +101,7 @@ class PageCache:
             if page is None:
                 return None
             self._entries.move_to_end(key)
+            self.hits += 1
             return page
 
     def put(self, key: tuple, page: CachedPage) -> None:
