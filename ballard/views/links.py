@@ -78,8 +78,8 @@ def episode_link(gate: horizon.Gate, card: EpisodeCard | None) -> Markup:
     link = gate.link_memo.get(key)
     if link is None:
         url = gate_url(gate, "guide.recap", episode=card.slug)
-        link = gate.link_memo[key] = Markup(f'<a href="{escape(url)}">{escape(card.code)}</a>')
-    return link
+        link = gate.link_memo[key] = f'<a href="{escape(url)}">{escape(card.code)}</a>'
+    return Markup(link)
 
 
 def character_links(gate: horizon.Gate, characters: Iterable[CharacterRef]) -> Markup:

@@ -8,7 +8,9 @@ show at every horizon, for a reader who has finished the season) in-process thro
 the full WSGI stack with BALLARD_PAGE_CACHE_MB=0, `--rounds` times, and prints per
 round the total seconds and page count, then the median over rounds of the total and
 of each page group's median page time. Builds a database with the Ballard pack unless
-DB is given. The machine's load average is printed with the figures.
+DB is given. The machine's load average is printed with the figures. The first round
+also pays for drawing the connections pictures (Graphviz, about 80 ms each; run_engine
+keeps its answers for the process, as a worker does), the later rounds do not.
 """
 
 from __future__ import annotations
