@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export BALLARD_ENV ?= development
 
-.PHONY: install run serve-cached test lint bench clean
+.PHONY: install run serve-cached test lint bench bench-cold clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 2; }
 	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+	$(MAKE) bench-cold
+
+bench-cold: $(STAMP)
+	PYTHONPATH=. BALLARD_PAGE_CACHE_MB=0 $(BIN)/python -m tests.bench.cold
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -109,6 +109,8 @@ class GateCore:
     h: int
     show_upcoming_titles: bool = False
     _episodes: list[EpisodeCard] | None = field(default=None, repr=False)
+    # Links already built for this gate's page (ballard/views/links.py's gate_url).
+    link_memo: dict[tuple, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def h_code(self) -> str:

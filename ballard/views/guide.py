@@ -45,6 +45,7 @@ NOTICES = {
 bp.add_app_template_global(links.gate_url)
 bp.add_app_template_global(links.episode_link)
 bp.add_app_template_global(links.character_links)
+bp.add_app_template_global(links.plot_points_html)
 bp.add_app_template_global(palette.storyline_class)
 bp.add_app_template_global(palette.avatar_class)
 bp.add_app_template_global(palette.initials)

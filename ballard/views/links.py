@@ -25,10 +25,25 @@ def gate_url(gate: horizon.Gate, endpoint: str, **values: Any) -> str:
 
     url_for is the costliest thing a template does, so each endpoint's URL is built
     once per argument list with stand-ins, and then filled in with the arguments, which
-    need no quoting when they are slugs and episode codes. Anything else (a search
+    need no quoting when they are slugs and episode codes; a page asks for the same
+    link many times (a story page: 236 links to 60 addresses), so each gate keeps the
+    links it has built. Anything else (a search
     query, a relative endpoint, `show` or `h` among `values`, no request) goes through
     url_for, which also raises what it raises.
     """
+    memo_key = (endpoint, *values.items())
+    try:
+        return gate.link_memo[memo_key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable argument: no memo
+        return _gate_url(gate, endpoint, **values)
+    url = gate.link_memo[memo_key] = _gate_url(gate, endpoint, **values)
+    return url
+
+
+def _gate_url(gate: horizon.Gate, endpoint: str, **values: Any) -> str:
+    """gate_url without the per-gate memo (a gate lives for one request)."""
     arguments = (gate.show.slug, str(gate.h), *values.values())
     if (
         endpoint.startswith(".")
@@ -59,15 +74,45 @@ def episode_link(gate: horizon.Gate, card: EpisodeCard | None) -> Markup:
     """`<a href=...>S1E3</a>` to a watched episode's recap; "premise" for stamp 0."""
     if card is None:
         return Markup("premise")
-    url = gate_url(gate, "guide.recap", episode=card.slug)
-    return Markup(f'<a href="{escape(url)}">{escape(card.code)}</a>')
+    key = ("episode_link", card.slug, card.code)
+    link = gate.link_memo.get(key)
+    if link is None:
+        url = gate_url(gate, "guide.recap", episode=card.slug)
+        link = gate.link_memo[key] = f'<a href="{escape(url)}">{escape(card.code)}</a>'
+    return Markup(link)
 
 
 def character_links(gate: horizon.Gate, characters: Iterable[CharacterRef]) -> Markup:
     """Comma-separated links to characters' pages."""
-    return Markup(", ").join(
-        Markup(
-            f'<a href="{escape(gate_url(gate, "guide.character", character=c.slug))}">{escape(c.name)}</a>'
+    memo = gate.link_memo  # a page links the same characters on many plot points
+    links = []
+    for c in characters:
+        key = ("character_link", c.slug, c.name)
+        link = memo.get(key)
+        if link is None:
+            url = gate_url(gate, "guide.character", character=c.slug)
+            link = memo[key] = f'<a href="{escape(url)}">{escape(c.name)}</a>'
+        links.append(link)
+    return Markup(", ".join(links))
+
+
+def plot_points_html(gate: horizon.Gate, points: Iterable[Any], anchors: bool = False) -> Markup:
+    """The `plot_points` macro's list (templates/_macros/guide.html), built here: story,
+    recap and storyline pages list every plot point, and a Jinja loop with a character
+    list per point cost a third of a story page. Same bytes as the macro's Jinja
+    (trim_blocks and lstrip_blocks on), which is why the newlines sit where they do."""
+    parts = ['<ul class="plot-points">\n']
+    for point in points:
+        anchor = f' id="{escape(point.slug)}"' if anchors and point.slug else ""
+        twist = '<strong class="twist-marker">Twist:</strong> ' if point.is_twist else ""
+        involved = (
+            f'<span class="involved">With {character_links(gate, point.characters)}</span>'
+            if point.characters
+            else ""
         )
-        for c in characters
-    )
+        parts.append(
+            f'  <li class="plot-point level-{escape(point.level)}"{anchor}>\n'
+            f"{twist}{escape(point.text)}\n{involved}  </li>\n"
+        )
+    parts.append("</ul>\n")
+    return Markup("".join(parts))

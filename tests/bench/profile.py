@@ -25,7 +25,11 @@ def main() -> None:
     parser.add_argument("db", nargs="?", type=Path)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--only", action="append", choices=PAGES, help="profile these pages only (repeatable)"
+    )
     args = parser.parse_args()
+    pages = {name: path for name, path in PAGES.items() if not args.only or name in args.only}
     db = args.db
     if db is None:
         db = Path(tempfile.mkdtemp(prefix="ballard-profile-")) / "p.db"
@@ -40,9 +44,9 @@ def main() -> None:
     )
     client = app.test_client(use_cookies=False)
     headers = {"Cookie": reader_cookie(10)}
-    for path in PAGES.values():  # warm up: imports, template compilation, the pool
+    for path in pages.values():  # warm up: imports, template compilation, the pool
         assert client.get(path, headers=headers).status_code == 200
-    for name, path in PAGES.items():
+    for name, path in pages.items():
         started = time.perf_counter()
         for _ in range(args.repeat):
             client.get(path, headers=headers)
@@ -50,7 +54,7 @@ def main() -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(args.repeat):
-        for path in PAGES.values():
+        for path in pages.values():
             client.get(path, headers=headers)
     profiler.disable()
     stats = pstats.Stats(profiler)
