@@ -18,13 +18,13 @@ Keys are fixed once created: they are in shared links and in the revision histor
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ballard.editor.forms import entity_form
 from ballard.models import (
     Character,
     EntityKind,
@@ -402,49 +402,30 @@ def move_within_episode(session: Session, show: Show, key: str, step: int) -> Sn
     index = slots.index(point.sort_order) + step
     if not 0 <= index < len(slots):
         return None
-    current = KINDS[EntityKind.PLOT_POINT.value].snapshot(session, show, key)
+    current = STORY_KINDS[EntityKind.PLOT_POINT.value].snapshot(session, show, key)
     assert current is not None  # the point was loaded above
     return {**current, "sort_order": slots[index]}
 
 
-# --- the registry ---------------------------------------------------------------------------
+# --- the kinds' editor parts, bound to the one registry (ballard/story/kinds.py) ---------------
 
 
-@dataclass(frozen=True)
-class Kind:
-    """A story kind as the editor writes it."""
-
-    story: StoryKind
-    load: Callable[[Session, Show, str], Any]
-    apply: Callable[[Session, Show, str, Snapshot | None], None]
-    _snapshot: Callable[..., Snapshot]
-
-    @property
-    def name(self) -> str:
-        return self.story.name
-
-    @property
-    def label(self) -> str:
-        return self.story.label
-
-    def snapshot(self, session: Session, show: Show, key: str) -> Snapshot | None:
-        """The entity's current state, or None when it does not exist."""
-        row = self.load(session, show, key)
-        if row is None:
-            return None
-        if self.name == EntityKind.PLOT_POINT:
-            return self._snapshot(row, episode_code_at(session, show, row.episode_position))
-        return self._snapshot(row)
+def _snapshot_of(dump: Callable[[Any], Snapshot]) -> Callable[[Session, Show, Any], Snapshot]:
+    return lambda session, show, row: dump(row)
 
 
-KINDS: dict[str, Kind] = {
-    k.name: k
-    for k in (
-        Kind(STORY_KINDS["episode"], load_episode, apply_episode, episode_snapshot),
-        Kind(STORY_KINDS["storyline"], load_storyline, apply_storyline, storyline_snapshot),
-        Kind(STORY_KINDS["character"], load_character, apply_character, character_snapshot),
-        Kind(STORY_KINDS["plot_point"], load_plot_point, apply_plot_point, plot_point_snapshot),
-        Kind(STORY_KINDS["question"], load_question, apply_question, question_snapshot),
-        Kind(STORY_KINDS["relationship"], load_relationship, apply_relationship, relationship_snapshot),
-    )
-}
+def _point_snapshot(session: Session, show: Show, point: PlotPoint) -> Snapshot:
+    code = episode_code_at(session, show, point.episode_position)
+    assert code is not None  # a plot point is always in an episode
+    return plot_point_snapshot(point, code)
+
+
+for _kind, _load, _apply, _snapshot in (
+    (STORY_KINDS["episode"], load_episode, apply_episode, _snapshot_of(episode_snapshot)),
+    (STORY_KINDS["storyline"], load_storyline, apply_storyline, _snapshot_of(storyline_snapshot)),
+    (STORY_KINDS["character"], load_character, apply_character, _snapshot_of(character_snapshot)),
+    (STORY_KINDS["plot_point"], load_plot_point, apply_plot_point, _point_snapshot),
+    (STORY_KINDS["question"], load_question, apply_question, _snapshot_of(question_snapshot)),
+    (STORY_KINDS["relationship"], load_relationship, apply_relationship, _snapshot_of(relationship_snapshot)),
+):
+    _kind.bind(load=_load, apply=_apply, snapshot=_snapshot, form=entity_form(_kind))

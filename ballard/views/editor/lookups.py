@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue, EpisodeSlot
-from ballard.editor.entities import KINDS
 from ballard.models import (
     Character,
     PlotPoint,
@@ -21,6 +20,7 @@ from ballard.models import (
     SluggedRow,
     Storyline,
 )
+from ballard.story.kinds import KINDS
 
 
 def show_or_404(slug: str) -> Show:
