@@ -17,12 +17,11 @@ Keys are fixed once created: they are in shared links and in the revision histor
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ballard.editor.forms import entity_form
 from ballard.models import (
@@ -117,44 +116,11 @@ def load_episode(session: Session, show: Show, key: str) -> Episode | None:
     )
 
 
-def load_storyline(session: Session, show: Show, key: str) -> Storyline | None:
-    return session.scalar(
-        select(Storyline)
-        .where(Storyline.show_id == show.id, Storyline.slug == key)
-        .options(selectinload(Storyline.statuses))
-    )
-
-
-def load_character(session: Session, show: Show, key: str) -> Character | None:
-    return session.scalar(
-        select(Character)
-        .where(Character.show_id == show.id, Character.slug == key)
-        .options(
-            selectinload(Character.bios), selectinload(Character.statuses), selectinload(Character.aliases)
-        )
-    )
-
-
-def load_question(session: Session, show: Show, key: str) -> Question | None:
-    return session.scalar(select(Question).where(Question.show_id == show.id, Question.slug == key))
-
-
-def load_relationship(session: Session, show: Show, key: str) -> Relationship | None:
-    return session.scalar(
-        select(Relationship)
-        .where(Relationship.show_id == show.id, Relationship.slug == key)
-        .options(selectinload(Relationship.who), selectinload(Relationship.whom))
-    )
-
-
-def load_plot_point(session: Session, show: Show, key: str) -> PlotPoint | None:
+def load_slugged(session: Session, show: Show, kind: StoryKind, key: str) -> Any:
+    """The row of a slugged kind (or a plot point) with the slug `key`, or None."""
     if not is_slug(key):  # keys come from URLs and stored revisions
         return None
-    return session.scalar(
-        select(PlotPoint)
-        .where(PlotPoint.show_id == show.id, PlotPoint.slug == key)
-        .options(selectinload(PlotPoint.characters), selectinload(PlotPoint.storyline))
-    )
+    return session.scalar(kind.select_one(show.id, key))
 
 
 # --- snapshots: the kind's model, dumped --------------------------------------------------------
@@ -168,20 +134,9 @@ def episode_snapshot(e: Episode) -> Snapshot:
     return dump_episode(e).model_dump(mode="json", include={"number", *EPISODE_OWN_FIELDS})
 
 
-def storyline_snapshot(s: Storyline) -> Snapshot:
-    return _dumped(storyline.dump(s), sort_order=s.sort_order)
-
-
-def character_snapshot(c: Character) -> Snapshot:
-    return _dumped(character.dump(c), sort_order=c.sort_order)
-
-
-def question_snapshot(q: Question) -> Snapshot:
-    return _dumped(question.dump(q), sort_order=q.sort_order)
-
-
-def relationship_snapshot(r: Relationship) -> Snapshot:
-    return _dumped(relationship.dump(r), sort_order=r.sort_order)
+def slugged_snapshot(row: Any, kind: StoryKind) -> Snapshot:
+    assert kind.dump is not None, kind.name
+    return _dumped(kind.dump(row), sort_order=row.sort_order)
 
 
 def plot_point_snapshot(p: PlotPoint, code: str) -> Snapshot:
@@ -249,7 +204,7 @@ def apply_episode(session: Session, show: Show, key: str, data: Snapshot | None)
 
 
 def apply_storyline(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
-    row = load_storyline(session, show, key)
+    row = load_slugged(session, show, STORY_KINDS["storyline"], key)
     if data is None:
         if row is None:
             return
@@ -266,7 +221,7 @@ def apply_storyline(session: Session, show: Show, key: str, data: Snapshot | Non
 
 
 def apply_character(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
-    row = load_character(session, show, key)
+    row = load_slugged(session, show, STORY_KINDS["character"], key)
     if data is None:
         if row is None:
             return
@@ -285,7 +240,7 @@ def apply_character(session: Session, show: Show, key: str, data: Snapshot | Non
 
 
 def apply_question(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
-    row = load_question(session, show, key)
+    row = load_slugged(session, show, STORY_KINDS["question"], key)
     if data is None:
         if row is not None:
             session.delete(row)
@@ -295,7 +250,7 @@ def apply_question(session: Session, show: Show, key: str, data: Snapshot | None
 
 
 def apply_relationship(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
-    row = load_relationship(session, show, key)
+    row = load_slugged(session, show, STORY_KINDS["relationship"], key)
     if data is None:
         if row is not None:
             session.delete(row)
@@ -318,7 +273,7 @@ def apply_plot_point(session: Session, show: Show, key: str, data: Snapshot | No
     (default: where it is) and `sort_order` (default: where it is, or after the last
     point of the episode it moves to); a slot another point holds in the same episode
     is swapped with it."""
-    point = load_plot_point(session, show, key)
+    point = load_slugged(session, show, STORY_KINDS["plot_point"], key)
     if data is None:
         if point is not None:
             session.delete(point)
@@ -389,7 +344,7 @@ def _place_point(session: Session, show: Show, point: PlotPoint, position: int, 
 def move_within_episode(session: Session, show: Show, key: str, step: int) -> Snapshot | None:
     """The snapshot that moves the point one place up (-1) or down (+1) in its episode;
     None when it is already first or last."""
-    point = load_plot_point(session, show, key)
+    point = load_slugged(session, show, STORY_KINDS["plot_point"], key)
     if point is None:
         return None
     slots = list(
@@ -410,22 +365,33 @@ def move_within_episode(session: Session, show: Show, key: str, step: int) -> Sn
 # --- the kinds' editor parts, bound to the one registry (ballard/story/kinds.py) ---------------
 
 
-def _snapshot_of(dump: Callable[[Any], Snapshot]) -> Callable[[Session, Show, Any], Snapshot]:
-    return lambda session, show, row: dump(row)
-
-
 def _point_snapshot(session: Session, show: Show, point: PlotPoint) -> Snapshot:
     code = episode_code_at(session, show, point.episode_position)
     assert code is not None  # a plot point is always in an episode
     return plot_point_snapshot(point, code)
 
 
-for _kind, _load, _apply, _snapshot in (
-    (STORY_KINDS["episode"], load_episode, apply_episode, _snapshot_of(episode_snapshot)),
-    (STORY_KINDS["storyline"], load_storyline, apply_storyline, _snapshot_of(storyline_snapshot)),
-    (STORY_KINDS["character"], load_character, apply_character, _snapshot_of(character_snapshot)),
-    (STORY_KINDS["plot_point"], load_plot_point, apply_plot_point, _point_snapshot),
-    (STORY_KINDS["question"], load_question, apply_question, _snapshot_of(question_snapshot)),
-    (STORY_KINDS["relationship"], load_relationship, apply_relationship, _snapshot_of(relationship_snapshot)),
+STORY_KINDS["episode"].bind(
+    load=load_episode,
+    apply=apply_episode,
+    snapshot=lambda session, show, row: episode_snapshot(row),
+    form=entity_form(STORY_KINDS["episode"]),
+)
+STORY_KINDS["plot_point"].bind(
+    load=lambda session, show, key: load_slugged(session, show, STORY_KINDS["plot_point"], key),
+    apply=apply_plot_point,
+    snapshot=_point_snapshot,
+    form=entity_form(STORY_KINDS["plot_point"]),
+)
+for _kind, _apply in (
+    (STORY_KINDS["storyline"], apply_storyline),
+    (STORY_KINDS["character"], apply_character),
+    (STORY_KINDS["question"], apply_question),
+    (STORY_KINDS["relationship"], apply_relationship),
 ):
-    _kind.bind(load=_load, apply=_apply, snapshot=_snapshot, form=entity_form(_kind))
+    _kind.bind(
+        load=lambda session, show, key, kind=_kind: load_slugged(session, show, kind, key),
+        apply=_apply,
+        snapshot=lambda session, show, row, kind=_kind: slugged_snapshot(row, kind),
+        form=entity_form(_kind),
+    )

@@ -17,6 +17,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
 from ballard.db import Base
 from ballard.models import (
     Character,
@@ -31,6 +34,7 @@ from ballard.models import (
     Storyline,
     StorylineStatus,
 )
+from ballard.story import character, plot_point, question, relationship, storyline
 from ballard.story.character import CharacterIn
 from ballard.story.fields import Row
 from ballard.story.plot_point import PlotPointIn
@@ -61,6 +65,10 @@ class StoryKind:
     submit: str = ""
     template: str = ""
     arg: str | None = None
+    # a row -> its pack model (slugged kinds and plot points), and the relationships that
+    # reads, loaded with the row
+    dump: Callable[[Any], Row] | None = None
+    eager: tuple[Any, ...] = ()
     # attached by the layers above (bind)
     _parts: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -78,6 +86,27 @@ class StoryKind:
     def url_args(self, key: str) -> dict[str, Any]:
         """The edit page's URL arguments for the entity `key` (its slug or episode code)."""
         return {self.arg or "episode": key}
+
+    # --- reading rows ------------------------------------------------------------------------
+
+    def select_rows(self, show_id: int) -> Select[Any]:
+        """A slugged kind's rows of a show, in show order, with what `dump` reads."""
+        model: Any = self.model
+        return (
+            select(model)
+            .where(model.show_id == show_id)
+            .order_by(model.sort_order)
+            .options(*(selectinload(a) for a in self.eager))
+        )
+
+    def select_one(self, show_id: int, slug: str) -> Select[Any]:
+        """The row of a show with `slug`, with what `dump` reads."""
+        model: Any = self.model
+        return (
+            select(model)
+            .where(model.show_id == show_id, model.slug == slug)
+            .options(*(selectinload(a) for a in self.eager))
+        )
 
     # --- parts the layers above attach ----------------------------------------------------------
 
@@ -124,6 +153,8 @@ STORYLINE = StoryKind(
     Storyline,
     {"statuses": StorylineStatus},
     list_name="storylines",
+    dump=storyline.dump,
+    eager=(Storyline.statuses,),
     lead=("title", "summary"),
     template=SLUGGED_PAGE,
     arg="storyline",
@@ -135,6 +166,8 @@ CHARACTER = StoryKind(
     Character,
     {"bios": CharacterBio, "statuses": CharacterStatus, "aliases": CharacterAlias},
     list_name="characters",
+    dump=character.dump,
+    eager=(Character.bios, Character.statuses, Character.aliases),
     template=SLUGGED_PAGE,
     arg="character",
 )
@@ -145,6 +178,8 @@ PLOT_POINT = StoryKind(
     PlotPointIn,
     PlotPoint,
     lead=("text", "storyline", "level", "revealed_in"),
+    dump=plot_point.dump,
+    eager=(PlotPoint.characters, PlotPoint.storyline),
     arg="point",
 )
 QUESTION = StoryKind(
@@ -153,6 +188,7 @@ QUESTION = StoryKind(
     QuestionIn,
     Question,
     list_name="questions",
+    dump=question.dump,
     template=SLUGGED_PAGE,
     arg="question",
 )
@@ -162,6 +198,8 @@ RELATIONSHIP = StoryKind(
     RelationshipIn,
     Relationship,
     list_name="relationships",
+    dump=relationship.dump,
+    eager=(Relationship.who, Relationship.whom),
     template=SLUGGED_PAGE,
     arg="relationship",
 )
