@@ -37,7 +37,7 @@ from ballard.models import (
     Storyline,
     plot_point_characters,
 )
-from ballard.story import character, plot_point, question, relationship, storyline
+from ballard.story import plot_point
 from ballard.story.fields import Row, describe_errors, episode_code, is_slug, parse_episode_code
 from ballard.story.kinds import KINDS as STORY_KINDS
 from ballard.story.kinds import StoryKind
@@ -164,6 +164,12 @@ def _slugged(
     return slugged_row(session, show.id, model, key, row, data.get("sort_order"))
 
 
+def _fill(kind: StoryKind, row: Any, model: Any, placed: dict[str, Any]) -> None:
+    """Fill the row with the kind's own fill, the one pack loading uses."""
+    assert kind.fill is not None, kind.name
+    kind.fill(row, model, placed)
+
+
 def _count(session: Session, *where) -> int:
     return session.scalar(select(func.count()).select_from(where[0]).where(*where[1:])) or 0
 
@@ -217,7 +223,7 @@ def apply_storyline(session: Session, show: Show, key: str, data: Snapshot | Non
         session.delete(row)
         return
     model = _validated(STORY_KINDS["storyline"], data, slug=key)
-    storyline.fill(_slugged(session, show, Storyline, key, row, data), model)
+    _fill(STORY_KINDS["storyline"], _slugged(session, show, Storyline, key, row, data), model, {})
 
 
 def apply_character(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
@@ -236,7 +242,7 @@ def apply_character(session: Session, show: Show, key: str, data: Snapshot | Non
         session.delete(row)
         return
     model = _validated(STORY_KINDS["character"], data, slug=key)
-    character.fill(_slugged(session, show, Character, key, row, data), model)
+    _fill(STORY_KINDS["character"], _slugged(session, show, Character, key, row, data), model, {})
 
 
 def apply_question(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
@@ -246,7 +252,7 @@ def apply_question(session: Session, show: Show, key: str, data: Snapshot | None
             session.delete(row)
         return
     model = _validated(STORY_KINDS["question"], data, slug=key)
-    question.fill(_slugged(session, show, Question, key, row, data), model)
+    _fill(STORY_KINDS["question"], _slugged(session, show, Question, key, row, data), model, {})
 
 
 def apply_relationship(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
@@ -265,7 +271,12 @@ def apply_relationship(session: Session, show: Show, key: str, data: Snapshot | 
     missing = {model.who, model.whom} - set(characters)
     if missing:
         raise ChangeRefused(f"These characters do not exist (any more): {', '.join(sorted(missing))}.")
-    relationship.fill(_slugged(session, show, Relationship, key, row, data), model, characters)
+    _fill(
+        STORY_KINDS["relationship"],
+        _slugged(session, show, Relationship, key, row, data),
+        model,
+        {"characters": characters},
+    )
 
 
 def apply_plot_point(session: Session, show: Show, key: str, data: Snapshot | None) -> None:

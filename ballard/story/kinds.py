@@ -68,6 +68,9 @@ class StoryKind:
     # a row -> its pack model (slugged kinds and plot points), and the relationships that
     # reads, loaded with the row
     dump: Callable[[Any], Row] | None = None
+    # fill(row, pack model, rows already placed by list name): a slugged kind's own fill
+    # (ballard/story/<kind>.py), given the rows it names ("characters")
+    fill: Callable[[Any, Any, Mapping[str, Mapping[str, Any]]], None] | None = None
     eager: tuple[Any, ...] = ()
     # attached by the layers above (bind)
     _parts: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -154,6 +157,7 @@ STORYLINE = StoryKind(
     {"statuses": StorylineStatus},
     list_name="storylines",
     dump=storyline.dump,
+    fill=lambda row, data, placed: storyline.fill(row, data),
     eager=(Storyline.statuses,),
     lead=("title", "summary"),
     template=SLUGGED_PAGE,
@@ -167,6 +171,7 @@ CHARACTER = StoryKind(
     {"bios": CharacterBio, "statuses": CharacterStatus, "aliases": CharacterAlias},
     list_name="characters",
     dump=character.dump,
+    fill=lambda row, data, placed: character.fill(row, data),
     eager=(Character.bios, Character.statuses, Character.aliases),
     template=SLUGGED_PAGE,
     arg="character",
@@ -189,6 +194,7 @@ QUESTION = StoryKind(
     Question,
     list_name="questions",
     dump=question.dump,
+    fill=lambda row, data, placed: question.fill(row, data),
     template=SLUGGED_PAGE,
     arg="question",
 )
@@ -199,6 +205,7 @@ RELATIONSHIP = StoryKind(
     Relationship,
     list_name="relationships",
     dump=relationship.dump,
+    fill=lambda row, data, placed: relationship.fill(row, data, placed["characters"]),
     eager=(Relationship.who, Relationship.whom),
     template=SLUGGED_PAGE,
     arg="relationship",
