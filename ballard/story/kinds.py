@@ -72,6 +72,12 @@ class StoryKind:
     # (ballard/story/<kind>.py), given the rows it names ("characters")
     fill: Callable[[Any, Any, Mapping[str, Mapping[str, Any]]], None] | None = None
     eager: tuple[Any, ...] = ()
+    # a slugged kind in a season file: the model a later season gives it with (its slug,
+    # stamped child rows and closing fields), its own stamp, and the fields a later season
+    # may close it with (the stamp first)
+    later: type[Row] | None = None
+    stamp: str = ""
+    closing: tuple[str, ...] = ()
     # attached by the layers above (bind)
     _parts: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -157,6 +163,8 @@ STORYLINE = StoryKind(
     {"statuses": StorylineStatus},
     list_name="storylines",
     dump=storyline.dump,
+    later=storyline.StorylineLater,
+    stamp="introduced_in",
     fill=lambda row, data, placed: storyline.fill(row, data),
     eager=(Storyline.statuses,),
     lead=("title", "summary"),
@@ -171,6 +179,8 @@ CHARACTER = StoryKind(
     {"bios": CharacterBio, "statuses": CharacterStatus, "aliases": CharacterAlias},
     list_name="characters",
     dump=character.dump,
+    later=character.CharacterLater,
+    stamp="introduced_in",
     fill=lambda row, data, placed: character.fill(row, data),
     eager=(Character.bios, Character.statuses, Character.aliases),
     template=SLUGGED_PAGE,
@@ -194,6 +204,9 @@ QUESTION = StoryKind(
     Question,
     list_name="questions",
     dump=question.dump,
+    later=question.QuestionLater,
+    stamp="raised_in",
+    closing=("answered_in", "answer"),
     fill=lambda row, data, placed: question.fill(row, data),
     template=SLUGGED_PAGE,
     arg="question",
@@ -205,6 +218,9 @@ RELATIONSHIP = StoryKind(
     Relationship,
     list_name="relationships",
     dump=relationship.dump,
+    later=relationship.RelationshipLater,
+    stamp="revealed_in",
+    closing=("ended_in",),
     fill=lambda row, data, placed: relationship.fill(row, data, placed["characters"]),
     eager=(Relationship.who, Relationship.whom),
     template=SLUGGED_PAGE,
