@@ -76,6 +76,8 @@ class StoryKind:
     # stamped child rows and closing fields), its own stamp, and the fields a later season
     # may close it with (the stamp first)
     later: type[Row] | None = None
+    # field -> the slugged list whose slug it names ("who" -> "characters"), checked in a pack
+    refs: Mapping[str, str] = field(default_factory=dict)
     stamp: str = ""
     closing: tuple[str, ...] = ()
     # attached by the layers above (bind)
@@ -221,6 +223,7 @@ RELATIONSHIP = StoryKind(
     later=relationship.RelationshipLater,
     stamp="revealed_in",
     closing=("ended_in",),
+    refs={"who": "characters", "whom": "characters"},
     fill=lambda row, data, placed: relationship.fill(row, data, placed["characters"]),
     eager=(Relationship.who, Relationship.whom),
     template=SLUGGED_PAGE,
