@@ -159,9 +159,9 @@ def episode(show: str, episode: str):
     session = get_session()
     catalogue = Catalogue(session, row)
     slot = slot_or_404(catalogue, episode)
-    current = KINDS[EntityKind.EPISODE].snapshot(session, row, slot.code)
-    editable = KINDS[EntityKind.EPISODE]
-    form = _episode_form(catalogue, slot.code, data=on_get(editable.form.initial(current or {})))
+    kind = KINDS[EntityKind.EPISODE]
+    current = kind.snapshot(session, row, slot.code)
+    form = _episode_form(catalogue, slot.code, data=on_get(kind.form.initial(current or {})))
     return edit(
         EditPage(
             row,
