@@ -28,7 +28,7 @@ class ConfigError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Kind:
+class SettingType:
     """How a `BALLARD_*` string becomes a typed value, and what to say when it cannot."""
 
     expected: str  # completes "BALLARD_X must be ..."
@@ -40,7 +40,7 @@ def _text(raw: str) -> str:
     return raw
 
 
-def whole_number(minimum: int, unit: str = "") -> Kind:
+def whole_number(minimum: int, unit: str = "") -> SettingType:
     def parse(raw: str) -> int:
         # Digits only: int() would also take "+5", "1_000" and "٣", none of which a
         # person writing a number into an environment file means.
@@ -49,36 +49,36 @@ def whole_number(minimum: int, unit: str = "") -> Kind:
         return int(raw)
 
     what = f"a whole number of {unit}" if unit else "a whole number"
-    return Kind(f"{what} ≥ {minimum}", parse)
+    return SettingType(f"{what} ≥ {minimum}", parse)
 
 
-def number(minimum: float, unit: str) -> Kind:
+def number(minimum: float, unit: str) -> SettingType:
     def parse(raw: str) -> float:
         # Plain decimals: float() would also take "nan", "inf" and "1_0".
         if not re.fullmatch(r"[0-9]+(\.[0-9]*)?|\.[0-9]+", raw.strip()) or float(raw) < minimum:
             raise ValueError(raw)
         return float(raw)
 
-    return Kind(f"a number of {unit} ≥ {minimum:g}", parse)
+    return SettingType(f"a number of {unit} ≥ {minimum:g}", parse)
 
 
-def optional(kind: Kind) -> Kind:
+def optional(kind: SettingType) -> SettingType:
     """`kind`, or None spelled "none"."""
 
     def parse(raw: str) -> Any:
         return None if raw.strip().lower() == "none" else kind.parse(raw)
 
-    return Kind(f"{kind.expected}, or none", parse, kind.shown)
+    return SettingType(f"{kind.expected}, or none", parse, kind.shown)
 
 
-def choice(*options: str) -> Kind:
+def choice(*options: str) -> SettingType:
     canonical = {option.lower(): option for option in options}
 
     def parse(raw: str) -> str:
         return canonical[raw.strip().lower()]  # KeyError is a LookupError, see _coerce
 
     listed = ", ".join(options[:-1]) + " or " + options[-1]
-    return Kind(f"one of {listed}", parse)
+    return SettingType(f"one of {listed}", parse)
 
 
 _BOOLEANS = {
@@ -111,9 +111,9 @@ def _hide_password(raw: str) -> str:
     return re.sub(r"(://[^:/@]*:).*@", r"\1***@", raw)
 
 
-TEXT = Kind("text", _text)
-BOOLEAN = Kind("true or false (or 1/0, yes/no, on/off)", _boolean)
-DATABASE_URL = Kind(
+TEXT = SettingType("text", _text)
+BOOLEAN = SettingType("true or false (or 1/0, yes/no, on/off)", _boolean)
+DATABASE_URL = SettingType(
     "a database URL such as sqlite:///path/to/ballard.db or postgresql://user@host/db",
     _database_url,
     _hide_password,
@@ -124,7 +124,7 @@ DATABASE_URL = Kind(
 class Setting:
     name: str  # the app.config key; BALLARD_<name> in the environment
     default: Any
-    kind: Kind
+    kind: SettingType
     meaning: str  # one line; the README's "meaning" column
     env: bool = True  # may BALLARD_<name> set it? (if not, setting it refuses to start)
     tests_only: bool = False  # read by the test suite from os.environ, never put in app.config

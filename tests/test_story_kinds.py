@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
+import ballard.editor.entities  # noqa: F401  (binds the editor parts of each kind)
 from ballard.content.checks import check_references, stamp_fields
 from ballard.content.findings import ERROR, Finding
 from ballard.content.lint import lint_pack, shown_texts
@@ -19,12 +20,10 @@ from ballard.content.pack import merge, pack_from_db, parse_pack, read_pack
 from ballard.content.schema import PackIn
 from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue
-from ballard.editor.entities import KINDS as EDITOR_KINDS
 from ballard.models import CaseStatus, Show
 from ballard.story.character import BioIn, CharacterIn
 from ballard.story.fields import NotLinted, Ref, Row, Shown, metadata
 from ballard.story.kinds import KINDS
-from ballard.views.editor.registry import EDITABLE
 from tests.conftest import TINY_PACK
 
 # The model fields an edit form leaves out, written here rather than taken from the code
@@ -40,7 +39,7 @@ def test_every_model_field_is_in_the_editor_form(tiny, name):
     kind = KINDS[name]
     with tiny.test_request_context():
         catalogue = Catalogue(get_session(), get_session().scalar(select(Show)))
-        form = EDITABLE[name].form(catalogue, meta={"csrf": False})
+        form = KINDS[name].form(catalogue, meta={"csrf": False})
     in_form = [f.name for f in form.fields]
     assert len(in_form) == len(set(in_form)) >= 4
     assert set(in_form) == set(kind.schema.model_fields) - NOT_EDITED
@@ -54,7 +53,7 @@ def test_the_editor_snapshot_is_the_models_dump(tiny):
     with tiny.app_context():
         session = get_session()
         show = session.scalar(select(Show))
-        snapshot = EDITOR_KINDS["character"].snapshot(session, show, "owen-marsh")
+        snapshot = KINDS["character"].snapshot(session, show, "owen-marsh")
         pack = pack_from_db(session, show)
     place = snapshot.pop("sort_order")
     owen = next(c for c in pack.characters if c.slug == "owen-marsh")
@@ -76,7 +75,7 @@ def test_an_editor_save_and_a_pack_load_fill_a_row_alike(tiny):
     with tiny.app_context():
         session = get_session()
         show = session.scalar(select(Show))
-        EDITOR_KINDS["character"].apply(
+        KINDS["character"].apply(
             session, show, "owen-marsh", {**changed.model_dump(mode="json"), "sort_order": 1}
         )
         session.flush()

@@ -24,7 +24,6 @@ from ballard.db import Base, stamp_columns
 from ballard.story.fields import Row
 from ballard.story.kinds import KINDS, SLUGGED_LISTS
 from ballard.story.plot_point import PlotPointIn
-from ballard.story.relationship import RelationshipIn
 
 
 @cache
@@ -94,8 +93,8 @@ def check_references(content: ShowContent) -> Iterator[Finding]:
             seen.add(row.slug)
 
     yield from _former_slugs(content)
-    storylines = {s.slug for s in content.storylines}
-    characters = {c.slug for c in content.characters}
+    slugs = {name: {row.slug for row in getattr(content, name)} for name in SLUGGED_LISTS}
+    storylines, characters = slugs["storylines"], slugs["characters"]
     for entity in entities(content):
         for row, field, value in stamps(entity):
             if value > top:
@@ -109,16 +108,14 @@ def check_references(content: ShowContent) -> Iterator[Finding]:
                 )
         if isinstance(entity.data, PlotPointIn):
             yield from _point_references(entity, entity.data, storylines, characters)
-        if isinstance(entity.data, RelationshipIn):
-            for field in ("who", "whom"):
-                if getattr(entity.data, field) not in characters:
+        story_kind = KINDS.get(entity.kind)
+        if story_kind is not None and isinstance(entity.data, story_kind.schema):
+            for field, list_name in story_kind.refs.items():
+                named = getattr(entity.data, field)
+                if named not in slugs[list_name]:
+                    label = SLUGGED_LISTS[list_name].label
                     yield Finding(
-                        ERROR,
-                        entity.kind,
-                        entity.key,
-                        (),
-                        field,
-                        f"no character with slug {getattr(entity.data, field)!r}",
+                        ERROR, entity.kind, entity.key, (), field, f"no {label} with slug {named!r}"
                     )
 
 

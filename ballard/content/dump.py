@@ -14,16 +14,13 @@ from ballard.content.errors import PackError
 from ballard.content.schema import PackIn, SeasonContent, ShowContent
 from ballard.content.seasons import split
 from ballard.models import (
-    Character,
     Episode,
     PlotPoint,
-    Question,
-    Relationship,
     Season,
     Show,
-    Storyline,
 )
-from ballard.story import character, plot_point, question, relationship, storyline
+from ballard.story import plot_point
+from ballard.story.kinds import SLUGGED_LISTS, StoryKind
 from ballard.story.show import dump_episode, dump_show
 
 
@@ -32,20 +29,6 @@ def pack_from_db(session: Session, show: Show) -> ShowContent:
     seasons = session.scalars(select(Season).where(Season.show_id == show.id).order_by(Season.number)).all()
     if not seasons:
         raise PackError(show.slug, ["the show has no season to dump"])
-    storylines = session.scalars(
-        select(Storyline)
-        .where(Storyline.show_id == show.id)
-        .order_by(Storyline.sort_order)
-        .options(selectinload(Storyline.statuses))
-    ).all()
-    characters = session.scalars(
-        select(Character)
-        .where(Character.show_id == show.id)
-        .order_by(Character.sort_order)
-        .options(
-            selectinload(Character.bios), selectinload(Character.statuses), selectinload(Character.aliases)
-        )
-    ).all()
     episodes = session.scalars(
         select(Episode).where(Episode.show_id == show.id).order_by(Episode.position)
     ).all()
@@ -58,9 +41,6 @@ def pack_from_db(session: Session, show: Show) -> ShowContent:
     by_episode: dict[int, list[plot_point.PlotPointIn]] = {}
     for p in points:
         by_episode.setdefault(p.episode_position, []).append(plot_point.dump(p))
-    questions = session.scalars(
-        select(Question).where(Question.show_id == show.id).order_by(Question.sort_order)
-    ).all()
     return ShowContent(
         show=dump_show(show),
         seasons=[
@@ -73,21 +53,14 @@ def pack_from_db(session: Session, show: Show) -> ShowContent:
             )
             for season in seasons
         ],
-        storylines=[storyline.dump(s) for s in storylines],
-        characters=[character.dump(c) for c in characters],
-        questions=[question.dump(q) for q in questions],
-        relationships=_relationships(session, show),
+        **{name: _dumped(session, show, kind) for name, kind in SLUGGED_LISTS.items()},
     )
 
 
-def _relationships(session: Session, show: Show) -> list[relationship.RelationshipIn]:
-    rows = session.scalars(
-        select(Relationship)
-        .where(Relationship.show_id == show.id)
-        .order_by(Relationship.sort_order)
-        .options(selectinload(Relationship.who), selectinload(Relationship.whom))
-    ).all()
-    return [relationship.dump(r) for r in rows]
+def _dumped(session: Session, show: Show, kind: StoryKind) -> list[Any]:
+    """A slugged kind's rows of the show as its pack models, in show order."""
+    assert kind.dump is not None, kind.name
+    return [kind.dump(row) for row in session.scalars(kind.select_rows(show.id))]
 
 
 def dump_seasons(session: Session, show_slug: str) -> list[tuple[str, str]]:

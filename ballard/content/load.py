@@ -24,15 +24,14 @@ from ballard.models import (
     EntityKind,
     Episode,
     PlotPoint,
-    Question,
-    Relationship,
     Revision,
     Season,
     Show,
     Storyline,
 )
-from ballard.story import character, plot_point, question, relationship, storyline
-from ballard.story.rows import Slugged, slugged_row, step_aside
+from ballard.story import plot_point
+from ballard.story.kinds import SLUGGED_LISTS, StoryKind
+from ballard.story.rows import slugged_row, step_aside
 from ballard.story.show import fill_episode, fill_show
 
 
@@ -56,11 +55,11 @@ def load_show(session: Session, content: ShowContent) -> LoadResult:
     session.flush()
 
     _sync_seasons(session, show, content)
-    storylines = _sync_slugged(session, show, Storyline, content.storylines, storyline.fill)
-    characters = _sync_slugged(session, show, Character, content.characters, character.fill)
-    _sync_plot_points(session, show, content, storylines, characters)
-    _sync_slugged(session, show, Question, content.questions, question.fill)
-    _sync_relationships(session, show, content, characters)
+    # Each kind after those it names (SLUGGED_LISTS is in that order), plot points last.
+    placed: dict[str, dict[str, Any]] = {}
+    for name, kind in SLUGGED_LISTS.items():
+        placed[name] = _sync_slugged(session, show, kind, getattr(content, name), placed)
+    _sync_plot_points(session, show, content, placed["storylines"], placed["characters"])
     session.flush()
     rebuild_show(session, show.id)
     return LoadResult(content.show.slug, changed=True, version=bump_version(session))
@@ -96,13 +95,17 @@ def _sync_seasons(session: Session, show: Show, content: ShowContent) -> None:
     session.flush()
 
 
-def _sync_slugged(session: Session, show: Show, model: type[Slugged], rows: list, fill) -> dict[str, Any]:
-    """Storylines, characters or questions: one row per slug, in pack order."""
+def _sync_slugged(
+    session: Session, show: Show, kind: StoryKind, rows: list, placed: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """The rows of a slugged kind: one row per slug, in pack order, filled by the kind."""
+    model: Any = kind.model
+    assert kind.fill is not None, kind.name
     existing = {r.slug: r for r in session.scalars(select(model).where(model.show_id == show.id))}
     result: dict[str, Any] = {}
     for order, data in enumerate(rows):
         row = slugged_row(session, show.id, model, data.slug, existing.get(data.slug), order)
-        fill(row, data)
+        kind.fill(row, data, placed)
         result[data.slug] = row
     _delete_missing(session, existing, set(result))
     session.flush()
@@ -171,17 +174,4 @@ def _rename_revisions(session: Session, show: Show, old: str, new: str) -> None:
             Revision.entity_key == old,
         )
         .values(entity_key=new)
-    )
-
-
-def _sync_relationships(
-    session: Session, show: Show, content: ShowContent, characters: dict[str, Character]
-) -> None:
-    """Relationships: one row per slug, in show order, naming characters of this show."""
-    _sync_slugged(
-        session,
-        show,
-        Relationship,
-        content.relationships,
-        lambda row, data: relationship.fill(row, data, characters),
     )

@@ -17,33 +17,24 @@ from pydantic import ValidationError
 
 from ballard.content.errors import PackError
 from ballard.content.schema import (
-    CharacterIn,
-    CharacterLater,
     PackIn,
-    QuestionIn,
-    QuestionLater,
-    RelationshipIn,
-    RelationshipLater,
     SeasonContent,
     SeasonIn,
     ShowContent,
     ShowIn,
     ShowRef,
-    StorylineIn,
-    StorylineLater,
 )
 from ballard.story.fields import Row, describe_errors
 from ballard.story.kinds import SLUGGED_LISTS
 
 # list name -> (full model, later model, the entity's own stamp, its stamped child lists,
-# and the fields a later season may close it with: the stamp first)
+# and the fields a later season may close it with: the stamp first), from the registry.
 # (full model, later model, ...): the slugged kinds' pack models, each with a `slug` (Any:
 # read and built by field name, as the table says).
 _SHAPES: dict[str, tuple[type[Any], type[Any], str, tuple[str, ...], tuple[str, ...]]] = {
-    "storylines": (StorylineIn, StorylineLater, "introduced_in", ("statuses",), ()),
-    "characters": (CharacterIn, CharacterLater, "introduced_in", ("bios", "statuses", "aliases"), ()),
-    "questions": (QuestionIn, QuestionLater, "raised_in", (), ("answered_in", "answer")),
-    "relationships": (RelationshipIn, RelationshipLater, "revealed_in", (), ("ended_in",)),
+    name: (kind.schema, kind.later, kind.stamp, tuple(kind.children), kind.closing)
+    for name, kind in SLUGGED_LISTS.items()
+    if kind.later is not None
 }
 assert set(_SHAPES) == set(SLUGGED_LISTS), "every slugged kind needs its season shape"
 

@@ -30,9 +30,10 @@ from ballard.content.pack import PackError, bump_version, check_references, pack
 from ballard.content.schema import ShowContent
 from ballard.content.search_index import refresh_show
 from ballard.editor.accounts import utcnow
-from ballard.editor.entities import KINDS, ChangeRefused, Snapshot
+from ballard.editor.entities import ChangeRefused, Snapshot
 from ballard.models import ContentVersion, Episode, Revision, Season, Show, User
 from ballard.story.fields import describe_errors
+from ballard.story.kinds import KINDS
 
 
 def version_token(key: str, snapshot: Snapshot | None) -> str:

@@ -17,14 +17,13 @@ Keys are fixed once created: they are in shared links and in the revision histor
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from ballard.editor.forms import entity_form
 from ballard.models import (
     Character,
     EntityKind,
@@ -38,7 +37,7 @@ from ballard.models import (
     Storyline,
     plot_point_characters,
 )
-from ballard.story import character, plot_point, question, relationship, storyline
+from ballard.story import plot_point
 from ballard.story.fields import Row, describe_errors, episode_code, is_slug, parse_episode_code
 from ballard.story.kinds import KINDS as STORY_KINDS
 from ballard.story.kinds import StoryKind
@@ -117,44 +116,11 @@ def load_episode(session: Session, show: Show, key: str) -> Episode | None:
     )
 
 
-def load_storyline(session: Session, show: Show, key: str) -> Storyline | None:
-    return session.scalar(
-        select(Storyline)
-        .where(Storyline.show_id == show.id, Storyline.slug == key)
-        .options(selectinload(Storyline.statuses))
-    )
-
-
-def load_character(session: Session, show: Show, key: str) -> Character | None:
-    return session.scalar(
-        select(Character)
-        .where(Character.show_id == show.id, Character.slug == key)
-        .options(
-            selectinload(Character.bios), selectinload(Character.statuses), selectinload(Character.aliases)
-        )
-    )
-
-
-def load_question(session: Session, show: Show, key: str) -> Question | None:
-    return session.scalar(select(Question).where(Question.show_id == show.id, Question.slug == key))
-
-
-def load_relationship(session: Session, show: Show, key: str) -> Relationship | None:
-    return session.scalar(
-        select(Relationship)
-        .where(Relationship.show_id == show.id, Relationship.slug == key)
-        .options(selectinload(Relationship.who), selectinload(Relationship.whom))
-    )
-
-
-def load_plot_point(session: Session, show: Show, key: str) -> PlotPoint | None:
+def load_slugged(session: Session, show: Show, kind: StoryKind, key: str) -> Any:
+    """The row of a slugged kind (or a plot point) with the slug `key`, or None."""
     if not is_slug(key):  # keys come from URLs and stored revisions
         return None
-    return session.scalar(
-        select(PlotPoint)
-        .where(PlotPoint.show_id == show.id, PlotPoint.slug == key)
-        .options(selectinload(PlotPoint.characters), selectinload(PlotPoint.storyline))
-    )
+    return session.scalar(kind.select_one(show.id, key))
 
 
 # --- snapshots: the kind's model, dumped --------------------------------------------------------
@@ -168,20 +134,9 @@ def episode_snapshot(e: Episode) -> Snapshot:
     return dump_episode(e).model_dump(mode="json", include={"number", *EPISODE_OWN_FIELDS})
 
 
-def storyline_snapshot(s: Storyline) -> Snapshot:
-    return _dumped(storyline.dump(s), sort_order=s.sort_order)
-
-
-def character_snapshot(c: Character) -> Snapshot:
-    return _dumped(character.dump(c), sort_order=c.sort_order)
-
-
-def question_snapshot(q: Question) -> Snapshot:
-    return _dumped(question.dump(q), sort_order=q.sort_order)
-
-
-def relationship_snapshot(r: Relationship) -> Snapshot:
-    return _dumped(relationship.dump(r), sort_order=r.sort_order)
+def slugged_snapshot(row: Any, kind: StoryKind) -> Snapshot:
+    assert kind.dump is not None, kind.name
+    return _dumped(kind.dump(row), sort_order=row.sort_order)
 
 
 def plot_point_snapshot(p: PlotPoint, code: str) -> Snapshot:
@@ -207,6 +162,12 @@ def _slugged(
     """The row to fill (a new one, added, when there is none), in its place in its list:
     as the snapshot says, or at the end when new."""
     return slugged_row(session, show.id, model, key, row, data.get("sort_order"))
+
+
+def _fill(kind: StoryKind, row: Any, model: Any, placed: dict[str, Any]) -> None:
+    """Fill the row with the kind's own fill, the one pack loading uses."""
+    assert kind.fill is not None, kind.name
+    kind.fill(row, model, placed)
 
 
 def _count(session: Session, *where) -> int:
@@ -249,7 +210,7 @@ def apply_episode(session: Session, show: Show, key: str, data: Snapshot | None)
 
 
 def apply_storyline(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
-    row = load_storyline(session, show, key)
+    row = load_slugged(session, show, STORY_KINDS["storyline"], key)
     if data is None:
         if row is None:
             return
@@ -262,11 +223,11 @@ def apply_storyline(session: Session, show: Show, key: str, data: Snapshot | Non
         session.delete(row)
         return
     model = _validated(STORY_KINDS["storyline"], data, slug=key)
-    storyline.fill(_slugged(session, show, Storyline, key, row, data), model)
+    _fill(STORY_KINDS["storyline"], _slugged(session, show, Storyline, key, row, data), model, {})
 
 
 def apply_character(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
-    row = load_character(session, show, key)
+    row = load_slugged(session, show, STORY_KINDS["character"], key)
     if data is None:
         if row is None:
             return
@@ -281,21 +242,21 @@ def apply_character(session: Session, show: Show, key: str, data: Snapshot | Non
         session.delete(row)
         return
     model = _validated(STORY_KINDS["character"], data, slug=key)
-    character.fill(_slugged(session, show, Character, key, row, data), model)
+    _fill(STORY_KINDS["character"], _slugged(session, show, Character, key, row, data), model, {})
 
 
 def apply_question(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
-    row = load_question(session, show, key)
+    row = load_slugged(session, show, STORY_KINDS["question"], key)
     if data is None:
         if row is not None:
             session.delete(row)
         return
     model = _validated(STORY_KINDS["question"], data, slug=key)
-    question.fill(_slugged(session, show, Question, key, row, data), model)
+    _fill(STORY_KINDS["question"], _slugged(session, show, Question, key, row, data), model, {})
 
 
 def apply_relationship(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
-    row = load_relationship(session, show, key)
+    row = load_slugged(session, show, STORY_KINDS["relationship"], key)
     if data is None:
         if row is not None:
             session.delete(row)
@@ -310,7 +271,12 @@ def apply_relationship(session: Session, show: Show, key: str, data: Snapshot | 
     missing = {model.who, model.whom} - set(characters)
     if missing:
         raise ChangeRefused(f"These characters do not exist (any more): {', '.join(sorted(missing))}.")
-    relationship.fill(_slugged(session, show, Relationship, key, row, data), model, characters)
+    _fill(
+        STORY_KINDS["relationship"],
+        _slugged(session, show, Relationship, key, row, data),
+        model,
+        {"characters": characters},
+    )
 
 
 def apply_plot_point(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
@@ -318,7 +284,7 @@ def apply_plot_point(session: Session, show: Show, key: str, data: Snapshot | No
     (default: where it is) and `sort_order` (default: where it is, or after the last
     point of the episode it moves to); a slot another point holds in the same episode
     is swapped with it."""
-    point = load_plot_point(session, show, key)
+    point = load_slugged(session, show, STORY_KINDS["plot_point"], key)
     if data is None:
         if point is not None:
             session.delete(point)
@@ -389,7 +355,7 @@ def _place_point(session: Session, show: Show, point: PlotPoint, position: int, 
 def move_within_episode(session: Session, show: Show, key: str, step: int) -> Snapshot | None:
     """The snapshot that moves the point one place up (-1) or down (+1) in its episode;
     None when it is already first or last."""
-    point = load_plot_point(session, show, key)
+    point = load_slugged(session, show, STORY_KINDS["plot_point"], key)
     if point is None:
         return None
     slots = list(
@@ -402,49 +368,41 @@ def move_within_episode(session: Session, show: Show, key: str, step: int) -> Sn
     index = slots.index(point.sort_order) + step
     if not 0 <= index < len(slots):
         return None
-    current = KINDS[EntityKind.PLOT_POINT.value].snapshot(session, show, key)
+    current = STORY_KINDS[EntityKind.PLOT_POINT.value].snapshot(session, show, key)
     assert current is not None  # the point was loaded above
     return {**current, "sort_order": slots[index]}
 
 
-# --- the registry ---------------------------------------------------------------------------
+# --- the kinds' editor parts, bound to the one registry (ballard/story/kinds.py) ---------------
 
 
-@dataclass(frozen=True)
-class Kind:
-    """A story kind as the editor writes it."""
-
-    story: StoryKind
-    load: Callable[[Session, Show, str], Any]
-    apply: Callable[[Session, Show, str, Snapshot | None], None]
-    _snapshot: Callable[..., Snapshot]
-
-    @property
-    def name(self) -> str:
-        return self.story.name
-
-    @property
-    def label(self) -> str:
-        return self.story.label
-
-    def snapshot(self, session: Session, show: Show, key: str) -> Snapshot | None:
-        """The entity's current state, or None when it does not exist."""
-        row = self.load(session, show, key)
-        if row is None:
-            return None
-        if self.name == EntityKind.PLOT_POINT:
-            return self._snapshot(row, episode_code_at(session, show, row.episode_position))
-        return self._snapshot(row)
+def _point_snapshot(session: Session, show: Show, point: PlotPoint) -> Snapshot:
+    code = episode_code_at(session, show, point.episode_position)
+    assert code is not None  # a plot point is always in an episode
+    return plot_point_snapshot(point, code)
 
 
-KINDS: dict[str, Kind] = {
-    k.name: k
-    for k in (
-        Kind(STORY_KINDS["episode"], load_episode, apply_episode, episode_snapshot),
-        Kind(STORY_KINDS["storyline"], load_storyline, apply_storyline, storyline_snapshot),
-        Kind(STORY_KINDS["character"], load_character, apply_character, character_snapshot),
-        Kind(STORY_KINDS["plot_point"], load_plot_point, apply_plot_point, plot_point_snapshot),
-        Kind(STORY_KINDS["question"], load_question, apply_question, question_snapshot),
-        Kind(STORY_KINDS["relationship"], load_relationship, apply_relationship, relationship_snapshot),
+STORY_KINDS["episode"].bind(
+    load=load_episode,
+    apply=apply_episode,
+    snapshot=lambda session, show, row: episode_snapshot(row),
+    form=entity_form(STORY_KINDS["episode"]),
+)
+STORY_KINDS["plot_point"].bind(
+    load=lambda session, show, key: load_slugged(session, show, STORY_KINDS["plot_point"], key),
+    apply=apply_plot_point,
+    snapshot=_point_snapshot,
+    form=entity_form(STORY_KINDS["plot_point"]),
+)
+for _kind, _apply in (
+    (STORY_KINDS["storyline"], apply_storyline),
+    (STORY_KINDS["character"], apply_character),
+    (STORY_KINDS["question"], apply_question),
+    (STORY_KINDS["relationship"], apply_relationship),
+):
+    _kind.bind(
+        load=lambda session, show, key, kind=_kind: load_slugged(session, show, kind, key),
+        apply=_apply,
+        snapshot=lambda session, show, row, kind=_kind: slugged_snapshot(row, kind),
+        form=entity_form(_kind),
     )
-}

@@ -426,9 +426,10 @@ def _message(error: dict[str, Any], shape: _Shape | None, in_row: bool, entry: b
 NOT_IN_FORMS = ("slug", "number", "plot_points")
 
 
-def entity_form(kind: StoryKind, submit: str, lead: tuple[str, ...] = ()) -> type[EntityForm]:
-    """The edit form of `kind`: every field of its model, those in `lead` first (what an
-    editor writes first), the rest in the model's order."""
+def entity_form(kind: StoryKind) -> type[EntityForm]:
+    """The edit form of `kind`: every field of its model, those in its `lead` first (what
+    an editor writes first), the rest in the model's order."""
+    lead = kind.lead
     rest = [n for n in kind.schema.model_fields if n not in NOT_IN_FORMS and n not in lead]
     names = (*lead, *rest)
     stamps = stamp_fields(kind.schema, kind.model)
@@ -451,7 +452,7 @@ def entity_form(kind: StoryKind, submit: str, lead: tuple[str, ...] = ()) -> typ
         attrs["slug"] = StringField(
             "Slug", filters=[strip], description=("Part of every link to it; it cannot change later.")
         )
-    attrs["submit"] = SubmitField(submit)
+    attrs["submit"] = SubmitField(kind.submit)
     return type(f"{kind.schema.__name__.removesuffix('In')}Form", (EntityForm,), attrs)
 
 

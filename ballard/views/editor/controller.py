@@ -22,11 +22,11 @@ from sqlalchemy.exc import DBAPIError
 from ballard.availability import RETRY_AFTER_SECONDS, describe, is_outage, schema_check
 from ballard.db import get_session
 from ballard.editor.changes import ChangeBlocked, Saved, StaleChange, save_change, version_token
-from ballard.editor.entities import KINDS, ChangeRefused
+from ballard.editor.entities import ChangeRefused
 from ballard.editor.forms import DeleteForm, EntityForm
 from ballard.models import Show
+from ballard.story.kinds import KINDS
 from ballard.views.auth import signed_in_editor
-from ballard.views.editor.registry import EDITABLE
 
 
 @dataclass
@@ -114,7 +114,7 @@ def _render(
     )
     general, row_problems = blocked or ([], {})
     return render_template(
-        EDITABLE[page.kind].template,
+        KINDS[page.kind].template,
         show=page.show,
         form=page.form,
         kind=KINDS[page.kind],

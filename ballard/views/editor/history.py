@@ -13,15 +13,15 @@ from sqlalchemy.orm import selectinload
 
 from ballard.db import get_session
 from ballard.editor.changes import ChangeBlocked, StaleChange, restore, version_token
-from ballard.editor.entities import KINDS, ChangeRefused
+from ballard.editor.entities import ChangeRefused
 from ballard.editor.forms import RestoreForm
 from ballard.models import Revision, Show
 from ballard.story.fields import has_control_characters
+from ballard.story.kinds import KINDS, edit_url_args
 from ballard.views.auth import signed_in_editor
 from ballard.views.editor import bp
 from ballard.views.editor.controller import flash_saved, problem_page, refusal, show_value
 from ballard.views.editor.lookups import show_or_404
-from ballard.views.editor.registry import edit_url_args
 
 HISTORY_PAGE_SIZE = 50
 

@@ -11,16 +11,14 @@ from sqlalchemy.orm import selectinload
 
 from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue, EpisodeSlot
-from ballard.editor.entities import KINDS
 from ballard.models import (
     Character,
     PlotPoint,
-    Question,
-    Relationship,
     Show,
     SluggedRow,
     Storyline,
 )
+from ballard.story.kinds import KINDS, SLUGGED_LISTS
 
 
 def show_or_404(slug: str) -> Show:
@@ -93,13 +91,7 @@ def show_contents(show: Show) -> dict[str, Any]:
         .all()
     )
 
-    def ordered(model: type[SluggedRow]) -> list:
+    def ordered(model: Any) -> list:
         return list(session.scalars(select(model).where(model.show_id == show.id).order_by(model.sort_order)))
 
-    return {
-        "counts": counts,
-        "storylines": ordered(Storyline),
-        "characters": ordered(Character),
-        "questions": ordered(Question),
-        "relationships": ordered(Relationship),
-    }
+    return {"counts": counts, **{name: ordered(kind.model) for name, kind in SLUGGED_LISTS.items()}}

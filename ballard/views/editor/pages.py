@@ -12,7 +12,6 @@ from ballard.db import get_session
 from ballard.editor.catalogue import Catalogue, EpisodeSlot
 from ballard.editor.changes import ChangeBlocked, add_season, lint_show, version_token
 from ballard.editor.entities import (
-    KINDS,
     ChangeRefused,
     move_within_episode,
     next_episode_code,
@@ -21,7 +20,7 @@ from ballard.editor.entities import (
 from ballard.editor.forms import DeleteForm, EntityForm
 from ballard.models import EntityKind, PlotPoint, Season, Show, SluggedRow
 from ballard.story.fields import parse_episode_code
-from ballard.story.kinds import SLUGGED_LISTS
+from ballard.story.kinds import KINDS, SLUGGED_LISTS, StoryKind
 from ballard.views.editor import bp
 from ballard.views.editor.controller import EditPage, change, delete, edit, problem_page
 from ballard.views.editor.history import revisions
@@ -36,7 +35,6 @@ from ballard.views.editor.lookups import (
     slugs,
 )
 from ballard.views.editor.previews import Preview, at, episode_previews, point_previews
-from ballard.views.editor.registry import EDITABLE, SLUGGED, Editable
 
 RESERVED_SLUGS = frozenset({"new"})  # /editor/<show>/characters/new is the create form
 
@@ -87,7 +85,7 @@ def season_numbers(row: Show) -> list[int]:
 
 def _episode_form(catalogue: Catalogue, code: str, **kwargs) -> EntityForm:
     _season, number = parse_episode_code(code) or (0, 0)  # the code comes from the show's list
-    return EDITABLE[EntityKind.EPISODE].form(catalogue, fixed={"number": number}, **kwargs)
+    return KINDS[EntityKind.EPISODE].form(catalogue, fixed={"number": number}, **kwargs)
 
 
 @bp.route("/<slug:show>/seasons/new", methods=["GET", "POST"])
@@ -161,9 +159,9 @@ def episode(show: str, episode: str):
     session = get_session()
     catalogue = Catalogue(session, row)
     slot = slot_or_404(catalogue, episode)
-    current = KINDS[EntityKind.EPISODE].snapshot(session, row, slot.code)
-    editable = EDITABLE[EntityKind.EPISODE]
-    form = _episode_form(catalogue, slot.code, data=on_get(editable.form.initial(current or {})))
+    kind = KINDS[EntityKind.EPISODE]
+    current = kind.snapshot(session, row, slot.code)
+    form = _episode_form(catalogue, slot.code, data=on_get(kind.form.initial(current or {})))
     return edit(
         EditPage(
             row,
@@ -215,7 +213,7 @@ def delete_episode(show: str, episode: str):
 
 
 def _point_form(catalogue: Catalogue, row: Show, slot: EpisodeSlot, **kwargs) -> EntityForm:
-    return EDITABLE[EntityKind.PLOT_POINT].form(
+    return KINDS[EntityKind.PLOT_POINT].form(
         catalogue, choices=ref_choices(row), floors={"revealed_in": slot.position}, **kwargs
     )
 
@@ -274,7 +272,7 @@ def plot_point(show: str, point: str):
         row,
         slot,
         fixed={"slug": point},
-        data=on_get(EDITABLE[EntityKind.PLOT_POINT].form.initial(current)),
+        data=on_get(KINDS[EntityKind.PLOT_POINT].form.initial(current)),
     )
     return edit(
         EditPage(
@@ -335,100 +333,96 @@ def delete_plot_point(show: str, point: str):
 # --- storylines, characters, questions (slugged) ---------------------------------------------
 
 
-def _model(editable: Editable) -> type[SluggedRow]:
-    assert editable.model is not None, f"{editable.kind.name} is not a slugged kind"
-    return editable.model
+def _model(kind: StoryKind) -> type[SluggedRow]:
+    assert issubclass(kind.model, SluggedRow), f"{kind.name} is not a slugged kind"
+    return kind.model
 
 
-def _new_slugged(editable: Editable, show: str):
+def _new_slugged(kind: StoryKind, show: str):
     row = show_or_404(show)
-    form = editable.form(
+    form = kind.form(
         Catalogue(get_session(), row),
         creating=True,
-        taken=slugs(_model(editable), row) | RESERVED_SLUGS,
+        taken=slugs(_model(kind), row) | RESERVED_SLUGS,
         choices=ref_choices(row),
     )
     slug = form.slug.data if request.method == "POST" and form.slug.data else ""
     return edit(
         EditPage(
             row,
-            editable.kind.name,
+            kind.name,
             slug,
             form,
-            lambda: url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)),
-            {"heading": f"New {editable.kind.label}", "previews": []},
+            lambda: url_for(kind.endpoint, show=row.slug, **kind.url_args(slug)),
+            {"heading": f"New {kind.label}", "previews": []},
             creating=True,
             token_key="new",
         )
     )
 
 
-def _edit_slugged(editable: Editable, show: str, slug: str):
+def _edit_slugged(kind: StoryKind, show: str, slug: str):
     row = show_or_404(show)
     session = get_session()
-    current = editable.kind.snapshot(session, row, slug)
+    current = kind.snapshot(session, row, slug)
     if current is None:
         abort(404)
-    form = editable.form(
+    form = kind.form(
         Catalogue(session, row),
         fixed={"slug": slug},
-        data=on_get(editable.form.initial(current)),
+        data=on_get(kind.form.initial(current)),
         choices=ref_choices(row),
     )
     return edit(
         EditPage(
             row,
-            editable.kind.name,
+            kind.name,
             slug,
             form,
-            lambda: url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)),
+            lambda: url_for(kind.endpoint, show=row.slug, **kind.url_args(slug)),
             # A question or relationship has no title or name: its kind and slug, then.
             {
-                "heading": current.get("title")
-                or current.get("name")
-                or f"{editable.kind.label.capitalize()} {slug}",
-                "delete_url": url_for(
-                    f"editor.delete_{editable.kind.name}", show=row.slug, **editable.url_args(slug)
-                ),
-                "previews": editable.previews(row, current) if editable.previews else [],
+                "heading": current.get("title") or current.get("name") or f"{kind.label.capitalize()} {slug}",
+                "delete_url": url_for(f"editor.delete_{kind.name}", show=row.slug, **kind.url_args(slug)),
+                "previews": kind.previews(row, current) if kind.previews else [],
             },
         )
     )
 
 
-def _delete_slugged(editable: Editable, show: str, slug: str):
+def _delete_slugged(kind: StoryKind, show: str, slug: str):
     row = show_or_404(show)
-    exists_or_404(row, editable.kind.name, slug)
+    exists_or_404(row, kind.name, slug)
     return delete(
         row,
-        editable.kind.name,
+        kind.name,
         slug,
         url_for("editor.overview", show=row.slug),
-        url_for(editable.endpoint, show=row.slug, **editable.url_args(slug)),
+        url_for(kind.endpoint, show=row.slug, **kind.url_args(slug)),
     )
 
 
-def add_slugged_routes(editable: Editable, list_name: str) -> None:
+def add_slugged_routes(kind: StoryKind) -> None:
     """A slugged kind's three pages, added in a loop over the kinds below (Flask's
     register_api pattern): /<show>/<list_name>/new, /<show>/<list_name>/<slug> and its
     /delete, at the endpoints new_<kind>, <kind> and delete_<kind>."""
-    name, arg = editable.kind.name, editable.arg
-    assert arg is not None and editable.endpoint == f"editor.{name}", name
-    base = f"/<slug:show>/{list_name}"
+    name, arg = kind.name, kind.arg
+    assert arg is not None, name
+    base = f"/<slug:show>/{kind.list_name}"
 
     def new(show: str):
-        return _new_slugged(editable, show)
+        return _new_slugged(kind, show)
 
     def edit(show: str, **key: str):
-        return _edit_slugged(editable, show, key[arg])
+        return _edit_slugged(kind, show, key[arg])
 
     def remove(show: str, **key: str):
-        return _delete_slugged(editable, show, key[arg])
+        return _delete_slugged(kind, show, key[arg])
 
     bp.add_url_rule(f"{base}/new", f"new_{name}", new, methods=["GET", "POST"])
     bp.add_url_rule(f"{base}/<slug:{arg}>", name, edit, methods=["GET", "POST"])
     bp.add_url_rule(f"{base}/<slug:{arg}>/delete", f"delete_{name}", remove, methods=["POST"])
 
 
-for _list_name, _kind in SLUGGED_LISTS.items():
-    add_slugged_routes(SLUGGED[_kind.name], _list_name)
+for _kind in SLUGGED_LISTS.values():
+    add_slugged_routes(_kind)

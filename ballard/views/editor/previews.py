@@ -10,6 +10,7 @@ from flask import url_for
 
 from ballard.editor.catalogue import EpisodeSlot
 from ballard.models import Show
+from ballard.story.kinds import KINDS
 
 
 @dataclass(frozen=True)
@@ -130,3 +131,12 @@ def relationship_previews(show: Show, r: dict[str, Any]) -> list[Preview]:
             (r["ended_in"] - 1, "just before, not ended yet", "guide.connections", {}),
         ]
     return previews(show, links)
+
+
+for _name, _previews in {
+    "storyline": storyline_previews,
+    "character": character_previews,
+    "question": question_previews,
+    "relationship": relationship_previews,
+}.items():
+    KINDS[_name].bind(previews=_previews)
