@@ -77,6 +77,10 @@ def test_the_picker_names_upcoming_episodes_by_code_only(tiny, app, client):
         ("/tiny/at/2/", "4", "/tiny/at/4/"),
         ("/tiny/at/2/connections", "0", "/tiny/at/0/connections"),
         ("/tiny/at/2/next-season/1", "1", "/tiny/at/1/next-season/1"),
+        # A question's former slug (a page left open across a rename): its new address,
+        # or its parent where the question is not raised yet.
+        ("/tiny/at/2/questions/sister-stays", "3", "/tiny/at/3/questions/will-sister-stay"),
+        ("/tiny/at/2/questions/sister-stays", "1", "/tiny/at/1/questions"),
         # An unknown slug falls back like a later one (the same answer for both).
         ("/tiny/at/2/characters/nobody-at-all", "3", "/tiny/at/3/characters"),
         ("/tiny/at/2/no-such-page", "3", "/tiny/at/3/"),

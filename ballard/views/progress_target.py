@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from ballard import horizon
-from ballard.horizon import NotVisible
+from ballard.horizon import NotVisible, Renamed
 
 # A page that needs one thing to exist at h: how to ask the gate, and the parent page.
 _NEEDS: dict[str, tuple[str, Callable[[horizon.Gate, dict], object]]] = {
@@ -53,6 +53,9 @@ def same_page_at(gate: horizon.Gate, target: str | None) -> str | None:
         parent, exists = _NEEDS[endpoint]
         try:
             exists(gate, args)
+            break
+        except Renamed as moved:  # a former slug (a page left open across a rename)
+            args = {**args, moved.argument: moved.slug}
             break
         except NotVisible:
             endpoint, query, fragment = parent, "", ""
