@@ -87,7 +87,8 @@ def server_error(_exc: Exception):
 def renamed(exc: Renamed):
     """A former slug of a row visible at h: the same page at the row's slug, for good
     (308 keeps the method; the query string goes along)."""
-    assert request.endpoint is not None  # Renamed comes from a matched route's view
+    if request.endpoint is None or exc.argument not in (request.view_args or {}):
+        return not_found()  # not a page addressed by that slug: nothing to move to
     target = url_for(request.endpoint, **{**(request.view_args or {}), exc.argument: exc.slug})
     query = request.query_string.decode()
     return redirect(f"{target}?{query}" if query else target, code=308)
