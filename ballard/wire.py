@@ -197,9 +197,10 @@ KEPT_BLUEPRINTS = frozenset({"guide", "api"})
 
 def vary_on_encoding(response: Response) -> Response:
     """Pages and API answers (and their 304s) say `Vary: Accept-Encoding`, whether the
-    page cache is on or not, so an answer's headers never depend on the cache."""
+    page cache is on or not, so an answer's headers never depend on the cache (HEAD too,
+    as GET would)."""
     if (
-        request.method == "GET"
+        request.method in ("GET", "HEAD")
         and response.status_code in (200, 304)
         and request.blueprint in KEPT_BLUEPRINTS
     ):
