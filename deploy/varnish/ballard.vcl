@@ -103,8 +103,13 @@ sub vcl_recv {
         }
         return (hash);
     }
-    # Other pages (the list of shows) say `Vary: Cookie` and are keyed on the whole header;
-    # /<show>/ redirects by cookie and is never kept (the app does not mark it).
+    if (req.url ~ "^/(\?|$)") {
+        # The list of shows reads no cookie (a signed-in editor passed above): one copy.
+        unset req.http.Cookie;
+        return (hash);
+    }
+    # Anything else says `Vary: Cookie` and is keyed on the whole header; /<show>/
+    # redirects by cookie and is never kept (the app does not mark it).
     return (hash);
 }
 
