@@ -23,7 +23,8 @@ PG_RECIPE = (
     "This database is PostgreSQL: use pg_dump, e.g.\n"
     '  pg_dump --format=custom --file=ballard-$(date +%Y%m%d-%H%M%S).dump "$DATABASE_URL"\n'
     "and restore with\n"
-    '  pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" FILE.dump'
+    '  pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" FILE.dump\n'
+    "then, behind a shared cache: flask --app app purge-shared-caches"
 )
 
 

@@ -49,12 +49,14 @@ from __future__ import annotations
 
 import atexit
 import logging
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
 
+import click
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy import event
 
@@ -82,21 +84,19 @@ def cache_control(config) -> str | None:
     )
 
 
-def _show_of(path: str) -> str | None:
-    parts = path.split("/")
-    if path.startswith("/api/v1/shows/") and len(parts) > 4 and parts[4]:
-        return parts[4]
-    if len(parts) > 2 and parts[1] and parts[1] != "api":
-        return parts[1]
-    return None
+SHOW_ARG, HORIZON_ARG = "show", "h"  # the URL arguments that name a show and a horizon
+ROUTE_SHOW = "ballard.shared_cache.route"
 
 
-def surrogate_keys(path: str) -> str:
-    keys = [PURGE_KEY]
-    show = _show_of(path)
-    if show:
-        keys.append(f"show-{show}")
-    return " ".join(keys)
+def note_route(endpoint: str | None, values: dict | None) -> None:
+    """url_value_preprocessor: the show and horizon the URL map matched, kept before any
+    blueprint takes them out of the view arguments."""
+    values = values or {}
+    g.setdefault(ROUTE_SHOW, (values.get(SHOW_ARG), HORIZON_ARG in values))
+
+
+def surrogate_keys(show: str | None) -> str:
+    return f"{PURGE_KEY} show-{show}" if show else PURGE_KEY
 
 
 def shareable(response: Response) -> bool:
@@ -110,9 +110,9 @@ def shareable(response: Response) -> bool:
     if "Set-Cookie" in response.headers or "no-store" in response.headers.get("Cache-Control", ""):
         return False
     if request.blueprint == "guide":
-        parts = request.path.split("/", 4)
-        if len(parts) >= 4 and parts[2] == "at" and READER_STATE not in request.environ:
-            return False  # a page under /<show>/at/ the guide did not key on the reader
+        _, at_a_horizon = g.get(ROUTE_SHOW, (None, False))
+        if at_a_horizon and READER_STATE not in request.environ:
+            return False  # a page at a horizon the guide did not key on the reader
         if "cookie" not in {v.lower() for v in response.vary}:
             return False
     return True
@@ -124,7 +124,8 @@ def mark(response: Response) -> Response:
     if value is None or not shareable(response):
         return response
     response.headers["Cache-Control"] = value
-    keys = surrogate_keys(request.path)
+    show, _ = g.get(ROUTE_SHOW, (None, False))
+    keys = surrogate_keys(show)
     response.headers["xkey"] = keys
     response.headers["Surrogate-Key"] = keys
     return response
@@ -146,12 +147,13 @@ class Purger:
         self._pending: dict[str, list] = {}
         self._thread: threading.Thread | None = None
         self._busy = 0
+        self._closed = False
         self.sent = 0
         self.failures = 0
         self.changes = 0
 
     def content_changed(self) -> None:
-        if not self.urls:
+        if not self.urls or self._closed:
             return
         with self._cond:
             now = time.monotonic()
@@ -167,6 +169,8 @@ class Purger:
         while True:
             with self._cond:
                 while True:
+                    if self._closed:
+                        return
                     now = time.monotonic()
                     due = [(url, item) for url, item in self._pending.items() if item[1] <= now]
                     if due:
@@ -194,6 +198,15 @@ class Purger:
                         current[2] += 1
                         current[1] = time.monotonic() + min(self.backoff ** current[2], MAX_BACKOFF)
                 self._cond.notify_all()
+
+    def close(self) -> None:
+        """Drop what is unsent and stop the thread (tests, and an app shut down on purpose)."""
+        with self._cond:
+            self._pending.clear()
+            self._closed = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=PURGE_TIMEOUT + 1)
 
     def pending(self) -> dict[str, int]:
         with self._cond:
@@ -244,6 +257,23 @@ def _flush_at_exit(purger: Purger) -> None:
         )
 
 
+@click.command("purge-shared-caches")
+def purge_command() -> None:
+    """Drop every Ballard answer from the shared caches (BALLARD_SHARED_CACHE_URLS): after
+    a change made outside the app, such as a pg_restore. Exits 1 if one could not be purged."""
+    purger = get_purger()
+    if purger is None:
+        click.echo("BALLARD_SHARED_CACHE_URLS is empty: no shared cache to purge.")
+        return
+    purger.content_changed()
+    left = purger.flush(PURGE_EXIT_WAIT)
+    if left:
+        purger.close()  # said here; the exit hook need not wait and say it again
+        click.echo(f"NOT purged (retry, or BAN with xkey: {PURGE_KEY} by hand): {' '.join(left)}", err=True)
+        sys.exit(1)
+    click.echo(f"Purged: {' '.join(purger.urls)}")
+
+
 def parse_urls(raw) -> tuple[str, ...]:
     if isinstance(raw, (list, tuple)):
         return tuple(raw)
@@ -251,7 +281,9 @@ def parse_urls(raw) -> tuple[str, ...]:
 
 
 def init_app(app: Flask) -> None:
+    app.url_value_preprocessor(note_route)  # the app's run before the blueprints'
     app.after_request(mark)
+    app.cli.add_command(purge_command)
     urls = parse_urls(app.config.get("SHARED_CACHE_URLS"))
     if not urls:
         return

@@ -61,6 +61,34 @@ def flask_cli(database_url: str, *args: str, **extra: str) -> subprocess.Complet
     )
 
 
+# --- databases of a test's own -----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def own_database(prefix: str, sqlite_dir: Path, postgres_only: bool = False) -> Iterator[str | None]:
+    """An empty database of the run's kind: a new PostgreSQL database on
+    BALLARD_TEST_DATABASE_URL's server (dropped after), else a SQLite file in
+    `sqlite_dir`; with `postgres_only`, None when the run has no PostgreSQL."""
+    from sqlalchemy import text
+
+    from ballard.db import make_engine
+
+    server = os.environ.get("BALLARD_TEST_DATABASE_URL")
+    if not server:
+        yield None if postgres_only else f"sqlite:///{sqlite_dir / (prefix + '.db')}"
+        return
+    name = f"ballard_{prefix}_{os.urandom(5).hex()}"
+    engine = make_engine(server)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield server.rsplit("/", 1)[0] + "/" + name
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
+
+
 # --- gunicorn ---------------------------------------------------------------------------------
 
 

@@ -11,7 +11,6 @@ import sqlite3
 import subprocess
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import urlencode
@@ -31,19 +30,12 @@ READ_WITHIN = 15.0  # seconds: generous; workers read the content version every 
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
+def pg_url(tmp_path) -> Iterator[str]:
     """A new database on BALLARD_TEST_DATABASE_URL's server (skipped without one)."""
-    server = os.environ.get("BALLARD_TEST_DATABASE_URL")
-    if not server:
-        pytest.skip("needs BALLARD_TEST_DATABASE_URL (PostgreSQL)")
-    name = f"ballard_holes_{uuid.uuid4().hex[:10]}"
-    engine = make_engine(server)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.rsplit("/", 1)[0] + "/" + name
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    with h.own_database("holes", tmp_path, postgres_only=True) as url:
+        if url is None:
+            pytest.skip("needs BALLARD_TEST_DATABASE_URL (PostgreSQL)")
+        yield url
 
 
 # --- 1. the page-cache key is never reused for different content --------------------------------

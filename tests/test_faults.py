@@ -20,7 +20,6 @@ import sqlite3
 import subprocess
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,18 +53,9 @@ BACK_WITHIN = 10.0  # seconds: generous; the app needs no restart to serve again
 @pytest.fixture
 def fresh_url(tmp_path) -> Iterator[str]:
     """An empty database of the run's kind (SQLite file, or a new PostgreSQL database)."""
-    server = os.environ.get("BALLARD_TEST_DATABASE_URL")
-    if not server:
-        yield f"sqlite:///{tmp_path / 'faults.db'}"
-        return
-    name = f"ballard_faults_{uuid.uuid4().hex[:10]}"
-    engine = make_engine(server)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.rsplit("/", 1)[0] + "/" + name
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    with h.own_database("faults", tmp_path) as url:
+        assert url is not None
+        yield url
 
 
 def prepare(url: str, revision: str = "head", pack: bool = True) -> None:

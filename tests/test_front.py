@@ -278,3 +278,17 @@ def test_what_may_be_kept(kind, marked, state, status, headers, ok):
     key = (kind, "http", "localhost", "", "/x", "", 1, "S")
     environ = {CACHEABLE: marked, READER_STATE: state}
     assert Front.storable(key, environ, status, headers) is ok
+
+
+def test_a_revalidation_on_a_miss_fills_the_cache(tiny, reader, front_cache):
+    """A browser revalidating a page this worker has not kept yet gets its 304, and the
+    page is kept: a crowd of revalidations after a change renders each page once."""
+    url = "/tiny/at/2/episodes"
+    etag = reader.get(url).headers["ETag"]
+    front_cache.clear()
+    hits = front_cache.hits
+    for _ in range(3):
+        answer = reader.get(url, headers={"If-None-Match": etag})
+        assert (answer.status_code, answer.get_data()) == (304, b"")
+    assert len(front_cache) == 1 and front_cache.hits - hits == 2
+    assert reader.get(url).get_data() and front_cache.hits - hits == 3

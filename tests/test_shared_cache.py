@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -25,11 +26,11 @@ from bs4 import BeautifulSoup
 from ballard import create_app
 from ballard.progress import serializer_for, upcoming_titles_value
 from ballard.shared_cache import Purger
-from tests.faults_harness import ROOT, SECRET, flask_cli, free_port, server
+from tests.faults_harness import ROOT, SECRET, flask_cli, free_port, own_database, pg_bin, server
 from tests.invariance import UNKNOWN, argument_values, urls_at
+from tests.test_faults import readme_pg_commands
+from tests.varnish_harness import VARNISHD, Varnish
 
-VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
-VCL = ROOT / "deploy" / "varnish" / "ballard.vcl"
 PACK = ROOT / "ballard" / "content" / "ballard" / "season-1.yaml"
 SHOW = "ballard"
 EDITOR, PASSWORD = "ed@example.com", "a long editor password 1"
@@ -53,58 +54,6 @@ needs_varnish = pytest.mark.skipif(
 )
 
 
-class Varnish:
-    """varnishd in the foreground, as a child, on a free port with its own work dir."""
-
-    def __init__(self, backend_port: int, workdir: Path, port: int | None = None):
-        self.port = port or free_port()
-        vcl = workdir / "ballard.vcl"
-        vcl.write_text(VCL.read_text().replace('.port = "8000";', f'.port = "{backend_port}";'))
-        self.log = (workdir / "varnishd.log").open("wb")
-        self.proc = subprocess.Popen(
-            [
-                VARNISHD,
-                "-F",
-                "-n",
-                str(workdir / "varnish"),
-                "-a",
-                f"127.0.0.1:{self.port}",
-                "-T",
-                "none",
-                "-j",
-                "none",
-                "-f",
-                str(vcl),
-                "-s",
-                "malloc,64m",
-                "-p",
-                "http_gzip_support=off",
-            ],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                self.log.close()
-                raise RuntimeError((workdir / "varnishd.log").read_text())
-            if request(self.port, "/healthz")[0] != "connection error":
-                return
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("varnishd did not start")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-
-
 def request(port: int, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -125,7 +74,13 @@ def comparable(answer) -> tuple:
 @pytest.fixture(scope="module")
 def stack():
     workdir = Path(tempfile.mkdtemp(prefix="ballard-varnish-"))
-    database_url = f"sqlite:///{workdir / 'ballard.db'}"
+    with own_database("varnish", workdir) as database_url:
+        assert database_url is not None
+        yield from _stack(workdir, database_url)
+
+
+def _stack(workdir: Path, database_url: str):
+    """The app on `database_url` (of the run's kind), loaded, behind gunicorn and Varnish."""
     for args in (
         ("db", "upgrade"),
         ("content", "load"),
@@ -143,7 +98,7 @@ def stack():
         varnish = None
         try:
             # The port the app purges is the one Varnish listens on.
-            varnish = Varnish(origin.port, workdir, port=varnish_port)
+            varnish = Varnish(origin.port, workdir, varnish_port)
             yield {
                 "app": app,
                 "db": database_url,
@@ -417,10 +372,20 @@ def test_a_content_load_shows_through_varnish_when_it_returns(stack):
 
 @needs_varnish
 def test_a_restore_shows_through_varnish_when_it_returns(stack):
-    backups = stack["workdir"] / "backups"
-    done = flask_cli(stack["db"], "backup", str(backups))
-    assert done.returncode == 0, done.stderr
-    [backup] = backups.glob("*.db")
+    """SQLite: `flask restore` purges. PostgreSQL: the README's pg_dump and pg_restore,
+    then `flask purge-shared-caches`, as the README says."""
+    postgres = stack["db"].startswith("postgresql")
+    if postgres:
+        bin_dir = pg_bin()
+        assert bin_dir is not None, "PostgreSQL's pg_dump is not installed"
+        dump, restore = readme_pg_commands()
+        env = dict(os.environ, BALLARD_DATABASE_URL=stack["db"], PATH=f"{bin_dir}:{os.environ['PATH']}")
+        subprocess.run(dump, shell=True, cwd=stack["workdir"], env=env, check=True, timeout=60)
+    else:
+        backups = stack["workdir"] / "backups"
+        done = flask_cli(stack["db"], "backup", str(backups))
+        assert done.returncode == 0, done.stderr
+        [backup] = backups.glob("*.db")
     pack = stack["workdir"] / "season-1.yaml"
     pack.write_text(PACK.read_text().replace("  title: Ballard\n", "  title: Ballard Elsewhere\n", 1))
     done = flask_cli(stack["db"], "content", "load", str(pack), **stack["settings"])
@@ -429,12 +394,90 @@ def test_a_restore_shows_through_varnish_when_it_returns(stack):
     for _ in range(2):
         status, headers, body = request(stack["varnish"], url)
     assert b"Ballard Elsewhere" in body and headers["x-cache"] == "HIT"
-    done = flask_cli(stack["db"], "restore", str(backup), "--yes", **stack["settings"])
-    assert done.returncode == 0, done.stderr
+    if postgres:
+        subprocess.run(restore, shell=True, cwd=stack["workdir"], env=env, check=True, timeout=60)
+        done = flask_cli(stack["db"], "purge-shared-caches", **stack["settings"])
+        assert done.returncode == 0 and "Purged:" in done.stdout, done.stderr
+    else:
+        done = flask_cli(stack["db"], "restore", str(backup), "--yes", **stack["settings"])
+        assert done.returncode == 0, done.stderr
     assert "NOT purged" not in done.stderr
     answer = request(stack["varnish"], url)
     assert b"Ballard Elsewhere" not in answer[2]
     assert comparable(answer) == comparable(request(stack["origin"], url))
+
+
+def test_purging_by_hand_says_which_cache_it_could_not_reach(stack):
+    unreachable = f"http://127.0.0.1:{free_port()}/"
+    done = flask_cli(stack["db"], "purge-shared-caches", BALLARD_SHARED_CACHE_URLS=unreachable)
+    assert done.returncode == 1
+    assert f"NOT purged (retry, or BAN with xkey: ballard by hand): {unreachable}" in done.stderr
+    done = flask_cli(stack["db"], "purge-shared-caches")
+    assert done.returncode == 0 and "no shared cache to purge" in done.stdout
+
+
+# --- stale copies and the search storage: a Varnish of the test's own -------------------------
+
+
+@pytest.fixture
+def small_stack(stack, tmp_path):
+    """Another gunicorn on the same database, its pages shareable for 1 s (then stale),
+    behind a Varnish with a 1 MB search storage."""
+    settings = {"BALLARD_SHARED_CACHE_MAX_AGE": "1", "BALLARD_SHARED_CACHE_STALE": "1"}
+    with (
+        server(stack["db"], workers=1, threads=4, **settings) as origin,
+        Varnish(origin.port, tmp_path / "varnish", free_port(), search_mb=1) as varnish,
+    ):
+        yield origin, varnish
+
+
+def reader_at(h: int) -> dict[str, str]:
+    return {"Cookie": f"__Host-horizon-{SHOW}={serializer_for(SECRET).dumps(h)}", "Accept-Encoding": "gzip"}
+
+
+def wait_until(condition, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+@needs_varnish
+def test_a_flood_of_searches_never_evicts_a_page(small_stack):
+    _, varnish = small_stack
+    page = f"/{SHOW}/at/3/story"
+    assert request(varnish.port, page, reader_at(3))[0] == 200
+    assert request(varnish.port, page, reader_at(3))[1]["x-cache"] == "HIT"
+    # Distinct queries until the search storage (1 MB) has had to evict some.
+    for n in range(3000):
+        status, _, _ = request(varnish.port, f"/{SHOW}/at/3/search?q=ballard+{n}", reader_at(3))
+        assert status == 200
+        if n % 50 == 49 and varnish.counters()["MAIN.n_lru_nuked"] > 0:
+            break
+    found = varnish.counters()
+    assert found["MAIN.n_lru_nuked"] > 0, "the flood never filled the search storage"
+    assert found["SMA.search.c_req"] >= n and found["SMA.pages.c_fail"] == 0
+    assert request(varnish.port, page, reader_at(3))[1]["x-cache"] == "HIT"
+
+
+@needs_varnish
+def test_while_the_app_is_down_readers_get_the_last_good_copy(small_stack):
+    origin, varnish = small_stack
+    page, never_kept = f"/{SHOW}/at/3/story", f"/{SHOW}/at/3/questions"
+    first = request(varnish.port, page, reader_at(3))
+    assert first[0] == 200
+    origin.stop()
+    # The probe (/healthz every 2 s, 2 of 3 must pass) finds the app down.
+    assert wait_until(lambda: varnish.counters()["VBE.boot.default.happy"] & 0b11 == 0)
+    time.sleep(2.5)  # past s-maxage (1 s) and the grace a well app gets (30 s is not reached)
+    stale = request(varnish.port, page, reader_at(3))
+    assert (stale[0], stale[2]) == (200, first[2])
+    assert int(stale[1]["age"]) >= 2
+    status, headers, body = request(varnish.port, never_kept, reader_at(3))
+    assert (status, headers["retry-after"], headers["cache-control"]) == (503, "30", "no-store")
+    assert b"try again" in body and b"Varnish" not in body
 
 
 class _FlakyCache(BaseHTTPRequestHandler):
@@ -467,6 +510,7 @@ def test_a_failed_purge_is_logged_and_retried(caplog):
         assert (purger.failures, purger.sent) == (2, 2)
         assert sum("will retry" in r.getMessage() for r in caplog.records) == 2
     finally:
+        purger.close()
         cache.shutdown()
         cache.server_close()
 
@@ -476,6 +520,8 @@ def test_an_unreachable_cache_is_reported_not_dropped(caplog):
     with caplog.at_level(logging.WARNING, logger="ballard.shared_cache"):
         purger.content_changed()
         left = purger.flush(timeout=1.5)
+    purger.close()  # else it retries (and logs) until the run ends
+    assert purger.pending() == {}
     assert tuple(left) == purger.urls
     assert purger.failures >= 1 and purger.sent == 0
     assert any("will retry" in r.getMessage() for r in caplog.records)

@@ -13,6 +13,19 @@
 # that surrogate key (`ballard`: everything; `show-<slug>`: one show). The app sends it
 # after every content change when BALLARD_SHARED_CACHE_URLS names this Varnish.
 #
+# Stale copies: a page is kept past s-maxage for its stale-if-error window (the app says
+# 86400 s). While the health probe finds the app well, a reader gets a stale copy only
+# for the stale-while-revalidate window (30 s, the app's default) while Varnish fetches a
+# new one in the background; when the app is down (the probe fails /healthz, which also
+# fails when the database is unreachable), readers keep getting the last good copy, and
+# a background fetch that answers 5xx never replaces it. A page never kept answers 503
+# with Retry-After.
+#
+# Storage: search answers (one per query, so a flood of distinct queries is unbounded)
+# go to a storage of their own, so that evicting them never evicts a page. varnishd needs
+# `-s pages=malloc,<size> -s search=malloc,<size>` (scripts/serve-cached has both); each
+# answer names its storage, since Varnish would otherwise take turns between the two.
+#
 # Run varnishd with `-p http_gzip_support=off`: the app sends gzip itself, with an ETag
 # per encoding, and Varnish then keys on the normalized Accept-Encoding (Vary) instead of
 # gunzipping (which would weaken the ETag).
@@ -22,9 +35,19 @@ import cookie;
 import std;
 
 # scripts/serve-cached and the tests replace this address.
+probe app_is_well {
+    .url = "/healthz";
+    .interval = 2s;
+    .timeout = 2s;
+    .window = 3;
+    .threshold = 2;
+    .initial = 2;  # start well: a cold Varnish in front of a well app serves at once
+}
+
 backend default {
     .host = "127.0.0.1";
     .port = "8000";
+    .probe = app_is_well;
 }
 
 acl purgers {
@@ -45,6 +68,9 @@ sub vcl_recv {
     }
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
+    }
+    if (std.healthy(req.backend_hint)) {
+        set req.grace = 30s;  # stale-while-revalidate; when sick, the copy's whole grace
     }
     if (req.url ~ "^/(editor|auth)([/?]|$)" || req.http.Authorization) {
         return (pass);
@@ -77,8 +103,13 @@ sub vcl_recv {
         }
         return (hash);
     }
-    # Other pages (the list of shows) say `Vary: Cookie` and are keyed on the whole header;
-    # /<show>/ redirects by cookie and is never kept (the app does not mark it).
+    if (req.url ~ "^/(\?|$)") {
+        # The list of shows reads no cookie (a signed-in editor passed above): one copy.
+        unset req.http.Cookie;
+        return (hash);
+    }
+    # Anything else says `Vary: Cookie` and is keyed on the whole header; /<show>/
+    # redirects by cookie and is never kept (the app does not mark it).
     return (hash);
 }
 
@@ -98,6 +129,7 @@ sub vcl_hash {
 sub vcl_backend_response {
     if (bereq.url ~ "^/static/" || bereq.url ~ "^/favicon\.ico") {
         unset beresp.http.Set-Cookie;
+        set beresp.storage = storage.pages;
         if (beresp.ttl <= 0s) {
             # `no-cache` for browsers (they revalidate); Varnish may keep the file 10 s,
             # so a deploy's new CSS shows through it within 10 s.
@@ -105,12 +137,34 @@ sub vcl_backend_response {
         }
         return (deliver);
     }
+    if (beresp.status >= 500 && bereq.is_bgfetch) {
+        return (abandon);  # keep serving the stale copy rather than the error
+    }
     if (beresp.http.Cache-Control !~ "s-maxage" || beresp.http.Set-Cookie) {
         set beresp.uncacheable = true;  # private, no-store, errors, redirects: not kept
         set beresp.ttl = 120s;
         return (deliver);
     }
+    if (beresp.http.Cache-Control ~ "stale-if-error=[0-9]+") {
+        set beresp.grace = std.duration(
+            regsub(beresp.http.Cache-Control, "^.*stale-if-error=([0-9]+).*$", "\1s"), 0s);
+    }
     set beresp.keep = 10m;  # an expired copy's ETag lets Varnish revalidate with a 304
+    if (bereq.url ~ "^/[^/?]+/at/[^/?]+/search([/?]|$)"
+        || bereq.url ~ "^/api/v1/shows/[^/?]+/at/[^/?]+/(search|suggest)([/?]|$)") {
+        set beresp.storage = storage.search;
+    } else {
+        set beresp.storage = storage.pages;
+    }
+    return (deliver);
+}
+
+sub vcl_backend_error {
+    # The app did not answer and no copy may be served: ours, so 503 with Retry-After.
+    set beresp.http.Content-Type = "text/plain; charset=utf-8";
+    set beresp.http.Retry-After = "30";
+    set beresp.http.Cache-Control = "no-store";
+    synthetic("The guide is unavailable for a moment. Please try again in 30 seconds.");
     return (deliver);
 }
 

@@ -9,77 +9,20 @@ pages, not by the readers.
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import subprocess
-import time
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
-VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
-VARNISHSTAT = shutil.which("varnishstat") or "/usr/bin/varnishstat"
-VCL = Path(__file__).resolve().parents[2] / "deploy" / "varnish" / "ballard.vcl"
+from tests.varnish_harness import VARNISHD, Varnish
+
 STATIC = "/static/guide.css"
+COUNTERS = ("cache_hit", "cache_miss", "cache_hitmiss", "backend_req", "client_req")
 
 
-@contextmanager
-def varnish(backend: str, work: Path, port: int, pinned: list[str]):
-    """varnishd in front of `backend` (http://127.0.0.1:PORT), stopped on exit."""
-    backend_port = backend.rsplit(":", 1)[1]
-    work.mkdir(parents=True, exist_ok=True)
-    work.chmod(0o755)
-    vcl = work / "ballard.vcl"
-    vcl.write_text(VCL.read_text().replace('.port = "8000";', f'.port = "{backend_port}";'))
-    name = str(work / "varnish")
-    proc = subprocess.Popen(
-        [
-            *pinned,
-            VARNISHD,
-            "-F",
-            "-j",
-            "none",
-            "-n",
-            name,
-            "-a",
-            f"127.0.0.1:{port}",
-            "-f",
-            str(vcl),
-            "-s",
-            "malloc,256m",
-            "-p",
-            "http_gzip_support=off",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("varnishd did not start")
-        yield base, name
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-def counters(name: str) -> dict[str, int]:
-    out = subprocess.run(
-        [VARNISHSTAT, "-n", name, "-1", "-j"], capture_output=True, text=True, check=True
-    ).stdout
-    data = json.loads(out)
-    data = data.get("counters", data)
-    return {
-        k: int(data[f"MAIN.{k}"]["value"])
-        for k in ("cache_hit", "cache_miss", "cache_hitmiss", "backend_req", "client_req")
-    }
+def counters(varnish: Varnish) -> dict[str, int]:
+    found = varnish.counters()
+    return {k: found[f"MAIN.{k}"] for k in COUNTERS}
 
 
 def soak(
@@ -125,12 +68,15 @@ def run(
     with (
         gunicorn("tests.bench.hello:app", env) as hello,
         gunicorn("app:app", dict(env, BALLARD_SHARED_CACHE_URLS=f"http://127.0.0.1:{port}/")) as origin,
-        varnish(origin, work / "varnish-bench", port, server_pin) as (base, name),
+        Varnish(
+            int(origin.rsplit(":", 1)[1]), work / "varnish-bench", port, 256, 32, tuple(server_pin)
+        ) as cache,
     ):
+        base = f"http://127.0.0.1:{port}"
         for path in [*pages.values(), STATIC]:  # warm: one miss each
             request = urllib.request.Request(base + path, headers={"Cookie": cookie, **gzip})
             urllib.request.urlopen(request, timeout=10).close()
-        before = counters(name)
+        before = counters(cache)
         hello_rps = []
         for _ in range(args.rounds):
             hello_rps.append(wrk(hello + "/", {})["rps"])
@@ -139,7 +85,7 @@ def run(
                     wrk(base + path, {"Cookie": cookie, **gzip})["rps"]
                 )
             figures.setdefault("static", []).append(wrk(base + STATIC, gzip)["rps"])
-        after = counters(name)
+        after = counters(cache)
         hits = after["cache_hit"] - before["cache_hit"]
         lookups = hits + (after["cache_miss"] - before["cache_miss"])
         figures["hit_ratio"] = hits / lookups if lookups else None
@@ -160,9 +106,9 @@ def run(
             print(f"{page.ljust(width)}  {rps:>8}  {ratio:>7}")
         print(f"hit ratio over these runs: {figures['hit_ratio']:.4f} ({hits} hits of {lookups} lookups)")
         if args.varnish_soak:
-            before = counters(name)
+            before = counters(cache)
             out = soak(base, list(pages.values()), cookie, args.varnish_soak, 256, work, wrk_pin)
-            after = counters(name)
+            after = counters(cache)
             origin_requests = after["backend_req"] - before["backend_req"]
             non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
             errors = re.search(
