@@ -25,15 +25,21 @@ PAGE_VALUES = ("show", "h")
 
 
 def open_once_per_request(bp: Blueprint, open_gate: Callable[[str, str], horizon.Gate]) -> None:
-    """Register the three hooks on `bp`: routes with an `h` in their URL get `g.gate`,
+    """Register the hooks on `bp`: routes with an `h` in their URL get `g.gate`,
     opened by `open_gate(show, h)` (which raises what the page answers instead: NotVisible,
     the share guard); routes without one (a show's front door, the forms' POSTs) are
     left alone."""
 
     @bp.url_value_preprocessor
     def pop_page_values(endpoint: str | None, values: dict[str, Any] | None) -> None:
-        if values and "h" in values:
-            g.page_values = {name: values.pop(name) for name in PAGE_VALUES}
+        g.page_values = {name: values.pop(name) for name in PAGE_VALUES} if values and "h" in values else None
+
+    @bp.teardown_request
+    def forget_page_values(_exc: BaseException | None) -> None:
+        # g outlives the request when the request ran inside an app context already
+        # pushed (a test client under `with app.app_context()`): leave nothing behind.
+        g.pop("page_values", None)
+        g.pop("gate", None)
 
     @bp.before_request
     def open_page_gate() -> None:
