@@ -40,6 +40,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check ballard tests app.py migrations/env.py
 	$(BIN)/mypy ballard
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/flask --app app content lint
 	$(BIN)/ruff format --check ballard tests app.py migrations/env.py
 

@@ -66,7 +66,14 @@ class CachedPage:
 
 
 class PageCache:
-    """A thread-safe LRU of CachedPage, bounded by the bytes it holds."""
+    """A thread-safe LRU of CachedPage, bounded by the bytes it holds.
+
+    The LRU is the standard library's OrderedDict (move_to_end, popitem(last=False)) with
+    the bytes counted here. A library LRU with a size function (cachetools.LRUCache and
+    its getsizeof) would replace only that count and the eviction loop: it is not
+    thread-safe, so the lock stays, and so do the hit counter the tests read and the
+    check that skips a page larger than the whole cache (it raises ValueError instead).
+    """
 
     def __init__(self, max_bytes: int, version_ttl: float):
         self.max_bytes = max_bytes

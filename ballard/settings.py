@@ -4,6 +4,13 @@
 string into a typed value through it; the README's configuration table is this table
 rendered (`readme_table`, checked by tests/test_settings.py). No Flask here, so the
 table can be rendered and tested without an app: `python -m ballard.settings`.
+
+Not pydantic-settings: tried (2.16.3, env_prefix BALLARD_, extra="forbid"), it ignores a
+misspelt BALLARD_PAGE_CACHE_M where this refuses it naming BALLARD_PAGE_CACHE_MB, takes
+"+5" and "nan" where this refuses them, and answers "Input should be a valid integer"
+where this says "BALLARD_PAGE_CACHE_MB must be a whole number of megabytes ≥ 0, not
+'lots'". Keeping tests/test_settings.py's messages would take this module's parsers,
+messages and scan of the environment anyway.
 """
 
 from __future__ import annotations

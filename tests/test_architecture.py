@@ -1,7 +1,11 @@
 """Only the horizon gate reads story tables for viewers."""
 
 import ast
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -208,67 +212,46 @@ def test_the_render_check_sees_a_template_that_queries(tiny):
     assert queries and "SELECT" in queries[0]
 
 
-# Layers, lowest first: a module imports from its own layer or a lower one, never up.
-LAYERS = (
-    {"settings", "db", "redirects", "textfold", "vocabulary"},
-    {"config", "models", "migrate"},
-    {"story"},  # the story kinds: the write side's one definition of each kind
-    {"content", "horizon", "converters"},  # packs and lint; the gate
-    {"editor", "progress", "errors", "availability", "page_cache", "forms", "wire"},
-    {
-        "views",
-        "export",
-        "backup",
-        "security",
-        "request_log",
-        "gunicorn_conf",
-        "front",
-        "origin_check",
-        "shared_cache",
-    },
-    {"cli", "__init__"},  # the app and its commands put everything together
+# The layers are import-linter contracts in pyproject.toml ([tool.importlinter]): a
+# module imports from its own layer or a lower one, never up; every module has a layer;
+# only the CLI imports the package itself. `make lint` runs them, and so do these tests.
+PYPROJECT = Path(ballard.ROOT, "pyproject.toml")
+LINT_IMPORTS = (
+    "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
 )
 
 
-def _layer(module: str) -> int:
-    """The layer of `ballard.<part>...` by its first part ("__init__" for the package)."""
-    part = module.split(".")[1] if "." in module else "__init__"
-    found = [i for i, layer in enumerate(LAYERS) if part in layer]
-    assert found, f"{module} is in no layer: add {part!r} to tests/test_architecture.py LAYERS"
-    return found[0]
-
-
-def _imports(tree: ast.AST) -> set[str]:
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "ballard":
-            # `from ballard import horizon` names a subpackage; `import ROOT` the package.
-            found |= {
-                f"ballard.{a.name}"
-                if (PACKAGE / a.name).exists() or (PACKAGE / f"{a.name}.py").exists()
-                else "ballard"
-                for a in node.names
-            }
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ballard."):
-            found.add(node.module)
-        elif isinstance(node, ast.Import):
-            found |= {a.name for a in node.names if a.name.startswith("ballard.")}
-    return found
+def _lint_imports(package_parent: Path) -> subprocess.CompletedProcess:
+    """lint-imports with the project's contracts, over the `ballard` found in `package_parent`."""
+    return subprocess.run(
+        [sys.executable, "-c", LINT_IMPORTS, "--config", str(PYPROJECT), "--no-cache", "--no-logo"],
+        cwd=package_parent,
+        env={**os.environ, "PYTHONPATH": str(package_parent)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_no_import_runs_back_up_the_layers():
-    upward = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        rel = path.relative_to(PACKAGE).with_suffix("")
-        module = ".".join(("ballard", *rel.parts)).removesuffix(".__init__")
-        own = _layer(module)
-        for imported in _imports(ast.parse(path.read_text())):
-            if _layer(imported) > own:
-                upward.append(f"{module} imports {imported}")
-    assert upward == []
+    result = _lint_imports(PACKAGE.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
 
 
-def test_the_layer_check_would_catch_an_upward_import():
-    tree = ast.parse("from ballard.views.guide import MAX_QUERY_LENGTH\nfrom ballard import horizon")
-    assert _imports(tree) == {"ballard.views.guide", "ballard.horizon"}
-    assert _layer("ballard.views.guide") > _layer("ballard.story.fields")
+def test_the_layer_contracts_would_catch_an_upward_import(tmp_path):
+    """The contracts, run over a copy of the package with one import running up (the gate
+    importing a view), one module importing the package itself, and one module in no
+    layer, break all three ways."""
+    shutil.copytree(PACKAGE, tmp_path / "ballard", ignore=shutil.ignore_patterns("static", "__pycache__"))
+    with (tmp_path / "ballard/horizon/core.py").open("a") as core:
+        core.write("from ballard.views.guide import MAX_QUERY_LENGTH  # noqa\n")
+    with (tmp_path / "ballard/textfold.py").open("a") as textfold:
+        textfold.write("from ballard import ROOT  # noqa\n")
+    (tmp_path / "ballard/stray.py").write_text("")
+    result = _lint_imports(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "ballard.horizon is not allowed to import ballard.views" in result.stdout
+    assert "ballard.textfold is not allowed to import ballard:" in result.stdout
+    assert "- ballard.stray" in result.stdout  # not listed as a layer
+    assert "0 kept, 2 broken" in result.stdout

@@ -21,7 +21,8 @@ PAGES = {
     "characters": ("/tiny/at/4/characters", "/ballard/at/10/characters", 5),
     "character": ("/tiny/at/4/characters/owen-marsh", "/ballard/at/10/characters/robert-olivas", 8),
     "connections": ("/tiny/at/4/connections", "/ballard/at/10/connections", 4),
-    "previously": ("/tiny/at/4/previously", "/ballard/at/10/previously", 19),
+    # (the refresher reads the last two episodes' fates, not their ties, which it never shows)
+    "previously": ("/tiny/at/4/previously", "/ballard/at/10/previously", 17),
     "questions": ("/tiny/at/4/questions", "/ballard/at/10/questions", 3),
     "question": ("/tiny/at/4/questions/who-is-the-body", "/ballard/at/10/questions/who-killed-olivas", 3),
     # (the finale page: standings 2, cliffhangers 2, the questions left open 1)

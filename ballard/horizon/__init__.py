@@ -7,7 +7,8 @@ so templates cannot wander into relationships. Views call `open_gate()` and noth
 from the data layer, and import it from here only. tests/test_architecture.py keeps it that way.
 
     values.py      the frozen dataclasses views get, and NotVisible
-    gate.py        open_gate, find_show, list_shows, parse_horizon; the Gate, composed of:
+    gate.py        open_gate, find_show, list_shows, parse_horizon; the Gate, holding a core
+                   and one part per kind of story fact, each holding that core:
     core.py          the show, h, episode cards, slider, recaps and plot points
     story.py         storylines, their statuses, the timeline
     characters.py    characters with their bios, statuses, aliases and appearances

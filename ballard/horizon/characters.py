@@ -58,17 +58,23 @@ _REVEALED = {
 _Revealed: TypeAlias = CharacterStatus | CharacterAlias | CharacterBio
 
 
-class CharacterReads(GateCore):
-    def _character_rows(self, model: type[_Revealed], ids: list[int]) -> dict[int, list[Row[Any]]]:
+class Characters:
+    """The gate's part for characters: their bios, statuses, aliases and appearances."""
+
+    def __init__(self, core: GateCore):
+        self.core = core
+
+    def revealed(self, model: type[_Revealed], ids: list[int]) -> dict[int, list[Row[Any]]]:
+        """The rows of `model` revealed by h for each of the characters `ids`, oldest first."""
         result: dict[int, list[Row[Any]]] = defaultdict(list)
-        for r in self._read(_REVEALED[model], ids=ids):
+        for r in self.core.read(_REVEALED[model], ids=ids):
             result[r.character_id].append(r)
         return result
 
     def _summaries(self, characters: list[Row[Any]]) -> list[CharacterSummary]:
         ids = [c.id for c in characters]
-        statuses = self._character_rows(CharacterStatus, ids)
-        aliases = self._character_rows(CharacterAlias, ids)
+        statuses = self.revealed(CharacterStatus, ids)
+        aliases = self.revealed(CharacterAlias, ids)
         return [self._summary(c, statuses[c.id], aliases[c.id]) for c in characters]
 
     def _summary(self, c: Row[Any], statuses: list[Row[Any]], aliases: list[Row[Any]]) -> CharacterSummary:
@@ -78,26 +84,28 @@ class CharacterReads(GateCore):
             c.name,
             c.role,
             c.actor,
-            self._status(latest.status, latest.note, latest.revealed_in) if latest else None,
+            self.core.status(latest.status, latest.note, latest.revealed_in) if latest else None,
             tuple(a.alias for a in aliases),
         )
 
     def characters(self) -> list[CharacterSummary]:
-        return self._summaries(list(self._read(_CHARACTERS)))
+        return self._summaries(list(self.core.read(_CHARACTERS)))
 
     def character(self, slug: str) -> CharacterDetail:
-        found = self._read(_CHARACTER, character=lookup_key(slug))
+        """A character as of h, without their connections (relationships.py adds those)."""
+        core = self.core
+        found = core.read(_CHARACTER, character=lookup_key(slug))
         if not found:
             raise NotVisible(slug)
         c = found[0]
-        statuses = self._character_rows(CharacterStatus, [c.id])[c.id]
-        summary = self._summary(c, statuses, self._character_rows(CharacterAlias, [c.id])[c.id])
-        bios = self._character_rows(CharacterBio, [c.id])[c.id]
-        positions = [p for (p,) in self._read(_APPEARANCES, character_id=c.id)]
+        statuses = self.revealed(CharacterStatus, [c.id])[c.id]
+        summary = self._summary(c, statuses, self.revealed(CharacterAlias, [c.id])[c.id])
+        bios = self.revealed(CharacterBio, [c.id])[c.id]
+        positions = [p for (p,) in core.read(_APPEARANCES, character_id=c.id)]
         return CharacterDetail(
             summary,
-            self._card_at(c.introduced_in) if c.introduced_in else None,
-            tuple(BioView(b.text, self._card_at(b.revealed_in)) for b in bios),
-            tuple(self._status(s.status, s.note, s.revealed_in) for s in statuses),
-            tuple(self.episodes()[p - 1] for p in positions),
+            core.card_at(c.introduced_in) if c.introduced_in else None,
+            tuple(BioView(b.text, core.card_at(b.revealed_in)) for b in bios),
+            tuple(core.status(s.status, s.note, s.revealed_in) for s in statuses),
+            tuple(core.episodes()[p - 1] for p in positions),
         )

@@ -1,5 +1,5 @@
-"""What every part of the gate stands on: the show, the horizon h and the episode cards,
-and the plot points visible at h (recaps here; the story pages in story.py)."""
+"""What every part of the gate holds: the show, the horizon h and the episode cards, and
+the plot points visible at h (recaps here; the story pages in story.py)."""
 
 from __future__ import annotations
 
@@ -104,6 +104,9 @@ def lookup_key(slug: str) -> str:
 
 @dataclass
 class GateCore:
+    """The shared core every part of the gate holds: the session, the show and h, the
+    episode cards (read once per gate), and the reads of plot points the parts build on."""
+
     session: Session
     show: ShowInfo
     h: int
@@ -130,15 +133,22 @@ class GateCore:
         finished = [s for s in self.seasons() if s.finale <= self.h]
         return finished[-1] if finished else None
 
+    def season_span(self, number: int) -> SeasonSpan:
+        """One season by number; NotVisible for one the show lacks."""
+        for season in self.seasons():
+            if season.number == number:
+                return season
+        raise NotVisible(str(number))
+
     # Episodes ------------------------------------------------------------------------
 
     def episodes(self) -> list[EpisodeCard]:
         """Every episode of the show, with unwatched ones reduced to their code."""
         if self._episodes is None:
-            self._episodes = [self._card(e) for e in self._read(_EPISODES)]
+            self._episodes = [self._card(e) for e in self.read(_EPISODES)]
         return self._episodes
 
-    def _read(self, statement: Select, **params: Any) -> Sequence[Row[Any]]:
+    def read(self, statement: Select, **params: Any) -> Sequence[Row[Any]]:
         """The rows of a statement built once (above), for this show at h. Run on the
         session's connection: these are plain rows, so the ORM's layer is not needed
         (nor its autoflush: the gate reads what is committed or flushed)."""
@@ -165,17 +175,17 @@ class GateCore:
             season=e.season,
         )
 
-    def _card_at(self, position: int) -> EpisodeCard | None:
+    def card_at(self, position: int) -> EpisodeCard | None:
         """The card for a stamp <= h; None for stamp 0, which means "from the premise"."""
         return self.episodes()[position - 1] if position else None
 
-    def _episode_card(self, position: int) -> EpisodeCard:
+    def episode_card(self, position: int) -> EpisodeCard:
         """The card for a stamp that is always an episode (an EpisodeStamp, 1 <= it <= h)."""
         assert position >= 1, "an episode stamp"
         return self.episodes()[position - 1]
 
-    def _status(self, status: str, note: str | None, stamp: int) -> StatusView:
-        return StatusView(status, note, self._card_at(stamp))
+    def status(self, status: str, note: str | None, stamp: int) -> StatusView:
+        return StatusView(status, note, self.card_at(stamp))
 
     def current_episode(self) -> EpisodeCard | None:
         return self.episodes()[self.h - 1] if self.h else None
@@ -203,7 +213,7 @@ class GateCore:
 
     def recap(self, slug: str) -> Recap:
         episode = self.watched_episode(slug)
-        rows = self._plot_points(position=episode.position)
+        rows = self.plot_points(position=episode.position)
         sections = tuple(
             StorylineSection(storyline, tuple(point for _, _, point in group))
             for storyline, group in groupby(rows, key=lambda row: row[0])
@@ -214,7 +224,7 @@ class GateCore:
         following = cards[index + 1] if index + 1 < len(cards) else None
         return Recap(episode, sections, previous, following)
 
-    def _plot_points(
+    def plot_points(
         self,
         position: int | None = None,
         levels: tuple[str, ...] | None = None,
@@ -229,10 +239,10 @@ class GateCore:
         page builds hundreds of these.
         """
         statement = _plot_points_statement(position is not None, levels is not None, storyline is not None)
-        rows = self._read(statement, position=position, levels=levels, storyline=storyline)
+        rows = self.read(statement, position=position, levels=levels, storyline=storyline)
         tagged: dict[int, list[CharacterRef]] = defaultdict(list)
         if rows:
-            for point_id, character_slug, name in self._read(_TAGGED, ids=[r.id for r in rows]):
+            for point_id, character_slug, name in self.read(_TAGGED, ids=[r.id for r in rows]):
                 tagged[point_id].append(CharacterRef(character_slug, name))
         refs: dict[str, StorylineRef] = {}
         return [

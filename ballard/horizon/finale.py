@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from sqlalchemy import BindParameter, and_, bindparam, func, or_, select
 
-from ballard.horizon.characters import CharacterReads
-from ballard.horizon.core import SHOW, H
-from ballard.horizon.questions import QuestionReads
+from ballard.horizon.characters import Characters
+from ballard.horizon.core import SHOW, GateCore, H
+from ballard.horizon.questions import Questions
 from ballard.horizon.values import CharacterRef, SeasonFinale, Standing
 from ballard.models import Character, CharacterStatus, PlotPoint, SpoilerLevel, plot_point_characters
 
@@ -59,19 +59,28 @@ def main_character_threshold(episodes: int) -> int:
     return max(1, -(-episodes // 3))
 
 
-class FinaleReads(CharacterReads, QuestionReads):
+class Finales:
+    """The gate's part for a season's finale page, read through the characters' and the
+    questions' parts."""
+
+    def __init__(self, core: GateCore, characters: Characters, questions: Questions):
+        self.core = core
+        self.characters = characters
+        self.questions = questions
+
     def season_finale(self, number: int) -> SeasonFinale | None:
         """Season `number`'s finale page; None (nothing else) before h reaches its
         finale. NotVisible for a season the show lacks."""
-        season = self.season_span(number)
+        core = self.core
+        season = core.season_span(number)
         finale = season.finale
-        if self.h < finale:
+        if core.h < finale:
             return None
         first = season.episodes[0].position
-        main = self._read(
+        main = core.read(
             _MAIN_CHARACTERS, first=first, finale=finale, least=main_character_threshold(len(season.episodes))
         )
-        statuses = self._character_rows(CharacterStatus, [c.id for c in main])
+        statuses = self.characters.revealed(CharacterStatus, [c.id for c in main])
         standings = []
         for c in main:
             rows = [s for s in statuses[c.id] if s.revealed_in <= finale]
@@ -79,10 +88,12 @@ class FinaleReads(CharacterReads, QuestionReads):
             standings.append(
                 Standing(
                     CharacterRef(c.slug, c.name),
-                    self._status(latest.status, latest.note, latest.revealed_in) if latest else None,
+                    core.status(latest.status, latest.note, latest.revealed_in) if latest else None,
                 )
             )
         cliffhangers = tuple(
-            point for _, _, point in self._plot_points(position=finale, levels=CLIFFHANGER_LEVELS)
+            point for _, _, point in core.plot_points(position=finale, levels=CLIFFHANGER_LEVELS)
         )
-        return SeasonFinale(season, tuple(standings), cliffhangers, tuple(self.left_open_after(number) or ()))
+        return SeasonFinale(
+            season, tuple(standings), cliffhangers, tuple(self.questions.left_open_after(number) or ())
+        )

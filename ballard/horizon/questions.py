@@ -85,17 +85,26 @@ _INTRODUCED = (
 )
 
 
-class QuestionReads(GateCore):
+class Questions:
+    """The gate's part for questions, and for what one watched episode added."""
+
+    def __init__(self, core: GateCore):
+        self.core = core
+
     def _questions(self, which: str, **params: Any) -> list[QuestionView]:
         """The questions raised by h, in the show's order, chosen by `which` (_QUESTIONS)."""
-        return [self._question(q) for q in self._read(_QUESTIONS[which], **params)]
+        return [self._question(q) for q in self.core.read(_QUESTIONS[which], **params)]
 
     def _question(self, q: Row[Any]) -> QuestionView:
-        if q.answered_in is not None and q.answered_in <= self.h:
+        if q.answered_in is not None and q.answered_in <= self.core.h:
             return QuestionView(
-                q.slug, q.text, self._episode_card(q.raised_in), q.answer, self._card_at(q.answered_in)
+                q.slug,
+                q.text,
+                self.core.episode_card(q.raised_in),
+                q.answer,
+                self.core.card_at(q.answered_in),
             )
-        return QuestionView(q.slug, q.text, self._episode_card(q.raised_in))
+        return QuestionView(q.slug, q.text, self.core.episode_card(q.raised_in))
 
     def questions(self) -> QuestionBoard:
         views = self._questions("all")
@@ -108,7 +117,7 @@ class QuestionReads(GateCore):
         slug = lookup_key(slug)
         found = self._questions("one", question=slug)
         if not found:
-            for new, former in self._read(_RENAMED):
+            for new, former in self.core.read(_RENAMED):
                 if slug in former:
                     raise Renamed("question", new)
             raise NotVisible(slug)
@@ -117,26 +126,19 @@ class QuestionReads(GateCore):
     def next_season_questions(self) -> tuple[SeasonSpan, list[QuestionView]] | None:
         """The questions still open after the finale of the latest season h has finished;
         None before the first finale."""
-        season = self.latest_finished_season()
+        season = self.core.latest_finished_season()
         if season is None:
             return None
         left_open = self.left_open_after(season.number)
         assert left_open is not None, "h has reached the finale of a finished season"
         return season, left_open
 
-    def season_span(self, number: int) -> SeasonSpan:
-        """One season by number; NotVisible for one the show lacks."""
-        for season in self.seasons():
-            if season.number == number:
-                return season
-        raise NotVisible(str(number))
-
     def left_open_after(self, number: int) -> list[QuestionView] | None:
         """The questions season `number` left open at its finale, each with the episode
         that later answered it only once h has reached that answer; None (nothing else:
         no count) before h reaches that finale. NotVisible for a season the show lacks."""
-        finale = self.season_span(number).finale
-        if self.h < finale:
+        finale = self.core.season_span(number).finale
+        if self.core.h < finale:
             return None
         return self._questions("left open", finale=finale)
 
@@ -144,17 +146,17 @@ class QuestionReads(GateCore):
 
     def episode_news(self, position: int) -> EpisodeNews:
         """Questions, fates and characters that episode `position` (<= h) added."""
-        if not 1 <= position <= self.h:
+        if not 1 <= position <= self.core.h:
             raise NotVisible(str(position))
         news = self._questions("raised or answered in", position=position)
         raised = [q for q in news if q.raised is not None and q.raised.position == position]
         answered = [q for q in news if q.answered is not None and q.answered.position == position]
         changes = [
-            StatusChange(title, kind, slug, self._status(status, note, revealed_in))
+            StatusChange(title, kind, slug, self.core.status(status, note, revealed_in))
             for kind, statement in (("storyline", _STORYLINE_CHANGES), ("character", _CHARACTER_CHANGES))
-            for slug, title, status, note, revealed_in in self._read(statement, position=position)
+            for slug, title, status, note, revealed_in in self.core.read(statement, position=position)
         ]
-        introduced = self._read(_INTRODUCED, position=position)
+        introduced = self.core.read(_INTRODUCED, position=position)
         return EpisodeNews(
             tuple(raised),
             tuple(answered),

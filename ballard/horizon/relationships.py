@@ -60,20 +60,27 @@ def _ties_statement(episode: bool, character: bool) -> Select:
     )
 
 
-class RelationshipReads(GateCore):
+class Relationships:
+    """The gate's part for who is tied to whom."""
+
+    def __init__(self, core: GateCore):
+        self.core = core
+
     def _ties(self, position: int | None = None, character: str | None = None) -> list[TieView]:
         """The ties visible at h, in the show's order (optionally only those episode
         `position` revealed or ended, or one character's)."""
         statement = _ties_statement(position is not None, character is not None)
-        rows = self._read(statement, position=position, character=character)
+        rows = self.core.read(statement, position=position, character=character)
         return [
             TieView(
                 CharacterRef(r[4], r[5]),
                 r.kind,
                 CharacterRef(r[6], r[7]),
                 r.note,
-                self._episode_card(r.revealed_in),
-                self._card_at(r.ended_in) if r.ended_in is not None and r.ended_in <= self.h else None,
+                self.core.episode_card(r.revealed_in),
+                self.core.card_at(r.ended_in)
+                if r.ended_in is not None and r.ended_in <= self.core.h
+                else None,
             )
             for r in rows
         ]
@@ -82,7 +89,7 @@ class RelationshipReads(GateCore):
         """Every tie visible at h, and the characters they tie, in the show's order."""
         ties = self._ties()
         slugs = {t.who.slug for t in ties} | {t.whom.slug for t in ties}
-        characters = self._read(_CHARACTERS, slugs=sorted(slugs)) if slugs else []
+        characters = self.core.read(_CHARACTERS, slugs=sorted(slugs)) if slugs else []
         return Connections(tuple(CharacterRef(s, n) for s, n in characters), tuple(ties))
 
     def character_connections(self, slug: str) -> tuple[ConnectionView, ...]:

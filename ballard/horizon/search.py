@@ -15,15 +15,12 @@ import difflib
 import math
 import re
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING
 
+from ballard.horizon.core import GateCore
 from ballard.horizon.search_index import Match, matches, visible_statistics, visible_texts
 from ballard.horizon.search_query import parse
 from ballard.horizon.values import SEARCH_KINDS, SearchHit, SearchResults
 from ballard.textfold import fold
-
-if TYPE_CHECKING:
-    from ballard.horizon.gate import Gate
 
 PAGE_SIZE = 20
 SNIPPET = 180  # characters around the first match
@@ -37,34 +34,42 @@ ENDPOINTS = {
 }
 
 
-def search(gate: Gate, query: str, kind: str | None = None, page: int = 1) -> SearchResults:
-    terms = parse(query)
-    ranked = _ranked(gate, terms, names_only=False)
-    counts = tuple((k, n) for k in SEARCH_KINDS if (n := sum(1 for _, best in ranked if best[0].kind == k)))
-    chosen = [r for r in ranked if kind is None or r[1][0].kind == kind]
-    pages = math.ceil(len(chosen) / PAGE_SIZE)
-    shown = chosen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    hits = tuple(_hit(gate, entries) for _, entries in shown)
-    suggestions = () if ranked or not terms else _did_you_mean(gate, terms[0].words[0])
-    return SearchResults(query.strip(), hits, suggestions, len(ranked), counts, kind, page, pages)
+class Search:
+    """The gate's part for search: ranked hits and typeahead over what is visible at h."""
+
+    def __init__(self, core: GateCore):
+        self.core = core
+
+    def search(self, query: str, kind: str | None = None, page: int = 1) -> SearchResults:
+        core = self.core
+        terms = parse(query)
+        ranked = _ranked(core, terms, names_only=False)
+        counts = tuple(
+            (k, n) for k in SEARCH_KINDS if (n := sum(1 for _, best in ranked if best[0].kind == k))
+        )
+        chosen = [r for r in ranked if kind is None or r[1][0].kind == kind]
+        pages = math.ceil(len(chosen) / PAGE_SIZE)
+        shown = chosen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        hits = tuple(_hit(entries) for _, entries in shown)
+        suggestions = () if ranked or not terms else _did_you_mean(core, terms[0].words[0])
+        return SearchResults(query.strip(), hits, suggestions, len(ranked), counts, kind, page, pages)
+
+    def suggest(self, query: str, limit: int = 8) -> tuple[str, ...]:
+        """Typeahead: the visible names, aliases and titles the query (as typed) leads to."""
+        names: list[str] = []
+        for _, entries in _ranked(self.core, parse(query), names_only=True):
+            for m in entries:
+                if m.body not in names:
+                    names.append(m.body)
+        return tuple(names[:limit])
 
 
-def suggest(gate: Gate, query: str, limit: int = 8) -> tuple[str, ...]:
-    """Typeahead: the visible names, aliases and titles the query (as typed) leads to."""
-    names: list[str] = []
-    for _, entries in _ranked(gate, parse(query), names_only=True):
-        for m in entries:
-            if m.body not in names:
-                names.append(m.body)
-    return tuple(names[:limit])
-
-
-def _ranked(gate: Gate, terms, names_only: bool) -> list[tuple[float, list[Match]]]:
+def _ranked(core: GateCore, terms, names_only: bool) -> list[tuple[float, list[Match]]]:
     """(score, the document's matching entries, best first), best documents first."""
-    found = matches(gate.session, gate.show.id, gate.h, terms, names_only)
+    found = matches(core.session, core.show.id, core.h, terms, names_only)
     if not found:
         return []
-    count, mean_words = visible_statistics(gate.session, gate.show.id, gate.h)
+    count, mean_words = visible_statistics(core.session, core.show.id, core.h)
     frequency = defaultdict(set)
     for m in found:
         frequency[m.term].add(m.id)
@@ -94,7 +99,7 @@ def _ranked(gate: Gate, terms, names_only: bool) -> list[tuple[float, list[Match
     return ranked
 
 
-def _hit(gate: Gate, entries: list[Match]) -> SearchHit:
+def _hit(entries: list[Match]) -> SearchHit:
     best = entries[0]
     spans = sorted({s for m in entries if m.id == best.id for s in m.spans})
     snippet, marks = _window(best.body, spans)
@@ -125,14 +130,14 @@ def _window(body: str, spans: list[tuple[int, int]]) -> tuple[str, tuple[tuple[i
     return prefix + body[start:end] + suffix, tuple(marks)
 
 
-def _did_you_mean(gate: Gate, word: str) -> tuple[str, ...]:
+def _did_you_mean(core: GateCore, word: str) -> tuple[str, ...]:
     # A ratio of 0.75 needs the shorter word to be at least 0.6 of the longer: words
     # outside that could never match, so they are left out before difflib compares.
     low, high = 0.6 * len(word), len(word) / 0.6
     # Compared folded (no case, no accents), suggested as written ("Renée", not "renée"): each word's
     # most frequent spelling in the visible texts, the first in sorted order on a tie.
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for t in visible_texts(gate.session, gate.show.id, gate.h):
+    for t in visible_texts(core.session, core.show.id, core.h):
         for w in re.findall(r"[^\W\d_]{4,}", t):
             if low <= len(w) <= high:
                 spellings[fold(w).casefold()][w] += 1

@@ -58,7 +58,13 @@ def _storylines_statement(one: bool) -> Select:
     )
 
 
-class StorylineReads(GateCore):
+class Storylines:
+    """The gate's part for storylines: their statuses, plot points, arrivals, timeline."""
+
+    def __init__(self, core: GateCore):
+        self.core = core
+        self._arrivals: dict[str, int] | None = None
+
     def storylines(
         self, levels: tuple[str, ...] | None = None, slug: str | None = None
     ) -> list[StorylineView]:
@@ -68,12 +74,13 @@ class StorylineReads(GateCore):
         `levels` narrows the points (the condensed view shows major and twist); it never
         widens what is visible, which the stamps alone decide.
         """
-        rows = self._read(_storylines_statement(slug is not None), storyline=slug)
-        statuses = self._storyline_statuses([s.id for s in rows])
+        core = self.core
+        rows = core.read(_storylines_statement(slug is not None), storyline=slug)
+        statuses = self._statuses([s.id for s in rows])
         by_storyline: dict[str, list[tuple[int, PlotPointView]]] = defaultdict(list)
-        for storyline, position, point in self._plot_points(levels=levels, storyline=slug):
+        for storyline, position, point in core.plot_points(levels=levels, storyline=slug):
             by_storyline[storyline.slug].append((position, point))
-        cards = self.episodes()
+        cards = core.episodes()
         result = []
         for s in rows:
             history = statuses.get(s.id, ())
@@ -99,34 +106,32 @@ class StorylineReads(GateCore):
             raise NotVisible(slug)
         return found[0]
 
-    def _storyline_statuses(self, ids: list[int]) -> dict[int, tuple[StatusView, ...]]:
-        rows = self._read(_STATUSES, ids=ids)
+    def _statuses(self, ids: list[int]) -> dict[int, tuple[StatusView, ...]]:
+        rows = self.core.read(_STATUSES, ids=ids)
         result: dict[int, list[StatusView]] = defaultdict(list)
         for r in rows:
-            result[r.storyline_id].append(self._status(r.status, r.note, r.revealed_in))
+            result[r.storyline_id].append(self.core.status(r.status, r.note, r.revealed_in))
         return {k: tuple(v) for k, v in result.items()}
 
-    def storyline_arrivals(self) -> dict[str, int]:
+    def arrivals(self) -> dict[str, int]:
         """Each visible storyline's place in the order storylines arrived (0, 1, ...):
         stable from the horizon that introduces it on (the storylines' colours)."""
-        found = getattr(self, "_arrivals", None)
-        if found is None:
-            found = {slug: i for i, (slug,) in enumerate(self._read(_ARRIVALS))}
-            self._arrivals = found
-        return found
+        if self._arrivals is None:
+            self._arrivals = {slug: i for i, (slug,) in enumerate(self.core.read(_ARRIVALS))}
+        return self._arrivals
 
     def timeline(self) -> list[TimelineRow]:
         """Plot points per storyline per watched episode, and each storyline's status at h,
         for the SVG picture."""
         table: dict[int, dict[int, int]] = defaultdict(dict)
-        for storyline_id, position, n in self._read(_COUNTS):
+        for storyline_id, position, n in self.core.read(_COUNTS):
             table[storyline_id][position] = n
-        rows = self._read(_storylines_statement(False))
-        statuses = self._storyline_statuses([s.id for s in rows])
+        rows = self.core.read(_storylines_statement(False))
+        statuses = self._statuses([s.id for s in rows])
         return [
             TimelineRow(
                 StorylineRef(s.slug, s.title),
-                tuple(table[s.id].get(e, 0) for e in range(1, self.h + 1)),
+                tuple(table[s.id].get(e, 0) for e in range(1, self.core.h + 1)),
                 statuses[s.id][-1] if statuses.get(s.id) else None,
             )
             for s in rows

@@ -19,13 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal, cast
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from pydantic import BaseModel
 
 from ballard import horizon, page_cache
 from ballard.db import get_session
 from ballard.errors import json_error
-from ballard.views import links
+from ballard.views import links, page_gate
 from ballard.views.api_shapes import (
     Bio,
     Character,
@@ -121,6 +121,11 @@ def _answer(shape: BaseModel) -> Response:
 def _gate(show: str, h: str) -> horizon.Gate:
     # Never the upcoming-titles opt-in: the API has no cookies, so no opt-in.
     return horizon.open_gate(get_session(), show, h, show_upcoming_titles=False)
+
+
+# Opened once per request into g.gate, after the query parameters are checked above
+# (views/page_gate.py).
+page_gate.open_once_per_request(bp, _gate)
 
 
 def _url(gate: horizon.Gate, endpoint: str, **values: str) -> str:
@@ -336,8 +341,8 @@ def show(show: str):
 
 
 @bp.get("/shows/<slug:show>/at/<h>")
-def home(show: str, h: str):
-    gate = _gate(show, h)
+def home():
+    gate = g.gate
     current = gate.current_episode()
     return _answer(
         Home(
@@ -352,14 +357,14 @@ def home(show: str, h: str):
 
 
 @bp.get("/shows/<slug:show>/at/<h>/episodes")
-def episodes(show: str, h: str):
-    gate = _gate(show, h)
+def episodes():
+    gate = g.gate
     return _answer(EpisodeList(**_at(gate), episodes=[episode_shape(gate, e) for e in gate.episodes()]))
 
 
 @bp.get("/shows/<slug:show>/at/<h>/episodes/<episode_code:episode>")
-def recap(show: str, h: str, episode: str):
-    gate = _gate(show, h)
+def recap(episode: str):
+    gate = g.gate
     recap = gate.recap(episode)
     following = recap.next if recap.next and recap.next.watched else None
     return _answer(
@@ -394,20 +399,20 @@ def _story(
 
 
 @bp.get("/shows/<slug:show>/at/<h>/story")
-def story(show: str, h: str):
-    gate = _gate(show, h)
+def story():
+    gate = g.gate
     return _answer(_story(gate, "condensed", gate.storylines(CONDENSED_LEVELS)))
 
 
 @bp.get("/shows/<slug:show>/at/<h>/story/full")
-def story_full(show: str, h: str):
-    gate = _gate(show, h)
+def story_full():
+    gate = g.gate
     return _answer(_story(gate, "full", gate.storylines()))
 
 
 @bp.get("/shows/<slug:show>/at/<h>/storylines")
-def storylines(show: str, h: str):
-    gate = _gate(show, h)
+def storylines():
+    gate = g.gate
     return _answer(
         StorylineList(
             **_at(gate),
@@ -417,8 +422,8 @@ def storylines(show: str, h: str):
 
 
 @bp.get("/shows/<slug:show>/at/<h>/storylines/<slug:storyline>")
-def storyline(show: str, h: str, storyline: str):
-    gate = _gate(show, h)
+def storyline(storyline: str):
+    gate = g.gate
     view = gate.storyline(storyline)
     return _answer(
         Storyline(
@@ -433,8 +438,8 @@ def storyline(show: str, h: str, storyline: str):
 
 
 @bp.get("/shows/<slug:show>/at/<h>/characters")
-def characters(show: str, h: str):
-    gate = _gate(show, h)
+def characters():
+    gate = g.gate
     return _answer(
         CharacterList(
             **_at(gate),
@@ -444,8 +449,8 @@ def characters(show: str, h: str):
 
 
 @bp.get("/shows/<slug:show>/at/<h>/characters/<slug:character>")
-def character(show: str, h: str, character: str):
-    gate = _gate(show, h)
+def character(character: str):
+    gate = g.gate
     detail = gate.character(character)
     return _answer(
         Character(
@@ -463,8 +468,8 @@ def character(show: str, h: str, character: str):
 
 
 @bp.get("/shows/<slug:show>/at/<h>/connections")
-def connections(show: str, h: str):
-    gate = _gate(show, h)
+def connections():
+    gate = g.gate
     found = gate.connections()
     return _answer(
         ConnectionList(
@@ -476,8 +481,8 @@ def connections(show: str, h: str):
 
 
 @bp.get("/shows/<slug:show>/at/<h>/questions")
-def questions(show: str, h: str):
-    gate = _gate(show, h)
+def questions():
+    gate = g.gate
     board = gate.questions()
     return _answer(
         QuestionBoard(
@@ -489,15 +494,15 @@ def questions(show: str, h: str):
 
 
 @bp.get("/shows/<slug:show>/at/<h>/questions/<slug:question>")
-def question(show: str, h: str, question: str):
-    gate = _gate(show, h)
+def question(question: str):
+    gate = g.gate
     return _answer(QuestionAnswer(**_at(gate), question=question_shape(gate, gate.question(question))))
 
 
 @bp.get("/shows/<slug:show>/at/<h>/next-season")
-def next_season(show: str, h: str):
+def next_season():
     """Before the first finale: `finished: false` and nothing else (no count, no list)."""
-    gate = _gate(show, h)
+    gate = g.gate
     found = gate.next_season_questions()
     return _answer(
         NextSeason(
@@ -510,9 +515,9 @@ def next_season(show: str, h: str):
 
 
 @bp.get("/shows/<slug:show>/at/<h>/next-season/<season>")
-def season_left_open(show: str, h: str, season: str):
+def season_left_open(season: str):
     """Before that season's finale: `finished: false` and nothing else."""
-    gate = _gate(show, h)
+    gate = g.gate
     span = gate.season_span(horizon.parse_season(season))
     found = gate.left_open_after(span.number)
     return _answer(
@@ -526,8 +531,8 @@ def season_left_open(show: str, h: str, season: str):
 
 
 @bp.get("/shows/<slug:show>/at/<h>/timeline")
-def timeline(show: str, h: str):
-    gate = _gate(show, h)
+def timeline():
+    gate = g.gate
     return _answer(
         Timeline(
             **_at(gate),
@@ -541,8 +546,8 @@ def timeline(show: str, h: str):
 
 
 @bp.get("/shows/<slug:show>/at/<h>/search")
-def search(show: str, h: str):
-    gate = _gate(show, h)
+def search():
+    gate = g.gate
     raw = request.args.get("q", "")
     if query_too_long(raw):
         return json_error(400, "bad_request", f"Searches are limited to {MAX_QUERY_LENGTH} characters.")
@@ -573,8 +578,8 @@ def search(show: str, h: str):
 
 
 @bp.get("/shows/<slug:show>/at/<h>/suggest")
-def suggest(show: str, h: str):
-    gate = _gate(show, h)
+def suggest():
+    gate = g.gate
     raw = request.args.get("q", "")
     if query_too_long(raw):
         return json_error(400, "bad_request", f"Searches are limited to {MAX_QUERY_LENGTH} characters.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from ballard import horizon, page_cache
 from ballard.db import get_session
@@ -23,7 +23,7 @@ from ballard.progress import (
     save_upcoming_titles,
     wants_upcoming_titles,
 )
-from ballard.views import links, palette
+from ballard.views import links, page_gate, palette
 from ballard.views.auth import is_editor
 from ballard.views.network import FAMILIES, ego_layout, family_of, layout
 from ballard.views.progress_target import same_page_at
@@ -75,6 +75,10 @@ def _gate(show: str, h: str) -> horizon.Gate:
             raise ShareGuard(gate, saved.h)
         page_cache.never_cache_this_response()
     return gate
+
+
+# The gate of a page at a horizon, opened once per request into g.gate (views/page_gate.py).
+page_gate.open_once_per_request(bp, _gate)
 
 
 @bp.app_template_global()
@@ -148,8 +152,8 @@ def show_home(show: str):
 
 
 @bp.get("/<slug:show>/at/<h>/")
-def home(show: str, h: str):
-    gate = _gate(show, h)
+def home():
+    gate = g.gate
     current = gate.current_episode()
     return _page(
         "guide/home.html",
@@ -164,66 +168,66 @@ def home(show: str, h: str):
 
 
 @bp.get("/<slug:show>/at/<h>/episodes")
-def episodes(show: str, h: str):
-    gate = _gate(show, h)
+def episodes():
+    gate = g.gate
     return _page("guide/episodes.html", gate, seasons=gate.seasons())
 
 
 @bp.get("/<slug:show>/at/<h>/episodes/<episode_code:episode>")
-def recap(show: str, h: str, episode: str):
-    gate = _gate(show, h)
+def recap(episode: str):
+    gate = g.gate
     recap = gate.recap(episode)
     return _page("guide/recap.html", gate, recap=recap, news=gate.episode_news(recap.episode.position))
 
 
 @bp.get("/<slug:show>/at/<h>/story")
-def story(show: str, h: str):
-    gate = _gate(show, h)
+def story():
+    gate = g.gate
     return _page("guide/story.html", gate, storylines=gate.storylines(CONDENSED_LEVELS), full=False)
 
 
 @bp.get("/<slug:show>/at/<h>/story/full")
-def story_full(show: str, h: str):
-    gate = _gate(show, h)
+def story_full():
+    gate = g.gate
     return _page("guide/story.html", gate, storylines=gate.storylines(), full=True)
 
 
 @bp.get("/<slug:show>/at/<h>/storylines/<slug:storyline>")
-def storyline(show: str, h: str, storyline: str):
-    gate = _gate(show, h)
+def storyline(storyline: str):
+    gate = g.gate
     return _page("guide/storyline.html", gate, storyline=gate.storyline(storyline))
 
 
 @bp.get("/<slug:show>/at/<h>/characters")
-def characters(show: str, h: str):
-    gate = _gate(show, h)
+def characters():
+    gate = g.gate
     return _page("guide/characters.html", gate, characters=gate.characters())
 
 
 @bp.get("/<slug:show>/at/<h>/characters/<slug:character>")
-def character(show: str, h: str, character: str):
-    gate = _gate(show, h)
+def character(character: str):
+    gate = g.gate
     found = gate.character(character)
     picture = ego_layout(found.summary.slug, found.summary.name, found.connections)
     return _page("guide/character.html", gate, character=found, picture=picture)
 
 
 @bp.get("/<slug:show>/at/<h>/questions")
-def questions(show: str, h: str):
-    gate = _gate(show, h)
+def questions():
+    gate = g.gate
     return _page("guide/questions.html", gate, board=gate.questions())
 
 
 @bp.get("/<slug:show>/at/<h>/questions/<slug:question>")
-def question(show: str, h: str, question: str):
-    gate = _gate(show, h)
+def question(question: str):
+    gate = g.gate
     return _page("guide/question.html", gate, question=gate.question(question))
 
 
 @bp.get("/<slug:show>/at/<h>/next-season")
-def next_season(show: str, h: str):
+def next_season():
     """The list for the latest season finished by h."""
-    gate = _gate(show, h)
+    gate = g.gate
     season = gate.latest_finished_season()
     finale = gate.season_finale(season.number) if season else None
     return _page(
@@ -237,10 +241,10 @@ def next_season(show: str, h: str):
 
 
 @bp.get("/<slug:show>/at/<h>/next-season/<season>")
-def season_left_open(show: str, h: str, season: str):
+def season_left_open(season: str):
     """What season `season` left open, once h reaches its finale ("finish the season
     first" before that, and nothing else). A season the show lacks is the one 404."""
-    gate = _gate(show, h)
+    gate = g.gate
     span = gate.season_span(horizon.parse_season(season))
     finale = gate.season_finale(span.number)
     return _page(
@@ -254,21 +258,21 @@ def season_left_open(show: str, h: str, season: str):
 
 
 @bp.get("/<slug:show>/at/<h>/timeline")
-def timeline(show: str, h: str):
-    gate = _gate(show, h)
+def timeline():
+    gate = g.gate
     return _page("guide/timeline.html", gate, rows=gate.timeline(), episodes=gate.episodes()[: gate.h])
 
 
 @bp.get("/<slug:show>/at/<h>/connections")
-def connections(show: str, h: str):
-    gate = _gate(show, h)
+def connections():
+    gate = g.gate
     found = gate.connections()
     return _page("guide/connections.html", gate, connections=found, network=layout(found))
 
 
 @bp.get("/<slug:show>/at/<h>/previously")
-def previously(show: str, h: str):
-    gate = _gate(show, h)
+def previously():
+    gate = g.gate
     return _page("guide/previously.html", gate, recap=gate.previously())
 
 
@@ -290,8 +294,8 @@ def query_too_long(raw: str) -> bool:
 
 
 @bp.get("/<slug:show>/at/<h>/search")
-def search(show: str, h: str):
-    gate = _gate(show, h)
+def search():
+    gate = g.gate
     raw = request.args.get("q", "")
     query = raw.strip()
     options = search_options(request.args)
