@@ -3,15 +3,25 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ballard.models import Character, PlotPoint, Question, Relationship, Storyline
+from ballard.models import Episode, PlotPoint, Season
 
-# A show's slugged kinds, in its order (each checked on its own: a constrained TypeVar).
-Slugged = TypeVar("Slugged", Storyline, Character, Question, Relationship)
+
+class SluggedRow(Protocol):
+    """A row of a slugged kind: a show's row named by its slug, in the show's order."""
+
+    show_id: int
+    slug: str
+    sort_order: int
+
+    def __init__(self, *, show_id: int, slug: str, sort_order: int) -> None: ...
+
+
+Slugged = TypeVar("Slugged", bound=SluggedRow)
 
 
 def slugged_row(
@@ -26,13 +36,28 @@ def slugged_row(
     in the show's list of its kind; None: where it is, or after the last when new."""
     if row is None:
         if sort_order is None:
-            top = session.scalar(select(func.max(model.sort_order)).where(model.show_id == show_id))
+            table: Any = model  # its columns, as the query reads them
+            top = session.scalar(select(func.max(table.sort_order)).where(table.show_id == show_id))
             sort_order = 0 if top is None else top + 1
         row = model(show_id=show_id, slug=slug, sort_order=sort_order)
         session.add(row)
     elif sort_order is not None:
         row.sort_order = sort_order
     return row
+
+
+def episode_titles(session: Session, show_id: int) -> dict[int, str]:
+    """Each episode's position -> its code and title as search hits show them
+    ("S1E3 Title", or "S1E3 Episode 3" while it has none)."""
+    return {
+        position: f"S{season}E{number} {title or f'Episode {number}'}"
+        for position, number, title, season in session.execute(
+            select(Episode.position, Episode.number, Episode.title, Season.number)
+            .join(Season, Episode.season_id == Season.id)
+            .where(Episode.show_id == show_id)
+            .order_by(Episode.position)
+        )
+    }
 
 
 def step_aside(point: PlotPoint) -> None:
