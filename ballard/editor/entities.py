@@ -36,7 +36,7 @@ from ballard.story import plot_point
 from ballard.story.fields import Row, describe_errors, episode_code, is_slug, parse_episode_code
 from ballard.story.kinds import KINDS as STORY_KINDS
 from ballard.story.kinds import SLUGGED_LISTS, StoryKind
-from ballard.story.rows import slugged_row, step_aside
+from ballard.story.rows import episode_row, place_point, slugged_row
 from ballard.story.show import EPISODE_OWN_FIELDS, dump_episode, fill_episode
 
 Snapshot = dict[str, Any]
@@ -183,10 +183,7 @@ def apply_episode(session: Session, show: Show, key: str, data: Snapshot | None)
             )
         season = _latest_season(session, show)
         assert season is not None  # next_episode_code found it
-        episode = Episode(
-            show_id=show.id, season_id=season.id, position=season.first_position + parsed[1] - 1
-        )
-        session.add(episode)
+        episode = episode_row(session, show.id, season, parsed[1], None)
     fill_episode(episode, model)
 
 
@@ -289,42 +286,9 @@ def apply_plot_point(session: Session, show: Show, key: str, data: Snapshot | No
     if point is None:
         point = PlotPoint(show_id=show.id, slug=key)
     with session.no_autoflush:  # a new point is added once it has its place
-        _place_point(session, show, point, episode.position, data.get("sort_order"))
+        place_point(session, show.id, point, episode.position, data.get("sort_order"))
     session.add(point)
     plot_point.fill(point, model, episode.position, storylines, characters)
-
-
-def _place_point(session: Session, show: Show, point: PlotPoint, position: int, wanted: int | None) -> None:
-    staying = point.id is not None and point.episode_position == position
-    holder = (
-        None
-        if wanted is None
-        else session.scalar(
-            select(PlotPoint).where(
-                PlotPoint.show_id == show.id,
-                PlotPoint.episode_position == position,
-                PlotPoint.sort_order == wanted,
-                PlotPoint.id != point.id,
-            )
-        )
-    )
-    if wanted is None or (holder is not None and not staying):
-        if staying:
-            return
-        top = session.scalar(
-            select(func.max(PlotPoint.sort_order)).where(
-                PlotPoint.show_id == show.id, PlotPoint.episode_position == position
-            )
-        )
-        point.episode_position, point.sort_order = position, 0 if top is None else top + 1
-        return
-    if holder is not None:  # a reorder: the two points trade slots
-        old = point.sort_order
-        step_aside(point)
-        session.flush()
-        holder.sort_order = old
-        session.flush()
-    point.episode_position, point.sort_order = position, wanted
 
 
 def move_within_episode(session: Session, show: Show, key: str, step: int) -> Snapshot | None:
