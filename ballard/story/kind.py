@@ -78,8 +78,8 @@ class StoryKind:
     submit: str = ""
     template: str = ""
     arg: str | None = None
-    # a row -> its pack model (slugged kinds and plot points), and the relationships that
-    # reads, loaded with the row
+    # a row -> its pack model (slugged kinds and plot points), and the related rows
+    # it reads, loaded with the row
     dump: Callable[[Any], Row] | None = None
     # fill(row, pack model, rows already placed by list name): a slugged kind's own fill
     # (ballard/story/<kind>.py), given the rows it names ("characters")
