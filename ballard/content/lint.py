@@ -237,11 +237,11 @@ def _terms(pack: ShowContent) -> list[_Term]:
         pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
         terms.append(_Term(word, visible_from, what, pattern))
 
-    for c in pack.characters:
-        for name in (c.name, *c.short_names):
-            add(name, c.introduced_in, f"character {c.slug!r}, introduced in {c.introduced_in}")
-        for a in c.aliases:
-            add(a.alias, a.revealed_in, f"alias of {c.slug!r}, revealed in {a.revealed_in}")
+    for name, kind in SLUGGED_LISTS.items():
+        if kind.terms is not None:
+            for row in getattr(pack, name):
+                for word, visible_from, what in kind.terms(row):
+                    add(word, visible_from, what)
     return terms
 
 

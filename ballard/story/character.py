@@ -118,6 +118,14 @@ class CharacterLater(Row):
     aliases: Annotated[list[AliasIn], Field(max_length=MAX_ROWS)] = []
 
 
+def terms(c: CharacterIn) -> Iterator[tuple[str, int, str]]:
+    """Their name and short names from their introduction, each alias from its own stamp."""
+    for name in (c.name, *c.short_names):
+        yield name, c.introduced_in, f"character {c.slug!r}, introduced in {c.introduced_in}"
+    for a in c.aliases:
+        yield a.alias, a.revealed_in, f"alias of {c.slug!r}, revealed in {a.revealed_in}"
+
+
 def search_doc(c: Character) -> SearchDoc:
     """A character's search hit: what its name, role, aliases and ties are found on."""
     return SearchDoc(f"character:{c.slug}", "character", c.slug, c.name, c.sort_order)
@@ -151,6 +159,7 @@ CHARACTER = StoryKind(
     template=SLUGGED_PAGE,
     arg="character",
     warn_empty={"bios": "no bio rows"},
+    terms=terms,
     search=search,
     api={
         "characters": "Characters introduced by h, as of h",

@@ -97,6 +97,9 @@ class StoryKind:
     # and the nested lists that are worth a warning when empty (list name -> message)
     check: Callable[[Any, LintContext], Iterator[tuple[str, str]]] | None = None
     warn_empty: Mapping[str, str] = field(default_factory=dict)
+    # the words a row makes a spoiler before their stamp (a character's names and aliases):
+    # row -> (word, shown from, what it is), which the lint looks for in every earlier text
+    terms: Callable[[Any], Iterator[tuple[str, int, str]]] | None = None
     # its search index entries: (session, show id) -> entries (ballard/content/search_index.py)
     search: Callable[[Session, int], Iterator[IndexEntry]] | None = None
     # the API operations that read it, by operation id -> summary (ballard/views/openapi.py)
