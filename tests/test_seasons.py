@@ -247,43 +247,6 @@ def test_the_api_gives_each_season_its_left_open_list(harbor, client):
         assert client.get(f"/api/v1/shows/harbor/at/5/next-season/{bad}").status_code == 404
 
 
-def test_a_load_adopts_the_migrations_stand_in_keys_and_their_revisions_follow(tiny):
-    """Points a database held before plot points had keys got stand-ins from the
-    migration (legacy-s1e2-1 for slot 1 of S1E2), and their revisions the same key. The
-    next load gives each its key from the pack and keeps the row and its history."""
-    from sqlalchemy import update
-
-    from ballard.models import User
-    from tests.conftest import make_editor
-
-    user_id = make_editor(tiny)
-    with tiny.app_context():
-        session = get_session()
-        point = session.scalar(select(PlotPoint).where(PlotPoint.slug == "s1e2-owen-marsh-says"))
-        point_id, show_id = point.id, point.show_id
-        session.execute(update(PlotPoint).where(PlotPoint.id == point_id).values(slug="legacy-s1e2-1"))
-        session.add(
-            Revision(
-                show_id=show_id,
-                user_id=user_id,
-                created_at=get_session().get(User, user_id).created_at,
-                entity_kind="plot_point",
-                entity_key="legacy-s1e2-1",
-                before=None,
-                after={"text": "old"},
-                content_version=1,
-            )
-        )
-        session.commit()
-        [line] = load_packs([TINY_PACK])
-        assert line.startswith("tiny: loaded")
-        session = get_session()
-        adopted = session.scalar(select(PlotPoint).where(PlotPoint.slug == "s1e2-owen-marsh-says"))
-        assert adopted.id == point_id  # the same row, not a new one
-        assert session.scalars(select(Revision.entity_key)).all() == ["s1e2-owen-marsh-says"]
-        assert session.scalar(select(PlotPoint).where(PlotPoint.slug.like("legacy-%"))) is None
-
-
 def test_a_load_that_swaps_two_points_keeps_both_rows(tiny, tmp_path):
     """Two points of one episode trade places in the file: the load moves the rows (ids
     kept) without meeting the unique place index halfway."""

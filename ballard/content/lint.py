@@ -19,19 +19,17 @@ kind's model (`Shown` in ballard/story/); the lint walks them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ballard.content.checks import stamps
 from ballard.content.findings import ERROR, WARNING, Entity, Finding, entities
 from ballard.content.schema import PackIn, ShowContent
 from ballard.content.seasons import merge
-from ballard.models import Confidence
 from ballard.story.fields import Row, Shown, metadata
-from ballard.story.kinds import KINDS
-from ballard.story.plot_point import PlotPointIn
+from ballard.story.kind import LintContext
+from ballard.story.kinds import KINDS, SLUGGED_LISTS
 from ballard.story.question import QuestionIn
-from ballard.story.relationship import RelationshipIn
 from ballard.story.show import EpisodeIn
 from ballard.textfold import fold
 
@@ -67,12 +65,13 @@ def lint_pack(content: ShowContent | PackIn) -> list[Finding]:
 
 def _findings(pack: ShowContent) -> Iterator[Finding]:
     terms = _terms(pack)
-    cast = _Cast(
-        {s.slug: s.introduced_in for s in pack.storylines},
-        {c.slug: c.introduced_in for c in pack.characters},
-        pack,
-    )
+    # When each slugged entity is first shown, by list: what the kinds' own checks compare to.
+    introduced = {
+        name: {row.slug: getattr(row, kind.stamp) for row in getattr(pack, name)}
+        for name, kind in SLUGGED_LISTS.items()
+    }
     words = _first_said(pack)
+    finale = _finale(pack)
     for entity in entities(pack):
         texts = list(shown_texts(entity.data, entity.position))
         for text in texts:
@@ -82,7 +81,7 @@ def _findings(pack: ShowContent) -> Iterator[Finding]:
             if text.field == "slug" and not text.row:
                 for message in _check_slug(entity, text, texts, words):
                     yield Finding(ERROR, entity.kind, entity.key, (), "slug", message)
-        yield from _check_stamps(entity, cast)
+        yield from _check_stamps(entity, LintContext(introduced, finale, entity.position))
 
 
 # --- slugs ---------------------------------------------------------------------------------
@@ -196,19 +195,15 @@ def _check_slug(entity: Entity, slug: _Text, texts: list[_Text], first_said: dic
             )
 
 
-@dataclass(frozen=True)
-class _Cast:
-    """When each storyline and character is introduced, and where each season ends."""
+def _finale(show: ShowContent) -> Callable[[int], int]:
+    """The finale of the season a stamp falls in (a fact not placed in its season waits
+    for the season's end)."""
 
-    storylines: dict[str, int]
-    characters: dict[str, int]
-    show: ShowContent
+    def finale(stamp: int) -> int:
+        season = show.season_of(stamp)
+        return season.last_position if season else show.last_position
 
-    def finale(self, stamp: int) -> int:
-        """The finale of the season a stamp falls in (a fact not placed in its season
-        waits for the season's end)."""
-        season = self.show.season_of(stamp)
-        return season.last_position if season else self.show.last_position
+    return finale
 
 
 def shown_texts(
@@ -242,11 +237,11 @@ def _terms(pack: ShowContent) -> list[_Term]:
         pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
         terms.append(_Term(word, visible_from, what, pattern))
 
-    for c in pack.characters:
-        for name in (c.name, *c.short_names):
-            add(name, c.introduced_in, f"character {c.slug!r}, introduced in {c.introduced_in}")
-        for a in c.aliases:
-            add(a.alias, a.revealed_in, f"alias of {c.slug!r}, revealed in {a.revealed_in}")
+    for name, kind in SLUGGED_LISTS.items():
+        if kind.terms is not None:
+            for row in getattr(pack, name):
+                for word, visible_from, what in kind.terms(row):
+                    add(word, visible_from, what)
     return terms
 
 
@@ -264,102 +259,25 @@ def _check_text(text: _Text, terms: list[_Term], pack: ShowContent) -> Iterator[
             yield text.field, (f"shown from {text.stamp} but refers to a later episode ({match.group(0)!r})")
 
 
-def _check_stamps(entity: Entity, cast: _Cast) -> Iterator[Finding]:
+def _check_stamps(entity: Entity, context: LintContext) -> Iterator[Finding]:
     def finding(level: str, field: str, message: str, row=()) -> Finding:
         return Finding(level, entity.kind, entity.key, row, field, message)
 
     data = entity.data
     kind = KINDS.get(entity.kind)
+    if kind is None:
+        return
     introduced = getattr(data, "introduced_in", None)
-    if kind is not None and introduced is not None:
+    if introduced is not None:
         # A case's or a character's stamped rows cannot come before it does.
         for row, field, value in stamps(entity):
             if row and value < introduced:
                 yield finding(
                     ERROR, field, f"{value} is before the {kind.label} is introduced ({introduced})", row
                 )
-        for (kind_name, list_name), message in _EMPTY.items():
-            if kind_name == kind.name and not getattr(data, list_name):
-                yield finding(WARNING, list_name, message)
-    if isinstance(data, EpisodeIn) and not data.plot_points:
-        yield finding(WARNING, "plot_points", "no plot points")
-    if isinstance(data, PlotPointIn):
-        yield from _check_point(entity, data, cast)
-    if isinstance(data, RelationshipIn):
-        yield from _check_relationship(entity, data, cast)
-    if (
-        isinstance(data, QuestionIn)
-        and data.confidence is Confidence.UNPLACED
-        and data.raised_in < (finale := cast.finale(data.raised_in))
-    ):
-        yield finding(
-            ERROR,
-            "raised_in",
-            f"an unplaced question must wait for the finale ({finale}), not {data.raised_in}",
-        )
-
-
-_EMPTY = {
-    ("storyline", "statuses"): "no status rows: the case shows no status",
-    ("character", "bios"): "no bio rows",
-}
-
-
-def _check_point(entity: Entity, point: PlotPointIn, cast: _Cast) -> Iterator[Finding]:
-    stamp = point.revealed_in or entity.position or 0
-    introduced = cast.storylines.get(point.storyline)
-    if introduced is not None and introduced > stamp:
-        yield Finding(
-            ERROR,
-            entity.kind,
-            entity.key,
-            (),
-            "storyline",
-            f"storyline {point.storyline!r} is introduced in {introduced}, after this point ({stamp})",
-        )
-    for slug in point.characters:
-        introduced = cast.characters.get(slug)
-        if introduced is not None and introduced > stamp:
-            yield Finding(
-                ERROR,
-                entity.kind,
-                entity.key,
-                (),
-                "characters",
-                f"{slug!r} is introduced in {introduced}, after this point ({stamp})",
-            )
-    if point.confidence is Confidence.UNPLACED and stamp < (finale := cast.finale(stamp)):
-        yield Finding(
-            ERROR,
-            entity.kind,
-            entity.key,
-            (),
-            "revealed_in",
-            f"an unplaced fact must wait for the finale ({finale}), not {stamp}",
-        )
-
-
-def _check_relationship(entity: Entity, tie: RelationshipIn, cast: _Cast) -> Iterator[Finding]:
-    """A relationship is never shown before both its characters are introduced."""
-    for field in ("who", "whom"):
-        slug = getattr(tie, field)
-        introduced = cast.characters.get(slug)
-        if introduced is not None and introduced > tie.revealed_in:
-            yield Finding(
-                ERROR,
-                entity.kind,
-                entity.key,
-                (),
-                "revealed_in",
-                f"{slug!r} is introduced in {introduced}, after this relationship "
-                f"is shown ({tie.revealed_in})",
-            )
-    if tie.confidence is Confidence.UNPLACED and tie.revealed_in < (finale := cast.finale(tie.revealed_in)):
-        yield Finding(
-            ERROR,
-            entity.kind,
-            entity.key,
-            (),
-            "revealed_in",
-            f"an unplaced fact must wait for the finale ({finale}), not {tie.revealed_in}",
-        )
+    for list_name, message in kind.warn_empty.items():
+        if not getattr(data, list_name):
+            yield finding(WARNING, list_name, message)
+    if kind.check is not None:
+        for field, message in kind.check(data, context):
+            yield finding(ERROR, field, message)

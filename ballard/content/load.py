@@ -3,35 +3,26 @@
 Rows are matched on natural keys (slugs, season numbers, episode positions), so loading
 the same content twice changes nothing and does not bump the content version, and a plot
 point keeps its row (and its revisions) when it moves. Each row is filled by its story
-kind's own `fill` (ballard/story/), the same function the editor saves through.
+kind's own `fill` (ballard/story/), the same function the editor saves through, and found,
+created and placed by the same functions (ballard/story/rows.py).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ballard.content.dump import pack_from_db
 from ballard.content.schema import ShowContent
 from ballard.content.search_index import rebuild_show
 from ballard.content.version import bump_version, current_version
-from ballard.models import (
-    Character,
-    EntityKind,
-    Episode,
-    PlotPoint,
-    Revision,
-    Season,
-    Show,
-    Storyline,
-)
+from ballard.models import Episode, PlotPoint, Season, Show
 from ballard.story import plot_point
 from ballard.story.kinds import SLUGGED_LISTS, StoryKind
-from ballard.story.rows import slugged_row, step_aside
+from ballard.story.rows import episode_row, place_points, slugged_row
 from ballard.story.show import fill_episode, fill_show
 
 
@@ -59,7 +50,7 @@ def load_show(session: Session, content: ShowContent) -> LoadResult:
     placed: dict[str, dict[str, Any]] = {}
     for name, kind in SLUGGED_LISTS.items():
         placed[name] = _sync_slugged(session, show, kind, getattr(content, name), placed)
-    _sync_plot_points(session, show, content, placed["storylines"], placed["characters"])
+    _sync_plot_points(session, show, content, placed)
     session.flush()
     rebuild_show(session, show.id)
     return LoadResult(content.show.slug, changed=True, version=bump_version(session))
@@ -84,9 +75,7 @@ def _sync_seasons(session: Session, show: Show, content: ShowContent) -> None:
         kept_seasons.add(data.number)
         for episode_data in data.episodes:
             position = data.position(episode_data.number)
-            episode = episodes.get(position) or Episode(show=show, position=position)
-            episode.season = season
-            session.add(episode)
+            episode = episode_row(session, show.id, season, episode_data.number, episodes.get(position))
             fill_episode(episode, episode_data)
             result[position] = episode
     _delete_missing(session, episodes, set(result))
@@ -113,15 +102,9 @@ def _sync_slugged(
 
 
 def _sync_plot_points(
-    session: Session,
-    show: Show,
-    content: ShowContent,
-    storylines: dict[str, Storyline],
-    characters: dict[str, Character],
+    session: Session, show: Show, content: ShowContent, placed: dict[str, dict[str, Any]]
 ) -> None:
-    """Plot points by slug. A point keeps its row when it moves or is reordered; a row
-    still under its stand-in key from the migration (legacy-s1e3-2) is adopted by the
-    point now in its place, and its revisions follow."""
+    """Plot points by slug: a point keeps its row when it moves or is reordered."""
     existing = {
         p.slug: p
         for p in session.scalars(
@@ -133,45 +116,16 @@ def _sync_plot_points(
         for _, episode, position, _ in content.episodes()
         for order, point in enumerate(episode.plot_points)
     ]
-    stand_ins = {
-        (p.episode_position, p.sort_order): p for slug, p in existing.items() if LEGACY_KEY.fullmatch(slug)
+    # The points gone first, so that none holds a place another one takes.
+    _delete_missing(session, existing, {point.slug for _, _, point in wanted})
+    session.flush()
+    rows = {
+        point.slug: existing.get(point.slug) or PlotPoint(show_id=show.id, slug=point.slug)
+        for _, _, point in wanted
     }
-    # Points that change place first move out of the way, so a reorder never meets itself
-    # in the unique index; points that stay are not written.
-    places = {point.slug: (position, order) for position, order, point in wanted}
-    for slug, moving in existing.items():
-        if places.get(slug) != (moving.episode_position, moving.sort_order):
-            step_aside(moving)
+    place_points(session, [(rows[point.slug], position, order) for position, order, point in wanted])
+    for position, _, point in wanted:
+        row = rows[point.slug]
+        session.add(row)
+        plot_point.fill(row, point, position, placed["storylines"], placed["characters"])
     session.flush()
-    keep: set[str] = set()
-    for position, order, point in wanted:
-        row = existing.get(point.slug)
-        if row is None and (stand_in := stand_ins.pop((position, order), None)) is not None:
-            row = stand_in
-            _rename_revisions(session, show, row.slug, point.slug)
-            existing[point.slug] = row
-            row.slug = point.slug
-        if row is None:
-            row = PlotPoint(show_id=show.id, slug=point.slug)
-            session.add(row)
-        row.episode_position, row.sort_order = position, order
-        plot_point.fill(row, point, position, storylines, characters)
-        keep.add(point.slug)
-    _delete_missing(session, {r.slug: r for r in existing.values()}, keep)
-    session.flush()
-
-
-# The stand-in key the plot point key migration gave points already in a database.
-LEGACY_KEY = re.compile(r"legacy-s\d+e\d+-\d+")
-
-
-def _rename_revisions(session: Session, show: Show, old: str, new: str) -> None:
-    session.execute(
-        update(Revision)
-        .where(
-            Revision.show_id == show.id,
-            Revision.entity_kind == EntityKind.PLOT_POINT.value,
-            Revision.entity_key == old,
-        )
-        .values(entity_key=new)
-    )

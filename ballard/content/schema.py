@@ -16,9 +16,11 @@ module only puts them together. pydantic reports every error with its location
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeAlias
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, GetCoreSchemaHandler, Tag
+from pydantic_core import CoreSchema
 
 from ballard.story.character import (
     AliasIn,
@@ -28,6 +30,7 @@ from ballard.story.character import (
     CharacterStatusIn,
 )
 from ballard.story.fields import Row, Slug, episode_code
+from ballard.story.kinds import SLUGGED_LISTS, StoryKind
 from ballard.story.plot_point import PlotPointIn
 from ballard.story.question import QuestionIn, QuestionLater
 from ballard.story.relationship import RelationshipIn, RelationshipLater
@@ -79,23 +82,33 @@ def _by_field(name: str) -> Discriminator:
     return Discriminator(pick)
 
 
-# A full entry or a later season's reference to it, told apart by whether `field` is there
-# (spelled out, not built by a function, so that type checkers see the two models).
+# A full entry or a later season's reference to it, told apart by whether `field` is there.
 ShowEntry: TypeAlias = Annotated[
     Annotated[ShowIn, Tag(DEFINITION)] | Annotated[ShowRef, Tag(LATER)], _by_field("title")
 ]
-StorylineEntry: TypeAlias = Annotated[
-    Annotated[StorylineIn, Tag(DEFINITION)] | Annotated[StorylineLater, Tag(LATER)], _by_field("title")
-]
-CharacterEntry: TypeAlias = Annotated[
-    Annotated[CharacterIn, Tag(DEFINITION)] | Annotated[CharacterLater, Tag(LATER)], _by_field("name")
-]
-QuestionEntry: TypeAlias = Annotated[
-    Annotated[QuestionIn, Tag(DEFINITION)] | Annotated[QuestionLater, Tag(LATER)], _by_field("text")
-]
-RelationshipEntry: TypeAlias = Annotated[
-    Annotated[RelationshipIn, Tag(DEFINITION)] | Annotated[RelationshipLater, Tag(LATER)], _by_field("who")
-]
+
+
+def _entry(kind: StoryKind) -> Any:
+    """A slugged kind's entry in a season file: its full definition (`schema`) or a later
+    season's entry for it (`later`), told apart by the first field only a definition has
+    (a storyline's title, a character's name)."""
+    assert kind.later is not None, kind.name
+    marker = next(name for name in kind.schema.model_fields if name not in kind.later.model_fields)
+    return Annotated[
+        Annotated[kind.schema, Tag(DEFINITION)] | Annotated[kind.later, Tag(LATER)], _by_field(marker)
+    ]
+
+
+@dataclass(frozen=True)
+class Entries:
+    """Marks a season file's list of a slugged kind: pydantic validates it as a list of the
+    kind's entries, built from the registry (to type checkers, a list of Any: the lists are
+    read by name, as the registry says)."""
+
+    list_name: str
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return handler.generate_schema(list[_entry(SLUGGED_LISTS[self.list_name])])  # type: ignore[misc]
 
 
 class PackIn(Row):
@@ -104,11 +117,11 @@ class PackIn(Row):
     format: Annotated[int, Field(ge=1, le=1)]
     show: ShowEntry
     season: SeasonIn
-    storylines: list[StorylineEntry] = []
-    characters: list[CharacterEntry] = []
+    storylines: Annotated[list[Any], Entries("storylines")] = []
+    characters: Annotated[list[Any], Entries("characters")] = []
     episodes: list[EpisodeIn]
-    questions: list[QuestionEntry] = []
-    relationships: list[RelationshipEntry] = []
+    questions: Annotated[list[Any], Entries("questions")] = []
+    relationships: Annotated[list[Any], Entries("relationships")] = []
 
     @property
     def last_position(self) -> int:

@@ -6,46 +6,26 @@ entries; a refresh derives them the same way and writes only the difference, so 
 touches the entries whose text, title, order or stamp it changed and no other row. Each
 entry carries the stamp that makes its text visible: a character's name from
 introduced_in, each alias from its own revealed_in, a question's answer from answered_in,
-a plot point from revealed_in and its storyline's introduced_in, whichever is later. A
-relationship is found on both its characters, from its revealed_in (or the later
-character's introduction); that it ended is not searchable.
+a plot point from revealed_in and its storyline's introduced_in, whichever is later. Each
+story kind derives its own entries (its `search`, in ballard/story/<kind>.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from ballard.models import (
-    Character,
-    CharacterAlias,
-    Episode,
-    PlotPoint,
-    Question,
-    Relationship,
-    SearchEntry,
-    Season,
-    Storyline,
-)
+from ballard.models import SearchEntry
+from ballard.story.kind import IndexEntry
+from ballard.story.kinds import KINDS
 from ballard.textfold import clean, fold, show_tokens, word_count
-from ballard.vocabulary import words
 
-NAME, TEXT = 4, 1  # weights: a name, alias or title against plot text
 # PostgreSQL's parser reads <...> as markup and skips what is inside <script>; our texts
 # are plain text, so it gets them without markup characters (same length: same offsets).
 _NO_MARKUP = str.maketrans("<>&", "   ")
-
-
-@dataclass(frozen=True)
-class _Doc:
-    document: str
-    kind: str
-    target: str
-    title: str
-    sort_order: int
 
 
 def rebuild_show(session: Session, show_id: int) -> None:
@@ -122,64 +102,8 @@ def _rows(session: Session, show_id: int) -> list[dict[str, object]]:
     return rows
 
 
-def _entries(session: Session, show_id: int):
-    titles: dict[int, str] = {}
-    for e, season in session.execute(
-        select(Episode, Season.number)
-        .join(Season, Episode.season_id == Season.id)
-        .where(Episode.show_id == show_id)
-    ):
-        code = f"S{season}E{e.number}"
-        titles[e.position] = f"{code} {e.title or f'Episode {e.number}'}"
-        doc = _Doc(f"episode:{code.lower()}", "episode", code.lower(), titles[e.position], e.position)
-        yield doc, NAME, titles[e.position], e.position
-
-    introduced: dict[int, int] = {}
-    for c in session.scalars(select(Character).where(Character.show_id == show_id)):
-        introduced[c.id] = c.introduced_in
-        doc = _Doc(f"character:{c.slug}", "character", c.slug, c.name, c.sort_order)
-        yield doc, NAME, c.name, c.introduced_in
-        # Role and actor kept apart in the snippet ("The detective · Pat Example").
-        yield doc, TEXT, " · ".join(filter(None, (c.role, c.actor))), c.introduced_in
-    for a, c in session.execute(
-        select(CharacterAlias, Character).join(Character).where(Character.show_id == show_id)
-    ):
-        doc = _Doc(f"character:{c.slug}", "character", c.slug, c.name, c.sort_order)
-        yield doc, NAME, a.alias, max(a.revealed_in, c.introduced_in)
-
-    yield from _relationship_entries(session, show_id)
-
-    storylines: dict[int, int] = {}
-    for s in session.scalars(select(Storyline).where(Storyline.show_id == show_id)):
-        storylines[s.id] = s.introduced_in
-        doc = _Doc(f"storyline:{s.slug}", "storyline", s.slug, s.title, s.sort_order)
-        yield doc, NAME, s.title, s.introduced_in
-        yield doc, TEXT, s.summary, s.introduced_in
-
-    for p in session.scalars(select(PlotPoint).where(PlotPoint.show_id == show_id)):
-        code = titles[p.episode_position].split(" ", 1)[0].lower()
-        # The plot point's slug: its anchor in its recap, where its hit links.
-        doc = _Doc(
-            f"plot:{code}/{p.slug}",
-            "plot point",
-            code,
-            titles[p.episode_position],
-            p.episode_position * 1000 + p.sort_order,
-        )
-        yield doc, TEXT, p.text, max(p.revealed_in, storylines[p.storyline_id])
-
-    for q in session.scalars(select(Question).where(Question.show_id == show_id)):
-        doc = _Doc(f"question:{q.slug}", "question", q.slug, q.text, q.sort_order)
-        yield doc, TEXT, q.text, q.raised_in
-        if q.answer and q.answered_in is not None:
-            yield doc, TEXT, q.answer, q.answered_in
-
-
-def _relationship_entries(session: Session, show_id: int):
-    """ "Ted Rawls works for Renée Ballard. <note>" on both characters' hits."""
-    for r in session.scalars(select(Relationship).where(Relationship.show_id == show_id)):
-        text = f"{r.who.name} {words(r.kind)} {r.whom.name}." + (f" {r.note}" if r.note else "")
-        stamp = max(r.revealed_in, r.who.introduced_in, r.whom.introduced_in)
-        for c in (r.who, r.whom):
-            doc = _Doc(f"character:{c.slug}", "character", c.slug, c.name, c.sort_order)
-            yield doc, TEXT, text, stamp
+def _entries(session: Session, show_id: int) -> Iterator[IndexEntry]:
+    """Every kind's entries, in the registry's order."""
+    for kind in KINDS.values():
+        if kind.search is not None:
+            yield from kind.search(session, show_id)

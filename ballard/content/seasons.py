@@ -126,7 +126,7 @@ def _defined_here(
     entity: Row, own: dict[str, list[Row]], closing: tuple[str, ...], here: Callable[[int | None], bool]
 ) -> Row:
     """The entity as the season that defines it writes it: its rows of that season, and a
-    question's answer (a relationship's end) only when that season gives it."""
+    question's answer (a tie's end) only when that season gives it."""
     update: dict[str, Any] = dict(own)
     if closing and not here(getattr(entity, closing[0])):
         update.update(dict.fromkeys(closing))

@@ -6,12 +6,9 @@ revision both go through `apply()`, which validates the snapshot with the kind's
 and fills the row with the kind's own `fill`, the function pack loading uses too.
 
 Natural keys, unique within a show:
-  episode     "s1e3"     (season and episode number; the episode's position follows)
-  storyline   its slug
-  character   its slug
-  question    its slug
-  plot_point  its slug   (its episode and sort slot are its place, which edits move)
-  relationship its slug
+  episode       "s1e3"     (season and episode number; the episode's position follows)
+  plot_point    its slug   (its episode and sort slot are its place, which edits move)
+  a slugged kind  its slug (each kind the pack lists by slug: ballard/story/kinds.py)
 Keys are fixed once created: they are in shared links and in the revision history.
 """
 
@@ -20,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ballard.editor.forms import entity_form
@@ -29,8 +26,6 @@ from ballard.models import (
     EntityKind,
     Episode,
     PlotPoint,
-    Question,
-    Relationship,
     Revision,
     Season,
     Show,
@@ -40,8 +35,8 @@ from ballard.models import (
 from ballard.story import plot_point
 from ballard.story.fields import Row, describe_errors, episode_code, is_slug, parse_episode_code
 from ballard.story.kinds import KINDS as STORY_KINDS
-from ballard.story.kinds import StoryKind
-from ballard.story.rows import Slugged, slugged_row, step_aside
+from ballard.story.kinds import SLUGGED_LISTS, StoryKind
+from ballard.story.rows import episode_row, place_point, slugged_row
 from ballard.story.show import EPISODE_OWN_FIELDS, dump_episode, fill_episode
 
 Snapshot = dict[str, Any]
@@ -156,20 +151,6 @@ def _validated(kind: StoryKind, data: Snapshot, **fixed: Any) -> Any:
         raise ChangeRefused("This version is not valid now: " + "; ".join(describe_errors(exc))) from None
 
 
-def _slugged(
-    session: Session, show: Show, model: type[Slugged], key: str, row: Slugged | None, data: Snapshot
-) -> Slugged:
-    """The row to fill (a new one, added, when there is none), in its place in its list:
-    as the snapshot says, or at the end when new."""
-    return slugged_row(session, show.id, model, key, row, data.get("sort_order"))
-
-
-def _fill(kind: StoryKind, row: Any, model: Any, placed: dict[str, Any]) -> None:
-    """Fill the row with the kind's own fill, the one pack loading uses."""
-    assert kind.fill is not None, kind.name
-    kind.fill(row, model, placed)
-
-
 def _count(session: Session, *where) -> int:
     return session.scalar(select(func.count()).select_from(where[0]).where(*where[1:])) or 0
 
@@ -202,81 +183,72 @@ def apply_episode(session: Session, show: Show, key: str, data: Snapshot | None)
             )
         season = _latest_season(session, show)
         assert season is not None  # next_episode_code found it
-        episode = Episode(
-            show_id=show.id, season_id=season.id, position=season.first_position + parsed[1] - 1
-        )
-        session.add(episode)
+        episode = episode_row(session, show.id, season, parsed[1], None)
     fill_episode(episode, model)
 
 
-def apply_storyline(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
-    row = load_slugged(session, show, STORY_KINDS["storyline"], key)
+def apply_slugged(kind: StoryKind, session: Session, show: Show, key: str, data: Snapshot | None) -> None:
+    """Create, edit, reorder or delete a row of a slugged kind: validated by the kind's
+    model, the slugs it names (`refs`) found, filled by the kind's own fill, in its place
+    in its list (as the snapshot says, or at the end when new)."""
+    row = load_slugged(session, show, kind, key)
     if data is None:
-        if row is None:
-            return
+        if row is not None:
+            _refuse_if_named(session, show, kind, row)
+            session.delete(row)
+        return
+    model = _validated(kind, data, slug=key)
+    named = _named_rows(session, show, kind, model)
+    table: Any = kind.model
+    assert kind.fill is not None, kind.name
+    kind.fill(slugged_row(session, show.id, table, key, row, data.get("sort_order")), model, named)
+
+
+def _refuse_if_named(session: Session, show: Show, kind: StoryKind, row: Any) -> None:
+    """A row that others name cannot go: plot points name storylines and characters (by
+    their own columns), and the kinds with `refs` name rows of the lists they point at."""
+    if kind.name == EntityKind.STORYLINE:
         points = _count(session, PlotPoint, PlotPoint.storyline_id == row.id)
         if points:
             raise ChangeRefused(
                 f"{points} plot point(s) belong to this storyline; delete them or move them "
                 "to another storyline first."
             )
-        session.delete(row)
-        return
-    model = _validated(STORY_KINDS["storyline"], data, slug=key)
-    _fill(STORY_KINDS["storyline"], _slugged(session, show, Storyline, key, row, data), model, {})
-
-
-def apply_character(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
-    row = load_slugged(session, show, STORY_KINDS["character"], key)
-    if data is None:
-        if row is None:
-            return
+    if kind.name == EntityKind.CHARACTER:
         points = _count(session, plot_point_characters, plot_point_characters.c.character_id == row.id)
         if points:
             raise ChangeRefused(f"This character is in {points} plot point(s); take them out of those first.")
-        ties = _count(
-            session, Relationship, (Relationship.who_id == row.id) | (Relationship.whom_id == row.id)
-        )
-        if ties:
-            raise ChangeRefused(f"This character is in {ties} relationship(s); delete those first.")
-        session.delete(row)
-        return
-    model = _validated(STORY_KINDS["character"], data, slug=key)
-    _fill(STORY_KINDS["character"], _slugged(session, show, Character, key, row, data), model, {})
+    for other in SLUGGED_LISTS.values():
+        fields = [name for name, list_name in other.refs.items() if list_name == kind.list_name]
+        if not fields:
+            continue
+        model: Any = other.model
+        columns = [getattr(model, name) for name in fields]
+        naming = or_(*(c.contains(row) if c.property.uselist else c == row for c in columns))
+        count = _count(session, model, model.show_id == show.id, naming)
+        if count:
+            raise ChangeRefused(f"This {kind.label} is in {count} {other.label}(s); delete those first.")
 
 
-def apply_question(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
-    row = load_slugged(session, show, STORY_KINDS["question"], key)
-    if data is None:
-        if row is not None:
-            session.delete(row)
-        return
-    model = _validated(STORY_KINDS["question"], data, slug=key)
-    _fill(STORY_KINDS["question"], _slugged(session, show, Question, key, row, data), model, {})
-
-
-def apply_relationship(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
-    row = load_slugged(session, show, STORY_KINDS["relationship"], key)
-    if data is None:
-        if row is not None:
-            session.delete(row)
-        return
-    model = _validated(STORY_KINDS["relationship"], data, slug=key)
-    characters = {
-        c.slug: c
-        for c in session.scalars(
-            select(Character).where(Character.show_id == show.id, Character.slug.in_([model.who, model.whom]))
-        )
-    }
-    missing = {model.who, model.whom} - set(characters)
-    if missing:
-        raise ChangeRefused(f"These characters do not exist (any more): {', '.join(sorted(missing))}.")
-    _fill(
-        STORY_KINDS["relationship"],
-        _slugged(session, show, Relationship, key, row, data),
-        model,
-        {"characters": characters},
-    )
+def _named_rows(session: Session, show: Show, kind: StoryKind, model: Any) -> dict[str, dict[str, Any]]:
+    """The rows the kind's `refs` name, by list and slug; a slug no row has any more is refused."""
+    wanted: dict[str, set[str]] = {}
+    for name, list_name in kind.refs.items():
+        value = getattr(model, name)
+        wanted.setdefault(list_name, set()).update(value if isinstance(value, list) else [value])
+    named: dict[str, dict[str, Any]] = {}
+    for list_name, slugs in wanted.items():
+        target: Any = SLUGGED_LISTS[list_name].model
+        named[list_name] = {
+            r.slug: r
+            for r in session.scalars(
+                select(target).where(target.show_id == show.id, target.slug.in_(sorted(slugs)))
+            )
+        }
+        missing = slugs - set(named[list_name])
+        if missing:
+            raise ChangeRefused(f"These {list_name} do not exist (any more): {', '.join(sorted(missing))}.")
+    return named
 
 
 def apply_plot_point(session: Session, show: Show, key: str, data: Snapshot | None) -> None:
@@ -314,42 +286,9 @@ def apply_plot_point(session: Session, show: Show, key: str, data: Snapshot | No
     if point is None:
         point = PlotPoint(show_id=show.id, slug=key)
     with session.no_autoflush:  # a new point is added once it has its place
-        _place_point(session, show, point, episode.position, data.get("sort_order"))
+        place_point(session, show.id, point, episode.position, data.get("sort_order"))
     session.add(point)
     plot_point.fill(point, model, episode.position, storylines, characters)
-
-
-def _place_point(session: Session, show: Show, point: PlotPoint, position: int, wanted: int | None) -> None:
-    staying = point.id is not None and point.episode_position == position
-    holder = (
-        None
-        if wanted is None
-        else session.scalar(
-            select(PlotPoint).where(
-                PlotPoint.show_id == show.id,
-                PlotPoint.episode_position == position,
-                PlotPoint.sort_order == wanted,
-                PlotPoint.id != point.id,
-            )
-        )
-    )
-    if wanted is None or (holder is not None and not staying):
-        if staying:
-            return
-        top = session.scalar(
-            select(func.max(PlotPoint.sort_order)).where(
-                PlotPoint.show_id == show.id, PlotPoint.episode_position == position
-            )
-        )
-        point.episode_position, point.sort_order = position, 0 if top is None else top + 1
-        return
-    if holder is not None:  # a reorder: the two points trade slots
-        old = point.sort_order
-        step_aside(point)
-        session.flush()
-        holder.sort_order = old
-        session.flush()
-    point.episode_position, point.sort_order = position, wanted
 
 
 def move_within_episode(session: Session, show: Show, key: str, step: int) -> Snapshot | None:
@@ -394,15 +333,10 @@ STORY_KINDS["plot_point"].bind(
     snapshot=_point_snapshot,
     form=entity_form(STORY_KINDS["plot_point"]),
 )
-for _kind, _apply in (
-    (STORY_KINDS["storyline"], apply_storyline),
-    (STORY_KINDS["character"], apply_character),
-    (STORY_KINDS["question"], apply_question),
-    (STORY_KINDS["relationship"], apply_relationship),
-):
+for _kind in SLUGGED_LISTS.values():
     _kind.bind(
         load=lambda session, show, key, kind=_kind: load_slugged(session, show, kind, key),
-        apply=_apply,
+        apply=lambda session, show, key, data, kind=_kind: apply_slugged(kind, session, show, key, data),
         snapshot=lambda session, show, row, kind=_kind: slugged_snapshot(row, kind),
         form=entity_form(_kind),
     )

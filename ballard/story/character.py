@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ballard.models import Character, CharacterAlias, CharacterBio, CharacterStatus
+from ballard.models import Character, CharacterAlias, CharacterBio, CharacterStatus, EntityKind
 from ballard.story.fields import (
     MAX_ROWS,
     Editor,
@@ -20,6 +23,7 @@ from ballard.story.fields import (
     by_stamp,
     no_control_characters,
 )
+from ballard.story.kind import NAME, SLUGGED_PAGE, TEXT, IndexEntry, SearchDoc, StoryKind
 
 StatusText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), no_control_characters
@@ -112,3 +116,53 @@ class CharacterLater(Row):
     bios: Annotated[list[BioIn], Field(max_length=MAX_ROWS)] = []
     statuses: Annotated[list[CharacterStatusIn], Field(max_length=MAX_ROWS)] = []
     aliases: Annotated[list[AliasIn], Field(max_length=MAX_ROWS)] = []
+
+
+def terms(c: CharacterIn) -> Iterator[tuple[str, int, str]]:
+    """Their name and short names from their introduction, each alias from its own stamp."""
+    for name in (c.name, *c.short_names):
+        yield name, c.introduced_in, f"character {c.slug!r}, introduced in {c.introduced_in}"
+    for a in c.aliases:
+        yield a.alias, a.revealed_in, f"alias of {c.slug!r}, revealed in {a.revealed_in}"
+
+
+def search_doc(c: Character) -> SearchDoc:
+    """A character's search hit: what its name, role, aliases and ties are found on."""
+    return SearchDoc(f"character:{c.slug}", "character", c.slug, c.name, c.sort_order)
+
+
+def search(session: Session, show_id: int) -> Iterator[IndexEntry]:
+    """Name, role and actor from the introduction; each alias from its own stamp."""
+    for c in session.scalars(select(Character).where(Character.show_id == show_id)):
+        doc = search_doc(c)
+        yield doc, NAME, c.name, c.introduced_in
+        # Role and actor kept apart in the snippet ("The detective · Pat Example").
+        yield doc, TEXT, " · ".join(filter(None, (c.role, c.actor))), c.introduced_in
+    for a, c in session.execute(
+        select(CharacterAlias, Character).join(Character).where(Character.show_id == show_id)
+    ):
+        yield search_doc(c), NAME, a.alias, max(a.revealed_in, c.introduced_in)
+
+
+CHARACTER = StoryKind(
+    EntityKind.CHARACTER.value,
+    "character",
+    CharacterIn,
+    Character,
+    {"bios": CharacterBio, "statuses": CharacterStatus, "aliases": CharacterAlias},
+    list_name="characters",
+    dump=dump,
+    later=CharacterLater,
+    stamp="introduced_in",
+    fill=lambda row, data, placed: fill(row, data),
+    eager=(Character.bios, Character.statuses, Character.aliases),
+    template=SLUGGED_PAGE,
+    arg="character",
+    warn_empty={"bios": "no bio rows"},
+    terms=terms,
+    search=search,
+    api={
+        "characters": "Characters introduced by h, as of h",
+        "character": "One character as of h: bio, status timeline, appearances",
+    },
+)

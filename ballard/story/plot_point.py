@@ -3,10 +3,13 @@ the episode that tells it), about one storyline and any number of characters."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Annotated
 
-from ballard.models import Character, Confidence, PlotPoint, SpoilerLevel, Storyline
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ballard.models import Character, Confidence, EntityKind, PlotPoint, SpoilerLevel, Storyline
 from ballard.story.fields import (
     Editor,
     EpisodeStamp,
@@ -17,6 +20,8 @@ from ballard.story.fields import (
     Sources,
     Text,
 )
+from ballard.story.kind import TEXT, IndexEntry, LintContext, SearchDoc, StoryKind
+from ballard.story.rows import episode_titles
 
 
 class PlotPointIn(Row):
@@ -75,3 +80,64 @@ def dump(row: PlotPoint) -> PlotPointIn:
         sources=row.sources,
         revealed_in=None if row.revealed_in == row.episode_position else row.revealed_in,
     )
+
+
+def check(point: PlotPointIn, context: LintContext) -> Iterator[tuple[str, str]]:
+    """A point is never shown before its storyline and characters are introduced, and an
+    unplaced one waits for the finale of its season."""
+    stamp = point.revealed_in or context.position or 0
+    introduced = context.introduced["storylines"].get(point.storyline)
+    if introduced is not None and introduced > stamp:
+        yield (
+            "storyline",
+            f"storyline {point.storyline!r} is introduced in {introduced}, after this point ({stamp})",
+        )
+    for slug in point.characters:
+        introduced = context.introduced["characters"].get(slug)
+        if introduced is not None and introduced > stamp:
+            yield "characters", f"{slug!r} is introduced in {introduced}, after this point ({stamp})"
+    if point.confidence is Confidence.UNPLACED and stamp < (finale := context.finale(stamp)):
+        yield "revealed_in", f"an unplaced fact must wait for the finale ({finale}), not {stamp}"
+
+
+def search(session: Session, show_id: int) -> Iterator[IndexEntry]:
+    """Its text, on its episode's hit, from revealed_in and its storyline's introduction,
+    whichever is later."""
+    titles = episode_titles(session, show_id)
+    storylines = {
+        id_: introduced
+        for id_, introduced in session.execute(
+            select(Storyline.id, Storyline.introduced_in).where(Storyline.show_id == show_id)
+        )
+    }
+    for p in session.scalars(select(PlotPoint).where(PlotPoint.show_id == show_id)):
+        code = titles[p.episode_position].split(" ", 1)[0].lower()
+        # The plot point's slug: its anchor in its recap, where its hit links.
+        doc = SearchDoc(
+            f"plot:{code}/{p.slug}",
+            "plot point",
+            code,
+            titles[p.episode_position],
+            p.episode_position * 1000 + p.sort_order,
+        )
+        yield doc, TEXT, p.text, max(p.revealed_in, storylines[p.storyline_id])
+
+
+# The text first: the list of characters to tick is long.
+PLOT_POINT = StoryKind(
+    EntityKind.PLOT_POINT.value,
+    "plot point",
+    PlotPointIn,
+    PlotPoint,
+    lead=("text", "storyline", "level", "revealed_in"),
+    dump=dump,
+    eager=(PlotPoint.characters, PlotPoint.storyline),
+    arg="point",
+    check=check,
+    search=search,
+    api={
+        "story": "The story so far by storyline: major points and twists",
+        "story_full": "The story so far by storyline: every plot point",
+        "timeline": "Plot points per storyline per watched episode",
+    },
+)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from pydantic import Field, ValidationInfo, field_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ballard.models import Confidence, Question
+from ballard.models import Confidence, EntityKind, Question
 from ballard.story.fields import (
     Editor,
     EpisodeStamp,
@@ -17,6 +20,7 @@ from ballard.story.fields import (
     Sources,
     Text,
 )
+from ballard.story.kind import SLUGGED_PAGE, TEXT, IndexEntry, LintContext, SearchDoc, StoryKind
 
 
 class QuestionIn(Row):
@@ -79,3 +83,42 @@ class QuestionLater(Row):
     slug: Slug
     answered_in: EpisodeStamp
     answer: Text
+
+
+def check(data: QuestionIn, context: LintContext) -> Iterator[tuple[str, str]]:
+    """An unplaced question waits for the finale of its season."""
+    if data.confidence is Confidence.UNPLACED and data.raised_in < (finale := context.finale(data.raised_in)):
+        yield "raised_in", f"an unplaced question must wait for the finale ({finale}), not {data.raised_in}"
+
+
+def search(session: Session, show_id: int) -> Iterator[IndexEntry]:
+    """The question from where it is raised, its answer from where it is answered."""
+    for q in session.scalars(select(Question).where(Question.show_id == show_id)):
+        doc = SearchDoc(f"question:{q.slug}", "question", q.slug, q.text, q.sort_order)
+        yield doc, TEXT, q.text, q.raised_in
+        if q.answer and q.answered_in is not None:
+            yield doc, TEXT, q.answer, q.answered_in
+
+
+QUESTION = StoryKind(
+    EntityKind.QUESTION.value,
+    "question",
+    QuestionIn,
+    Question,
+    list_name="questions",
+    dump=dump,
+    later=QuestionLater,
+    stamp="raised_in",
+    closing=("answered_in", "answer"),
+    fill=lambda row, data, placed: fill(row, data),
+    template=SLUGGED_PAGE,
+    arg="question",
+    check=check,
+    search=search,
+    api={
+        "questions": "Questions raised by h: still open, and answered by h",
+        "question": "One question as of h",
+        "next_season": "Questions the latest season finished by h leaves open",
+        "season_left_open": "Questions one season's finale leaves open (once h reaches it)",
+    },
+)

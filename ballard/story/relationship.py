@@ -4,12 +4,15 @@ tells it, not an edit of the old one."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Annotated
 
 from pydantic import ValidationInfo, field_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ballard.models import Character, Confidence, Relationship
+from ballard.models import Character, Confidence, EntityKind, Relationship
+from ballard.story.character import search_doc
 from ballard.story.fields import (
     Editor,
     EpisodeStamp,
@@ -21,7 +24,8 @@ from ballard.story.fields import (
     Sources,
     Text,
 )
-from ballard.vocabulary import RelationshipKind
+from ballard.story.kind import SLUGGED_PAGE, TEXT, IndexEntry, LintContext, StoryKind
+from ballard.vocabulary import RelationshipKind, words
 
 
 class RelationshipIn(Row):
@@ -89,3 +93,51 @@ class RelationshipLater(Row):
 
     slug: Slug
     ended_in: EpisodeStamp
+
+
+def check(tie: RelationshipIn, context: LintContext) -> Iterator[tuple[str, str]]:
+    """A relationship is never shown before both its characters are introduced."""
+    for field in ("who", "whom"):
+        slug = getattr(tie, field)
+        introduced = context.introduced["characters"].get(slug)
+        if introduced is not None and introduced > tie.revealed_in:
+            yield (
+                "revealed_in",
+                f"{slug!r} is introduced in {introduced}, after this relationship "
+                f"is shown ({tie.revealed_in})",
+            )
+    if tie.confidence is Confidence.UNPLACED and tie.revealed_in < (
+        finale := context.finale(tie.revealed_in)
+    ):
+        yield "revealed_in", f"an unplaced fact must wait for the finale ({finale}), not {tie.revealed_in}"
+
+
+def search(session: Session, show_id: int) -> Iterator[IndexEntry]:
+    """ "Ted Rawls works for Renée Ballard. <note>" on both characters' hits, from its
+    revealed_in (or the later character's introduction); that it ended is not searchable."""
+    for r in session.scalars(select(Relationship).where(Relationship.show_id == show_id)):
+        text = f"{r.who.name} {words(r.kind)} {r.whom.name}." + (f" {r.note}" if r.note else "")
+        stamp = max(r.revealed_in, r.who.introduced_in, r.whom.introduced_in)
+        for c in (r.who, r.whom):
+            yield search_doc(c), TEXT, text, stamp
+
+
+RELATIONSHIP = StoryKind(
+    EntityKind.RELATIONSHIP.value,
+    "relationship",
+    RelationshipIn,
+    Relationship,
+    list_name="relationships",
+    dump=dump,
+    later=RelationshipLater,
+    stamp="revealed_in",
+    closing=("ended_in",),
+    refs={"who": "characters", "whom": "characters"},
+    fill=lambda row, data, placed: fill(row, data, placed["characters"]),
+    eager=(Relationship.who, Relationship.whom),
+    template=SLUGGED_PAGE,
+    arg="relationship",
+    check=check,
+    search=search,
+    api={"connections": "Who is tied to whom at h: relationships revealed by h"},
+)

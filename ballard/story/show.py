@@ -8,11 +8,13 @@ its own position.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Annotated
 
 from pydantic import Field, field_validator
+from sqlalchemy.orm import Session
 
-from ballard.models import Episode, Show
+from ballard.models import EntityKind, Episode, Show
 from ballard.story.fields import (
     PREMISE,
     Editor,
@@ -23,7 +25,9 @@ from ballard.story.fields import (
     Slug,
     Text,
 )
+from ballard.story.kind import NAME, IndexEntry, SearchDoc, StoryKind
 from ballard.story.plot_point import PlotPointIn
+from ballard.story.rows import episode_titles
 
 # First path segments the app itself uses; a show there would be unreachable.
 RESERVED_SHOW_SLUGS = frozenset({"api", "auth", "editor", "static", "healthz"})
@@ -114,3 +118,24 @@ def dump_episode(row: Episode, plot_points: list[PlotPointIn] | None = None) -> 
         plot_points=plot_points or [],
         **{name: getattr(row, name) for name in EPISODE_OWN_FIELDS},
     )
+
+
+def search_episodes(session: Session, show_id: int) -> Iterator[IndexEntry]:
+    """Each episode's code and title, from its own position."""
+    for position, title in episode_titles(session, show_id).items():
+        code = title.split(" ", 1)[0].lower()
+        yield SearchDoc(f"episode:{code}", "episode", code, title, position), NAME, title, position
+
+
+EPISODE = StoryKind(
+    EntityKind.EPISODE.value,
+    "episode",
+    EpisodeIn,
+    Episode,
+    warn_empty={"plot_points": "no plot points"},
+    search=search_episodes,
+    api={
+        "episodes": "Every episode; those after h as position and code only",
+        "recap": "A watched episode's recap by storyline, and what it added",
+    },
+)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ballard.models import CaseStatus, Storyline, StorylineStatus
+from ballard.models import CaseStatus, EntityKind, Storyline, StorylineStatus
 from ballard.story.fields import (
     MAX_ROWS,
     Editor,
@@ -18,6 +21,7 @@ from ballard.story.fields import (
     Text,
     by_stamp,
 )
+from ballard.story.kind import NAME, SLUGGED_PAGE, TEXT, IndexEntry, SearchDoc, StoryKind
 
 
 class StorylineStatusIn(Row):
@@ -66,3 +70,35 @@ class StorylineLater(Row):
 
     slug: Slug
     statuses: Annotated[list[StorylineStatusIn], Field(max_length=MAX_ROWS)] = []
+
+
+def search(session: Session, show_id: int) -> Iterator[IndexEntry]:
+    """Its title and summary, from its introduction."""
+    for s in session.scalars(select(Storyline).where(Storyline.show_id == show_id)):
+        doc = SearchDoc(f"storyline:{s.slug}", "storyline", s.slug, s.title, s.sort_order)
+        yield doc, NAME, s.title, s.introduced_in
+        yield doc, TEXT, s.summary, s.introduced_in
+
+
+STORYLINE = StoryKind(
+    EntityKind.STORYLINE.value,
+    "storyline",
+    StorylineIn,
+    Storyline,
+    {"statuses": StorylineStatus},
+    list_name="storylines",
+    dump=dump,
+    later=StorylineLater,
+    stamp="introduced_in",
+    fill=lambda row, data, placed: fill(row, data),
+    eager=(Storyline.statuses,),
+    lead=("title", "summary"),
+    template=SLUGGED_PAGE,
+    arg="storyline",
+    warn_empty={"statuses": "no status rows: the case shows no status"},
+    search=search,
+    api={
+        "storylines": "Storylines introduced by h, with their status as of h",
+        "storyline": "One storyline: status history and plot points up to h",
+    },
+)

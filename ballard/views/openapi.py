@@ -20,6 +20,7 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from ballard.horizon import SEARCH_KINDS, SEARCH_PAGE_SIZE
 from ballard.story.fields import EPISODE_CODE_REGEX, SLUG_MAX_LENGTH, SLUG_REGEX
+from ballard.story.kinds import KINDS
 from ballard.views.api_shapes import (
     Character,
     CharacterList,
@@ -186,6 +187,14 @@ RESPONSES: dict[str, Schema] = {
 }
 
 
+# The summaries of the operations that read one story kind, as each kind gives them.
+_KIND_SUMMARIES = {op: text for kind in KINDS.values() for op, text in kind.api.items()}
+
+
+def _summary(operation_id: str) -> str:
+    return _KIND_SUMMARIES[operation_id]
+
+
 def _operation(
     operation_id: str,
     summary: str,
@@ -265,33 +274,21 @@ PATHS: dict[str, Schema] = {
             "home", "A show at h: the latest episode, what it added, the slider's stops", Home, ["show", "h"]
         )
     },
-    f"{AT}/episodes": {
-        "get": _operation(
-            "episodes", "Every episode; those after h as position and code only", EpisodeList, ["show", "h"]
-        )
-    },
+    f"{AT}/episodes": {"get": _operation("episodes", _summary("episodes"), EpisodeList, ["show", "h"])},
     f"{AT}/episodes/{{episode}}": {
         "get": _operation(
             "recap",
-            "A watched episode's recap by storyline, and what it added",
+            _summary("recap"),
             Recap,
             ["show", "h", "episode"],
         )
     },
-    f"{AT}/story": {
-        "get": _operation(
-            "story", "The story so far by storyline: major points and twists", Story, ["show", "h"]
-        )
-    },
-    f"{AT}/story/full": {
-        "get": _operation(
-            "story_full", "The story so far by storyline: every plot point", Story, ["show", "h"]
-        )
-    },
+    f"{AT}/story": {"get": _operation("story", _summary("story"), Story, ["show", "h"])},
+    f"{AT}/story/full": {"get": _operation("story_full", _summary("story_full"), Story, ["show", "h"])},
     f"{AT}/storylines": {
         "get": _operation(
             "storylines",
-            "Storylines introduced by h, with their status as of h",
+            _summary("storylines"),
             StorylineList,
             ["show", "h"],
         )
@@ -299,18 +296,18 @@ PATHS: dict[str, Schema] = {
     f"{AT}/storylines/{{storyline}}": {
         "get": _operation(
             "storyline",
-            "One storyline: status history and plot points up to h",
+            _summary("storyline"),
             Storyline,
             ["show", "h", "storyline"],
         )
     },
     f"{AT}/characters": {
-        "get": _operation("characters", "Characters introduced by h, as of h", CharacterList, ["show", "h"])
+        "get": _operation("characters", _summary("characters"), CharacterList, ["show", "h"])
     },
     f"{AT}/characters/{{character}}": {
         "get": _operation(
             "character",
-            "One character as of h: bio, status timeline, appearances",
+            _summary("character"),
             Character,
             ["show", "h", "character"],
         )
@@ -318,39 +315,29 @@ PATHS: dict[str, Schema] = {
     f"{AT}/connections": {
         "get": _operation(
             "connections",
-            "Who is tied to whom at h: relationships revealed by h",
+            _summary("connections"),
             ConnectionList,
             ["show", "h"],
         )
     },
-    f"{AT}/questions": {
-        "get": _operation(
-            "questions", "Questions raised by h: still open, and answered by h", QuestionBoard, ["show", "h"]
-        )
-    },
+    f"{AT}/questions": {"get": _operation("questions", _summary("questions"), QuestionBoard, ["show", "h"])},
     f"{AT}/questions/{{question}}": {
         "get": _operation(
-            "question", "One question as of h", QuestionAnswer, ["show", "h", "question"], renamed=True
+            "question", _summary("question"), QuestionAnswer, ["show", "h", "question"], renamed=True
         )
     },
     f"{AT}/next-season": {
-        "get": _operation(
-            "next_season", "Questions the latest season finished by h leaves open", NextSeason, ["show", "h"]
-        )
+        "get": _operation("next_season", _summary("next_season"), NextSeason, ["show", "h"])
     },
     f"{AT}/next-season/{{season}}": {
         "get": _operation(
             "season_left_open",
-            "Questions one season's finale leaves open (once h reaches it)",
+            _summary("season_left_open"),
             NextSeason,
             ["show", "h", "season"],
         )
     },
-    f"{AT}/timeline": {
-        "get": _operation(
-            "timeline", "Plot points per storyline per watched episode", Timeline, ["show", "h"]
-        )
-    },
+    f"{AT}/timeline": {"get": _operation("timeline", _summary("timeline"), Timeline, ["show", "h"])},
     f"{AT}/search": {
         "get": _operation(
             "search",

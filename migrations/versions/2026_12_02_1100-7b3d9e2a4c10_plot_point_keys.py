@@ -3,8 +3,8 @@
 A plot point gets a key of its own (a slug, unique within its show), so loading never
 renumbers it and revisions, editor URLs and the API keep naming the same point. Points
 already in a database get a stand-in key from their old place, "legacy-s1e3-2" for sort
-slot 2 of S1E3; the next content load gives them the pack's keys (ballard/content/load.py
-adopts a stand-in at the same place), and their revisions follow.
+slot 2 of S1E3, and their revisions follow. (Content loads adopted a stand-in at the same
+place into the pack's key until issue 27; a load now replaces a stand-in by a new row.)
 
 Revision ID: 7b3d9e2a4c10
 Revises: a0c80659c045

@@ -380,7 +380,7 @@ def _edit_slugged(kind: StoryKind, show: str, slug: str):
             slug,
             form,
             lambda: url_for(kind.endpoint, show=row.slug, **kind.url_args(slug)),
-            # A question or relationship has no title or name: its kind and slug, then.
+            # A kind with no title or name (a question, a tie): its kind and slug, then.
             {
                 "heading": current.get("title") or current.get("name") or f"{kind.label.capitalize()} {slug}",
                 "delete_url": url_for(f"editor.delete_{kind.name}", show=row.slug, **kind.url_args(slug)),
