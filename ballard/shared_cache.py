@@ -92,7 +92,13 @@ def note_route(endpoint: str | None, values: dict | None) -> None:
     """url_value_preprocessor: the show and horizon the URL map matched, kept before any
     blueprint takes them out of the view arguments."""
     values = values or {}
-    g.setdefault(ROUTE_SHOW, (values.get(SHOW_ARG), HORIZON_ARG in values))
+    setattr(g, ROUTE_SHOW, (values.get(SHOW_ARG), HORIZON_ARG in values))
+
+
+def forget_route(exc: BaseException | None) -> None:
+    """teardown_request: `g` outlives the request when an app context was pushed before it
+    (tests, the static export), and the next request may match no route at all."""
+    g.pop(ROUTE_SHOW, None)
 
 
 def surrogate_keys(show: str | None) -> str:
@@ -282,6 +288,7 @@ def parse_urls(raw) -> tuple[str, ...]:
 
 def init_app(app: Flask) -> None:
     app.url_value_preprocessor(note_route)  # the app's run before the blueprints'
+    app.teardown_request(forget_route)
     app.after_request(mark)
     app.cli.add_command(purge_command)
     urls = parse_urls(app.config.get("SHARED_CACHE_URLS"))

@@ -480,6 +480,19 @@ def test_while_the_app_is_down_readers_get_the_last_good_copy(small_stack):
     assert b"try again" in body and b"Varnish" not in body
 
 
+def test_the_route_noted_for_the_headers_is_each_requests_own(tiny, reader):
+    """`g` outlives a request under an app context pushed before it (the crawl, the
+    static export): each request's surrogate key and shareability are still its own."""
+    with tiny.app_context():
+        assert "xkey" not in reader.get("/tiny/at/2/nowhere").headers  # no route matched
+        assert reader.get("/").headers["xkey"] == "ballard"
+        answer = reader.get("/tiny/at/2/episodes")
+        assert answer.headers["xkey"] == "ballard show-tiny"
+        assert "s-maxage" in answer.headers["Cache-Control"]
+        assert reader.get("/api/v1/shows/tiny/at/2").headers["xkey"] == "ballard show-tiny"
+        assert reader.get("/").headers["xkey"] == "ballard"
+
+
 class _FlakyCache(BaseHTTPRequestHandler):
     answers: list[int] = []
     seen: list[str] = []

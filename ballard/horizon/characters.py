@@ -92,7 +92,7 @@ class Characters:
         return self._summaries(list(self.core.read(_CHARACTERS)))
 
     def character(self, slug: str) -> CharacterDetail:
-        """A character as of h, without their connections (relationships.py adds those)."""
+        """A character as of h, without their connections (the gate adds those)."""
         core = self.core
         found = core.read(_CHARACTER, character=lookup_key(slug))
         if not found:
