@@ -264,8 +264,8 @@ class Front:
         deferred[0] = False
         if not sent:  # the app has answered already (or will, through start_response)
             return answer
-        storable = self.storable(key, environ, sent[0], sent[1])
-        if not storable and (if_none_match is None or not sent[0].startswith("200 ")):
+        if not self.storable(key, environ, sent[0], sent[1]):
+            # Not kept: the whole answer, which a revalidation may always get (RFC 9110 13.2).
             start_response(sent[0], sent[1])
             return answer
         try:
@@ -274,12 +274,6 @@ class Front:
             close = getattr(answer, "close", None)
             if close is not None:
                 close()
-        if not storable:  # not kept, but still answered as the app would (its 304)
-            return [
-                self.send(CachedPage(sent[0], tuple(sent[1]), body, _etag(sent[1])), environ, start_response)[
-                    1
-                ]
-            ]
         page = keep(sent[0], sent[1], body)
         self.cache.put(key, page)
         return [self.send(page, environ, start_response)[1]]  # the app logged this one
@@ -314,13 +308,9 @@ def _no_write(data: bytes) -> None:
     raise RuntimeError("the front answers only apps that return their body")
 
 
-def _etag(headers: list[tuple[str, str]]) -> str | None:
-    return next((value for name, value in headers if name == "ETag"), None)
-
-
 def keep(status: str, headers: list[tuple[str, str]], body: bytes) -> CachedPage:
     """The cache entry for an answer: its bytes, and a gzip copy when worth one."""
-    etag = _etag(headers)
+    etag = next((value for name, value in headers if name == "ETag"), None)
     if not wire.compressible(headers, len(body)):
         return CachedPage(status, tuple(headers), body, etag)
     packed = wire.gzip_bytes(body)

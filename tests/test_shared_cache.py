@@ -416,16 +416,14 @@ def test_purging_by_hand_says_which_cache_it_could_not_reach(stack):
     assert done.returncode == 0 and "no shared cache to purge" in done.stdout
 
 
-# --- stale copies and the search storage: a Varnish of the test's own -------------------------
+# --- the search storage, and stale copies: a Varnish of the test's own ----------------------
 
 
 @pytest.fixture
 def small_stack(stack, tmp_path):
-    """Another gunicorn on the same database, its pages shareable for 1 s (then stale),
-    behind a Varnish with a 1 MB search storage."""
-    settings = {"BALLARD_SHARED_CACHE_MAX_AGE": "1", "BALLARD_SHARED_CACHE_STALE": "1"}
+    """Another gunicorn on the same database behind a Varnish with a 1 MB search storage."""
     with (
-        server(stack["db"], workers=1, threads=4, **settings) as origin,
+        server(stack["db"], workers=1, threads=4) as origin,
         Varnish(origin.port, tmp_path / "varnish", free_port(), search_mb=1) as varnish,
     ):
         yield origin, varnish
@@ -445,39 +443,111 @@ def wait_until(condition, seconds: float = 30) -> bool:
 
 
 @needs_varnish
-def test_a_flood_of_searches_never_evicts_a_page(small_stack):
+def test_a_flood_of_queries_never_evicts_a_page(small_stack):
     _, varnish = small_stack
     page = f"/{SHOW}/at/3/story"
     assert request(varnish.port, page, reader_at(3))[0] == 200
-    assert request(varnish.port, page, reader_at(3))[1]["x-cache"] == "HIT"
-    # Distinct queries until the search storage (1 MB) has had to evict some.
+    first_id = request(varnish.port, page, reader_at(3))[1]["x-varnish"].split()[-1]
+    # Distinct searches, and made-up parameters on pages (which the guide answers 200),
+    # until the search storage (1 MB) has had to evict some.
     for n in range(3000):
-        status, _, _ = request(varnish.port, f"/{SHOW}/at/3/search?q=ballard+{n}", reader_at(3))
-        assert status == 200
+        flood = f"/{SHOW}/at/3/search?q=ballard+{n}" if n % 2 else f"/{SHOW}/at/3/?junk={n}"
+        assert request(varnish.port, flood, reader_at(3))[0] == 200
         if n % 50 == 49 and varnish.counters()["MAIN.n_lru_nuked"] > 0:
             break
     found = varnish.counters()
     assert found["MAIN.n_lru_nuked"] > 0, "the flood never filled the search storage"
     assert found["SMA.search.c_req"] >= n and found["SMA.pages.c_fail"] == 0
-    assert request(varnish.port, page, reader_at(3))[1]["x-cache"] == "HIT"
+    # The same stored object answers (its X-Varnish names the request that fetched it).
+    status, headers, _ = request(varnish.port, page, reader_at(3))
+    assert (status, headers["x-cache"], headers["x-varnish"].split()[-1]) == (200, "HIT", first_id)
+
+
+class _ScriptedApp(BaseHTTPRequestHandler):
+    """An origin whose pages say what the app's say (s-maxage 1 s here), answering as
+    `mode` says: "well", or "failing" (503 on pages, /healthz still 200)."""
+
+    mode = "well"
+    served = 0
+
+    def do_GET(self):  # noqa: N802 - the HTTP method's name
+        cls = type(self)
+        if self.path == "/healthz" or cls.mode == "well":
+            cls.served += self.path != "/healthz"
+            body = f"page {self.path} #{cls.served}".encode()
+            self.send_response(200)
+            self.send_header(
+                "Cache-Control",
+                "public, max-age=0, s-maxage=1, stale-while-revalidate=1, stale-if-error=86400",
+            )
+        else:
+            body = b"the app's own 503"
+            self.send_response(503)
+            self.send_header("Retry-After", "5")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def scripted(tmp_path):
+    """A scripted origin behind a Varnish whose well-app grace is 2 s instead of 30 s, so
+    that a copy past it can only come from the stale-if-error branch."""
+    _ScriptedApp.mode, _ScriptedApp.served = "well", 0
+    origin = ThreadingHTTPServer(("127.0.0.1", 0), _ScriptedApp)
+    threading.Thread(target=origin.serve_forever, daemon=True).start()
+    try:
+        with Varnish(
+            origin.server_address[1], tmp_path / "varnish", free_port(), healthy_grace="2s"
+        ) as varnish:
+            yield origin, varnish
+    finally:
+        origin.shutdown()
+        origin.server_close()
+
+
+PAGE, NEVER_KEPT = "/ballard/at/3/story", "/ballard/at/3/questions"
+
+
+def _stale_then_unavailable(varnish, first) -> None:
+    """The kept page still answers with its first bytes; a page never kept answers our 503."""
+    stale = request(varnish.port, PAGE)
+    assert (stale[0], stale[2]) == (200, first[2]), stale
+    assert int(stale[1]["age"]) >= 3
+    status, headers, body = request(varnish.port, NEVER_KEPT)
+    assert (status, headers["retry-after"], headers["cache-control"]) == (503, "30", "no-store")
+    assert b"try again" in body and b"Varnish" not in body
 
 
 @needs_varnish
-def test_while_the_app_is_down_readers_get_the_last_good_copy(small_stack):
-    origin, varnish = small_stack
-    page, never_kept = f"/{SHOW}/at/3/story", f"/{SHOW}/at/3/questions"
-    first = request(varnish.port, page, reader_at(3))
+def test_when_the_app_fails_readers_get_the_last_good_copy(scripted):
+    """A 5xx before the probe notices anything (/healthz is still 200): the kept copy."""
+    _, varnish = scripted
+    first = request(varnish.port, PAGE)
+    assert first[0] == 200 and first[2].startswith(b"page ")
+    _ScriptedApp.mode = "failing"
+    time.sleep(3.5)  # past s-maxage (1 s) and the well-app grace (2 s)
+    _stale_then_unavailable(varnish, first)
+    assert varnish.counters()["VBE.boot.default.happy"] & 0b1  # the probe saw nothing wrong
+    _ScriptedApp.mode = "well"
+    time.sleep(0.5)
+    assert wait_until(lambda: request(varnish.port, PAGE)[2] != first[2], 10)  # fresh again
+
+
+@needs_varnish
+def test_while_the_app_is_down_readers_get_the_last_good_copy(scripted):
+    """No answer at all: the probe (/healthz every 2 s, 2 of 3 must pass) marks it down."""
+    origin, varnish = scripted
+    first = request(varnish.port, PAGE)
     assert first[0] == 200
-    origin.stop()
-    # The probe (/healthz every 2 s, 2 of 3 must pass) finds the app down.
+    origin.shutdown()
+    origin.server_close()
     assert wait_until(lambda: varnish.counters()["VBE.boot.default.happy"] & 0b11 == 0)
-    time.sleep(2.5)  # past s-maxage (1 s) and the grace a well app gets (30 s is not reached)
-    stale = request(varnish.port, page, reader_at(3))
-    assert (stale[0], stale[2]) == (200, first[2])
-    assert int(stale[1]["age"]) >= 2
-    status, headers, body = request(varnish.port, never_kept, reader_at(3))
-    assert (status, headers["retry-after"], headers["cache-control"]) == (503, "30", "no-store")
-    assert b"try again" in body and b"Varnish" not in body
+    time.sleep(3.5)  # past s-maxage and the well-app grace
+    _stale_then_unavailable(varnish, first)
 
 
 def test_the_route_noted_for_the_headers_is_each_requests_own(tiny, reader):
@@ -534,7 +604,6 @@ def test_an_unreachable_cache_is_reported_not_dropped(caplog):
         purger.content_changed()
         left = purger.flush(timeout=1.5)
     purger.close()  # else it retries (and logs) until the run ends
-    assert purger.pending() == {}
     assert tuple(left) == purger.urls
     assert purger.failures >= 1 and purger.sent == 0
     assert any("will retry" in r.getMessage() for r in caplog.records)

@@ -31,7 +31,8 @@ def answers(port: int) -> bool:
 
 class Varnish:
     """varnishd in the foreground, as a child, on `port` with its own work dir: the main
-    storage and the search storage the VCL puts search answers in (sizes in MB)."""
+    storage and the search storage the VCL puts answers to URLs with a query in (sizes in
+    MB); `healthy_grace` replaces the VCL's 30 s cap on stale copies while the app is well."""
 
     def __init__(
         self,
@@ -41,13 +42,18 @@ class Varnish:
         main_mb: int = 64,
         search_mb: int = 8,
         prefix: tuple[str, ...] = (),
+        healthy_grace: str | None = None,
     ):
         self.port = port
         self.name = str(workdir / "varnish")
         workdir.mkdir(parents=True, exist_ok=True)
         workdir.chmod(0o755)  # varnishd's own user reads the VCL and its work dir
         vcl = workdir / "ballard.vcl"
-        vcl.write_text(VCL.read_text().replace('.port = "8000";', f'.port = "{backend_port}";'))
+        text = VCL.read_text().replace('.port = "8000";', f'.port = "{backend_port}";')
+        if healthy_grace is not None:  # tests: the stale-while-revalidate cap, shortened
+            assert "set req.grace = 30s;" in text
+            text = text.replace("set req.grace = 30s;", f"set req.grace = {healthy_grace};")
+        vcl.write_text(text)
         self._log_path = workdir / "varnishd.log"
         self.log = self._log_path.open("wb")
         self.proc = subprocess.Popen(

@@ -13,13 +13,15 @@
 # that surrogate key (`ballard`: everything; `show-<slug>`: one show). The app sends it
 # after every content change when BALLARD_SHARED_CACHE_URLS names this Varnish.
 #
-# Stale copies: a page is kept past s-maxage for its stale-if-error window (the app says
-# 86400 s). While the health probe finds the app well, a reader gets a stale copy only
-# for the stale-while-revalidate window (30 s, the app's default) while Varnish fetches a
-# new one in the background; when the app is down (the probe fails /healthz, which also
-# fails when the database is unreachable), readers keep getting the last good copy, and
-# a background fetch that answers 5xx never replaces it. A page never kept answers 503
-# with Retry-After.
+# Stale copies: a page is kept past s-maxage for the longer of its stale-if-error and
+# stale-while-revalidate windows (the app says 86400 s and 30 s). While the health probe
+# finds the app well, a reader gets an expired copy only for 30 s (the app's default
+# stale-while-revalidate) while Varnish fetches a new one in the background. When the app
+# is down (the probe fails /healthz, which also fails when the database is unreachable),
+# or a fetch finds it failing (a 5xx, or no answer) before the probe does, readers get the
+# last good copy: a failed fetch never replaces or removes it, and the request is
+# restarted to look for it with no limit on its age. A page never kept answers 503 with
+# Retry-After: 30.
 #
 # Storage: search answers (one per query, so a flood of distinct queries is unbounded)
 # go to a storage of their own, so that evicting them never evicts a page. varnishd needs
@@ -56,6 +58,9 @@ acl purgers {
 }
 
 sub vcl_recv {
+    if (req.restarts == 0) {
+        unset req.http.X-Ballard-Stale;  # ours only (vcl_synth), never the client's
+    }
     if (req.method == "BAN") {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
@@ -69,8 +74,10 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    if (std.healthy(req.backend_hint)) {
-        set req.grace = 30s;  # stale-while-revalidate; when sick, the copy's whole grace
+    if (std.healthy(req.backend_hint) && !req.http.X-Ballard-Stale) {
+        set req.grace = 30s;  # stale-while-revalidate (the app's SHARED_CACHE_STALE)
+    } else {
+        set req.grace = 3650d;  # the copy's own grace (a restart keeps req.grace: reset it)
     }
     if (req.url ~ "^/(editor|auth)([/?]|$)" || req.http.Authorization) {
         return (pass);
@@ -120,6 +127,8 @@ sub vcl_hash {
     } else {
         hash_data(server.ip);
     }
+    # Behind a TLS terminator the app answers HTTPS with HSTS (BALLARD_TRUSTED_PROXIES).
+    hash_data(req.http.X-Forwarded-Proto);
     if (req.http.Cookie) {
         hash_data(req.http.Cookie);
     }
@@ -137,8 +146,8 @@ sub vcl_backend_response {
         }
         return (deliver);
     }
-    if (beresp.status >= 500 && bereq.is_bgfetch) {
-        return (abandon);  # keep serving the stale copy rather than the error
+    if (beresp.status >= 500 && !bereq.uncacheable) {
+        return (abandon);  # never replaces a kept copy; vcl_synth looks for it again
     }
     if (beresp.http.Cache-Control !~ "s-maxage" || beresp.http.Set-Cookie) {
         set beresp.uncacheable = true;  # private, no-store, errors, redirects: not kept
@@ -149,9 +158,16 @@ sub vcl_backend_response {
         set beresp.grace = std.duration(
             regsub(beresp.http.Cache-Control, "^.*stale-if-error=([0-9]+).*$", "\1s"), 0s);
     }
+    if (beresp.http.Cache-Control ~ "stale-while-revalidate=[0-9]+"
+        && std.duration(regsub(beresp.http.Cache-Control,
+               "^.*stale-while-revalidate=([0-9]+).*$", "\1s"), 0s) > beresp.grace) {
+        set beresp.grace = std.duration(regsub(beresp.http.Cache-Control,
+            "^.*stale-while-revalidate=([0-9]+).*$", "\1s"), 0s);
+    }
     set beresp.keep = 10m;  # an expired copy's ETag lets Varnish revalidate with a 304
-    if (bereq.url ~ "^/[^/?]+/at/[^/?]+/search([/?]|$)"
-        || bereq.url ~ "^/api/v1/shows/[^/?]+/at/[^/?]+/(search|suggest)([/?]|$)") {
+    # Any URL with a query (search, suggest, and any made-up parameter on a page) is one
+    # of unboundedly many: the search storage, whose evictions never reach a page.
+    if (bereq.url ~ "\?") {
         set beresp.storage = storage.search;
     } else {
         set beresp.storage = storage.pages;
@@ -160,7 +176,10 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
-    # The app did not answer and no copy may be served: ours, so 503 with Retry-After.
+    if (!bereq.uncacheable) {
+        return (abandon);  # no answer: vcl_synth looks for a kept copy
+    }
+    # A request passed to the app (the editor, a POST) that got no answer.
     set beresp.http.Content-Type = "text/plain; charset=utf-8";
     set beresp.http.Retry-After = "30";
     set beresp.http.Cache-Control = "no-store";
@@ -175,5 +194,26 @@ sub vcl_deliver {
         set resp.http.X-Cache = "HIT";
     } else {
         set resp.http.X-Cache = "MISS";
+    }
+}
+
+sub vcl_miss {
+    if (req.http.X-Ballard-Stale) {
+        return (synth(503, "Unavailable"));  # the app failed and no copy was kept
+    }
+}
+
+sub vcl_synth {
+    if (resp.status == 503 && req.restarts == 0 && (req.method == "GET" || req.method == "HEAD")) {
+        # A fetch failed (abandoned above): look again, for a copy of any age.
+        set req.http.X-Ballard-Stale = "1";
+        return (restart);
+    }
+    if (resp.status == 503) {
+        set resp.http.Content-Type = "text/plain; charset=utf-8";
+        set resp.http.Retry-After = "30";
+        set resp.http.Cache-Control = "no-store";
+        synthetic("The guide is unavailable for a moment. Please try again in 30 seconds.");
+        return (deliver);
     }
 }
