@@ -249,6 +249,8 @@ class Front:
         if_none_match = (
             environ.pop("HTTP_IF_NONE_MATCH", None) if key[0] in ("reader", "cookie-free") else None
         )
+        if if_none_match is not None:
+            environ[request_log.DEFERRED] = None  # the line says what the front sends
 
         def capture(status: str, headers: list, exc_info=None):
             if exc_info is not None or not deferred[0]:
@@ -263,9 +265,11 @@ class Front:
                 environ["HTTP_IF_NONE_MATCH"] = if_none_match
         deferred[0] = False
         if not sent:  # the app has answered already (or will, through start_response)
+            request_log.log_deferred(environ)
             return answer
         if not self.storable(key, environ, sent[0], sent[1]):
             # Not kept: the whole answer, which a revalidation may always get (RFC 9110 13.2).
+            request_log.log_deferred(environ)
             start_response(sent[0], sent[1])
             return answer
         try:
@@ -276,7 +280,9 @@ class Front:
                 close()
         page = keep(sent[0], sent[1], body)
         self.cache.put(key, page)
-        return [self.send(page, environ, start_response)[1]]  # the app logged this one
+        status, body = self.send(page, environ, start_response)
+        request_log.log_deferred(environ, (int(status[:3]), len(body)))  # else the app logged it
+        return [body]
 
     @staticmethod
     def storable(key: tuple, environ: dict, status: str, headers: list) -> bool:

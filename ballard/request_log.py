@@ -105,9 +105,16 @@ def _start() -> None:
     g.request_started = time.perf_counter()
 
 
+# Set in the WSGI environ by the front (ballard/front.py) when it, not the app, decides
+# what is sent (a revalidation it answers with a 304): the app leaves its line there.
+DEFERRED = "ballard.request_log.deferred"
+
+Line = tuple[str, str, int, float | None, int | None, str | None]
+
+
 def _log(response: Response) -> Response:
     started = g.pop("request_started", None)
-    log_request(
+    line: Line = (
         request.method,
         request.path,
         response.status_code,
@@ -115,7 +122,23 @@ def _log(response: Response) -> Response:
         response.calculate_content_length(),
         request.remote_addr,
     )
+    if DEFERRED in request.environ:
+        request.environ[DEFERRED] = line
+    else:
+        log_request(*line)
     return response
+
+
+def log_deferred(environ: dict, sent: tuple[int, int] | None = None) -> None:
+    """Write the line the app left in `environ`, with what was sent instead (status,
+    bytes) when the front answered otherwise."""
+    line = environ.pop(DEFERRED, None)
+    if line is None:
+        return
+    method, path, status, ms, size, remote = line
+    if sent is not None:
+        status, size = sent
+    log_request(method, path, status, ms, size, remote)
 
 
 def init_app(app: Flask) -> None:

@@ -109,6 +109,33 @@ def test_one_structured_log_line_per_request(tiny, reader):
     assert all(line["ms"] >= 0 and line["bytes"] > 0 for line in lines)
 
 
+def test_a_revalidation_the_front_answers_is_logged_as_sent(tiny, reader):
+    """On a miss the front has the app render the whole page, keeps it and sends the 304:
+    the line says 304 and 0 bytes, as the reader got it (one line)."""
+    url = "/tiny/at/2/characters"
+    etag = reader.get(url).headers["ETag"]
+    tiny.extensions["ballard.page_cache"].clear()
+    logger = logging.getLogger("ballard.request")
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
+    old = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        assert reader.get(url, headers={"If-None-Match": etag}).status_code == 304
+        assert reader.get("/tiny/at/2/nowhere", headers={"If-None-Match": etag}).status_code == 404
+        request_log.flush()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old)
+    lines = [json.loads(r.getMessage()) for r in records]
+    assert [(line["path"], line["status"], line["bytes"]) for line in lines] == [
+        (url, 304, 0),
+        ("/tiny/at/2/nowhere", 404, lines[1]["bytes"]),
+    ]
+
+
 # Backups -----------------------------------------------------------------------------
 
 
