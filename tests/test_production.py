@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
@@ -84,7 +86,9 @@ def test_healthz_reports_an_unreachable_database(tmp_path):
     assert response.headers["Retry-After"]
 
 
-def test_one_structured_log_line_per_request(tiny, reader):
+@contextlib.contextmanager
+def request_log_lines() -> Iterator[list[dict]]:
+    """The request log's lines written inside the block, parsed (filled at its end)."""
     logger = logging.getLogger("ballard.request")
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
@@ -92,15 +96,21 @@ def test_one_structured_log_line_per_request(tiny, reader):
     logger.addHandler(handler)
     old = logger.level
     logger.setLevel(logging.INFO)
+    lines: list[dict] = []
     try:
-        reader.get("/tiny/at/2/characters")
-        reader.get("/no/where")
-        reader.get("/tiny/at/2/characters")  # from the front's cache: a line all the same
+        yield lines
         request_log.flush()  # lines are written off the hot path
     finally:
         logger.removeHandler(handler)
         logger.setLevel(old)
-    lines = [json.loads(r.getMessage()) for r in records]
+    lines.extend(json.loads(r.getMessage()) for r in records)
+
+
+def test_one_structured_log_line_per_request(tiny, reader):
+    with request_log_lines() as lines:
+        reader.get("/tiny/at/2/characters")
+        reader.get("/no/where")
+        reader.get("/tiny/at/2/characters")  # from the front's cache: a line all the same
     assert [(line["method"], line["path"], line["status"]) for line in lines] == [
         ("GET", "/tiny/at/2/characters", 200),
         ("GET", "/no/where", 404),
@@ -115,21 +125,9 @@ def test_a_revalidation_the_front_answers_is_logged_as_sent(tiny, reader):
     url = "/tiny/at/2/characters"
     etag = reader.get(url).headers["ETag"]
     tiny.extensions["ballard.page_cache"].clear()
-    logger = logging.getLogger("ballard.request")
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append
-    logger.addHandler(handler)
-    old = logger.level
-    logger.setLevel(logging.INFO)
-    try:
+    with request_log_lines() as lines:
         assert reader.get(url, headers={"If-None-Match": etag}).status_code == 304
         assert reader.get("/tiny/at/2/nowhere", headers={"If-None-Match": etag}).status_code == 404
-        request_log.flush()
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old)
-    lines = [json.loads(r.getMessage()) for r in records]
     assert [(line["path"], line["status"], line["bytes"]) for line in lines] == [
         (url, 304, 0),
         ("/tiny/at/2/nowhere", 404, lines[1]["bytes"]),
