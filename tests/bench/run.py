@@ -124,15 +124,18 @@ def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> di
     cmd = [*pinned(WRK_CORE), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     for name, value in headers.items():
         cmd[-1:-1] = ["-H", f"{name}: {value}"]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
+    return wrk_figures(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+
+
+def wrk_figures(out: str) -> dict[str, float]:
+    """What wrk --latency printed: req/s, requests, p50/p90/p99 in ms, errors."""
+    latency = dict(re.findall(r"^\s+(50|90|99)%\s+([\d.]+\w+)", out, re.M))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-        "p50_ms": _ms(latency["50"]),
-        "p99_ms": _ms(latency["99"]),
+        **{f"p{p}_ms": _ms(latency[p]) for p in ("50", "90", "99")},
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": sum(map(int, errors.groups())) if errors else 0,
     }
@@ -423,20 +426,7 @@ def main() -> int:
                 text=True,
                 check=True,
             ).stdout
-            non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-            errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-            lat = dict(re.findall(r"^\s+(50|90|99)%\s+([\d.]+\w+)", out, re.M))
-            soak = {
-                "seconds": args.soak,
-                "connections": 64,
-                "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-                "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-                "p50_ms": _ms(lat["50"]),
-                "p90_ms": _ms(lat["90"]),
-                "p99_ms": _ms(lat["99"]),
-                "non2xx": int(non2xx.group(1)) if non2xx else 0,
-                "socket_errors": sum(map(int, errors.groups())) if errors else 0,
-            }
+            soak = {"seconds": args.soak, "connections": 64, **wrk_figures(out)}
             soak["met"] = soak["non2xx"] == 0 and soak["socket_errors"] == 0
             print(
                 f"\nsoak: {args.soak} s, 64 connections, all page types in turn: "
@@ -460,7 +450,7 @@ def main() -> int:
             pinned(SERVER_CORE),
             pinned(WRK_CORE),
             free_port,
-            _ms,
+            wrk_figures,
         )
     loads.append(loadavg())
     print(

@@ -9,7 +9,6 @@ pages, not by the readers.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -56,7 +55,7 @@ def run(
     server_pin: list[str],
     wrk_pin: list[str],
     free_port,
-    ms,
+    wrk_figures,
 ) -> dict:
     """Every figure through Varnish, printed and returned for the JSON file."""
     if not Path(VARNISHD).exists():
@@ -110,22 +109,10 @@ def run(
             out = soak(base, list(pages.values()), cookie, args.varnish_soak, 256, work, wrk_pin)
             after = counters(cache)
             origin_requests = after["backend_req"] - before["backend_req"]
-            non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-            errors = re.search(
-                r"Socket errors: connect (\d+), read (\d+), write (\d+), "
-                r"timeout (\d+)",
-                out,
-            )
-            lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
             result = {
                 "seconds": args.varnish_soak,
                 "connections": 256,
-                "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-                "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-                "p50_ms": ms(lat["50"]),
-                "p99_ms": ms(lat["99"]),
-                "non2xx": int(non2xx.group(1)) if non2xx else 0,
-                "socket_errors": sum(map(int, errors.groups())) if errors else 0,
+                **wrk_figures(out),
                 "origin_requests": origin_requests,
                 "origin_rps": origin_requests / args.varnish_soak,
             }
