@@ -160,12 +160,12 @@ def server(database_url: str, **kwargs) -> Iterator[Server]:
 
 
 def get(
-    port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 10
+    port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 10, method: str = "GET"
 ) -> tuple[int | str, dict[str, str], bytes]:
     """(status, headers, body); status is "connection error" when no answer came."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path, headers=headers or {})
+        connection.request(method, path, headers=headers or {})
         response = connection.getresponse()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     except (OSError, http.client.HTTPException):

@@ -26,7 +26,7 @@ from bs4 import BeautifulSoup
 from ballard import create_app
 from ballard.progress import serializer_for, upcoming_titles_value
 from ballard.shared_cache import Purger
-from tests.faults_harness import ROOT, SECRET, flask_cli, free_port, own_database, pg_bin, server
+from tests.faults_harness import ROOT, SECRET, flask_cli, free_port, get, own_database, pg_bin, server
 from tests.invariance import UNKNOWN, argument_values, urls_at
 from tests.test_faults import readme_pg_commands
 from tests.varnish_harness import VARNISHD, Varnish
@@ -55,15 +55,7 @@ needs_varnish = pytest.mark.skipif(
 
 
 def request(port: int, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(method, path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    except (OSError, http.client.HTTPException):
-        return "connection error", {}, b""
-    finally:
-        connection.close()
+    return get(port, path, headers, timeout=30, method=method)
 
 
 def comparable(answer) -> tuple:
