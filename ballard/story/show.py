@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from sqlalchemy.orm import Session
 
+from ballard.db import REVEALS_INFO
 from ballard.models import EntityKind, Episode, Show
 from ballard.story.fields import (
     PREMISE,
@@ -85,16 +86,9 @@ class EpisodeIn(Row):
     plot_points: list[PlotPointIn] = []
 
 
-# What the editor edits on an episode's own page (its plot points have pages of their own).
-EPISODE_OWN_FIELDS = (
-    "title",
-    "release_date",
-    "runtime_minutes",
-    "writer",
-    "director",
-    "summary",
-    "before_next",
-)
+# What the editor edits on an episode's own page (its plot points have pages of their own):
+# what the episode's own stamp reveals, as the model declares it.
+EPISODE_OWN_FIELDS: tuple[str, ...] = tuple(Episode.__table__.c["position"].info[REVEALS_INFO])
 
 
 def fill_show(row: Show, data: ShowIn) -> None:
