@@ -227,33 +227,27 @@ def question(question: str):
 @bp.get("/<slug:show>/at/<h>/next-season")
 def next_season():
     """The list for the latest season finished by h."""
-    gate = g.gate
-    season = gate.latest_finished_season()
-    finale = gate.season_finale(season.number) if season else None
-    return _page(
-        "guide/next_season.html",
-        gate,
-        season=season,
-        finale=finale,
-        questions=list(finale.questions) if finale else None,
-        seasons=gate.seasons(),
-    )
+    season = g.gate.latest_finished_season()
+    return _season_page(season, g.gate.season_finale(season.number) if season else None)
 
 
 @bp.get("/<slug:show>/at/<h>/next-season/<season>")
 def season_left_open(season: str):
     """What season `season` left open, once h reaches its finale ("finish the season
     first" before that, and nothing else). A season the show lacks is the one 404."""
-    gate = g.gate
-    span = gate.season_span(horizon.parse_season(season))
-    finale = gate.season_finale(span.number)
+    span = g.gate.season_span(horizon.parse_season(season))
+    return _season_page(span, g.gate.season_finale(span.number))
+
+
+def _season_page(season, finale):
+    """The page of what a season left open (its finale, once h reaches it)."""
     return _page(
         "guide/next_season.html",
-        gate,
-        season=span,
+        g.gate,
+        season=season,
         finale=finale,
         questions=list(finale.questions) if finale else None,
-        seasons=gate.seasons(),
+        seasons=g.gate.seasons(),
     )
 
 
